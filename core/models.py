@@ -1,0 +1,257 @@
+"""Architectures as data, one builder, model cards and safe (never unpickled) checkpoints.
+
+An architecture is an ``ArchSpec``: conv blocks (each ends with a 2x2 max-pool) and a head.
+``build_model`` turns a spec plus options into an ``nn.Sequential`` with stable layer names,
+in the style of torchvision's ``models/vgg.py``. A checkpoint is a directory holding
+``model.safetensors`` and ``card.json`` (the ``ModelCard``, the source of truth); loading never
+unpickles (no ``torch.load``).
+
+tiny_vgg follows CNN Explainer: Wang et al. (2020), "CNN Explainer: Learning Convolutional
+Neural Networks with Interactive Visualization", https://poloclub.github.io/cnn-explainer/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+import tempfile
+from collections import OrderedDict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Mapping
+
+import safetensors.torch
+import torch
+from safetensors import SafetensorError
+from torch import nn
+
+from core.archs import (  # noqa: F401  (re-exported: the registry and shape maths)
+    ARCHS,
+    OPTION_NAMES,
+    ArchSpec,
+    _check_image_size,
+    _check_in_channels,
+    _check_int,
+    _conv_plan,
+    _spec,
+    _Step,
+    flatten_size,
+    resolve_options,
+)
+from core.cards import (  # noqa: F401  (re-exported: cards and the library listing)
+    CARD_FILE,
+    CARD_FORMAT_VERSION,
+    MAX_CARD_CHARS,
+    WEIGHTS_FILE,
+    ModelCard,
+    list_library,
+    read_card,
+    utc_now,
+)
+from core.paths import models_dir
+
+
+# --------------------------------------------------------------------------- builder
+def build_model(arch: str, *, in_channels: int, num_classes: int, image_size: int,
+                channels: tuple[int, ...] | None = None, kernel_size: int | None = None,
+                batch_norm: bool = False, dropout: float = 0.0,
+                hidden: int | None = None) -> nn.Sequential:
+    """Build an architecture of ``ARCHS`` as an ``nn.Sequential`` with named layers.
+
+    Uses the global RNG only through the layer constructors (seed with ``torch.manual_seed``).
+    Args:
+        arch: a key of ``ARCHS``; in_channels: 1 or 3; num_classes: >= 2;
+        image_size: input height = width in pixels; the other options: see ``ArchSpec.defaults``
+        (``dropout``/``hidden`` exist only for ``small_cnn``).
+    Returns:
+        A model mapping (B, in_channels, image_size, image_size) to logits (B, num_classes).
+    """
+    spec = _spec(arch)
+    _check_in_channels(in_channels)
+    _check_int("num_classes", num_classes, 2)
+    opts = resolve_options(arch, channels=channels, kernel_size=kernel_size,
+                           batch_norm=batch_norm, dropout=dropout, hidden=hidden)
+    plan = _conv_plan(spec, in_channels, opts)
+    size = _check_image_size(arch, plan, image_size)
+    layers: list[tuple[str, nn.Module]] = [(s.name, _module(s)) for s in plan]
+    flat = opts["channels"][-1] * size * size  # (B, C, H, W) -> (B, C*H*W)
+    layers.append(("flatten", nn.Flatten()))
+    if spec.head == "mlp":
+        layers += [("dropout1", nn.Dropout(opts["dropout"])), ("fc1", nn.Linear(flat, opts["hidden"])),
+                   ("relu_fc1", nn.ReLU()), ("dropout2", nn.Dropout(opts["dropout"])),
+                   ("fc2", nn.Linear(opts["hidden"], num_classes))]
+    else:
+        layers.append(("fc1", nn.Linear(flat, num_classes)))
+    return nn.Sequential(OrderedDict(layers))
+
+
+def _module(step: _Step) -> nn.Module:
+    if step.kind == "conv":
+        return nn.Conv2d(step.c_in, step.c_out, step.kernel, stride=step.stride, padding=step.padding)
+    if step.kind == "bn":
+        return nn.BatchNorm2d(step.c_out)
+    if step.kind == "pool":
+        return nn.MaxPool2d(step.kernel, step.stride)
+    return nn.ReLU()
+
+
+def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
+    """Number of parameter elements (buffers such as BatchNorm running stats excluded)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def build_from_card(card: ModelCard) -> nn.Sequential:
+    """Build the (freshly initialised) model a card describes; weights are the caller's."""
+    c, size, _ = card.input_shape
+    return build_model(card.arch, in_channels=c, num_classes=len(card.classes), image_size=size,
+                       **card.options)
+
+
+# --------------------------------------------------------------------------- checkpoints
+class CheckpointError(ValueError):
+    """A checkpoint (weights or card) that cannot be loaded safely or does not match its card."""
+
+
+def _cpu_state(weights: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    state = weights.state_dict() if isinstance(weights, nn.Module) else weights
+    return {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+
+
+def _check_tensors(tensors: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor]) -> None:
+    """Raise CheckpointError at the first tensor missing, unexpected, mis-shaped or non-finite."""
+    for name, ref in expected.items():
+        if name not in tensors:
+            raise CheckpointError(f"missing tensor {name!r} (expected shape {list(ref.shape)})")
+        found = tensors[name]
+        if found.shape != ref.shape or found.dtype != ref.dtype:
+            raise CheckpointError(f"tensor {name!r}: expected shape {list(ref.shape)} {ref.dtype}, "
+                                  f"found {list(found.shape)} {found.dtype}")
+        if found.is_floating_point() and not bool(torch.isfinite(found).all()):
+            raise CheckpointError(f"tensor {name!r} contains NaN or infinite values")
+    unexpected = sorted(set(tensors) - set(expected))
+    if unexpected:
+        first = unexpected[0]
+        raise CheckpointError(f"unexpected tensor {first!r} (shape {list(tensors[first].shape)}); "
+                              f"{len(unexpected)} unexpected in all")
+
+
+def _skeleton(card: ModelCard) -> nn.Sequential:
+    """The card's model on the meta device: shapes without memory or RNG use."""
+    with torch.device("meta"):
+        return build_from_card(card)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
+    """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if missing).
+
+    Args:
+        model: weights matching ``build_from_card(card)`` (any device; saved contiguous on CPU).
+        card: its model card (also embedded in the safetensors metadata under "card").
+    Returns:
+        The directory.
+    """
+    card_json = card.to_json()
+    state = _cpu_state(model)
+    _check_tensors(state, _skeleton(card).state_dict())
+    blob = safetensors.torch.save(state, metadata={"card": card_json, "format": "pt"})
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    _atomic_write(directory / WEIGHTS_FILE, blob)  # weights first: a card.json always has its weights
+    _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return directory
+
+
+def _read_tensors(weights: bytes) -> dict[str, torch.Tensor]:
+    if not isinstance(weights, (bytes, bytearray)):
+        raise CheckpointError(f"weights must be bytes, got {type(weights).__name__}")
+    if bytes(weights[:4]) == b"PK\x03\x04":
+        raise CheckpointError("weights look like a torch.save (pickle/zip) file; "
+                              "only safetensors are accepted")
+    try:
+        return safetensors.torch.load(bytes(weights))
+    except (SafetensorError, ValueError, TypeError, RuntimeError) as err:
+        raise CheckpointError(f"weights are not a valid safetensors file: {err}") from None
+
+
+def _embedded_card(weights: bytes) -> str:
+    """The card JSON stored in a (valid) safetensors header's metadata."""
+    (n,) = struct.unpack("<Q", bytes(weights[:8]))  # header length, then the JSON header
+    meta = json.loads(bytes(weights[8:8 + n])).get("__metadata__") or {}
+    if "card" not in meta:
+        raise CheckpointError("no card given and none embedded in the safetensors metadata")
+    return meta["card"]
+
+
+def load_checkpoint_bytes(weights: bytes,
+                          card_json: str | None = None) -> tuple[nn.Sequential, ModelCard]:
+    """Load a checkpoint from memory (uploads) without unpickling anything.
+
+    Args:
+        weights: the bytes of a ``model.safetensors`` file.
+        card_json: the ``card.json`` text; None uses the card embedded in the weights' metadata.
+    Returns:
+        (model in eval() mode on CPU, its card). Raises CheckpointError on any problem.
+    """
+    tensors = _read_tensors(weights)
+    text = _embedded_card(weights) if card_json is None else card_json
+    try:
+        card = ModelCard.from_json(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except ValueError as err:
+        raise CheckpointError(f"bad model card: {err}") from None
+    model = _skeleton(card)
+    _check_tensors(tensors, model.state_dict())
+    model.load_state_dict(tensors, strict=True, assign=True)  # meta -> the loaded CPU tensors
+    return model.eval(), card
+
+
+def load_checkpoint(directory: Path) -> tuple[nn.Sequential, ModelCard]:
+    """Load ``<directory>/model.safetensors`` + ``card.json``; see ``load_checkpoint_bytes``."""
+    directory = Path(directory)
+    try:
+        weights = (directory / WEIGHTS_FILE).read_bytes()
+        card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CheckpointError(f"cannot read checkpoint in {directory}: {err}") from None
+    return load_checkpoint_bytes(weights, card_json)
+
+
+def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.Module) -> str:
+    """A short stable id (12 hex chars) for a card plus its weights, for cache keys.
+
+    sha256 over the canonical card JSON and the canonical safetensors bytes of the tensors, so the
+    same model gives the same id whether passed as file bytes, a state_dict or a module.
+    """
+    tensors = _read_tensors(weights) if isinstance(weights, (bytes, bytearray)) else _cpu_state(weights)
+    card_bytes = json.dumps(asdict(card), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(card_bytes + b"\0" + safetensors.torch.save(tensors))
+    return digest.hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- model library
+def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None) -> Path:
+    """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``; returns it."""
+    root = Path(root) if root is not None else models_dir()
+    slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
+    return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model)}")
