@@ -1,0 +1,35 @@
+# CNN Lab — the two set-up commands are `make run` and `make test` (see README.md).
+# Both create or reuse .venv and install from requirements*.txt with pip.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
+
+.PHONY: run test venv clean-venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when a requirements file changes.
+$(VENV)/.run-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+venv: $(VENV)/.run-installed
+
+## Start the dashboard on http://127.0.0.1:8501 (offline default: digits + a small CNN).
+run: $(VENV)/.run-installed
+	$(PY) -m streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+## Run the whole test suite (core, AppTest pages, real-browser test).
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,26 @@
+"""CNN Lab entry point: ``python -m streamlit run dashboard/app.py`` from the repository root.
+
+Builds the navigation and the sidebar shared by every page. Heavy libraries (torch) are
+imported by the pages that need them, so the home page paints without them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts only dashboard/ on sys.path; the pages import `core`
+# and `dashboard` as packages from the repository root.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import navigation, sidebar  # noqa: E402
+
+st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
+
+current = st.navigation(navigation.sections())
+sidebar.render()
+current.run()

@@ -1,0 +1,77 @@
+"""The only place with Streamlit caches. Cached objects are shared by every session: read-only.
+
+Models come back in eval() mode and must never be trained, hooked or switched to train();
+datasets' tensors must never be modified in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import state
+
+_DEFAULT_LOCK = threading.Lock()  # one default training per process, whatever the sessions
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: object  # torch.nn.Module, shared and read-only
+    card: object  # core.cards.ModelCard
+    model_id: str
+    path: Path
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _load_checkpoint(path: str, mtime_ns: int) -> LoadedModel:
+    """Load a checkpoint once per (path, modification time)."""
+    from core import models
+
+    model, card = models.load_checkpoint(Path(path))
+    for p in model.parameters():
+        p.requires_grad_(False)  # shared: nobody may accumulate .grad on it
+    return LoadedModel(model, card, models.model_id(card, model), Path(path))
+
+
+def load_model(path: Path) -> LoadedModel:
+    """A checkpoint directory as a shared, read-only model. Raises CheckpointError."""
+    weights = Path(path) / "model.safetensors"
+    return _load_checkpoint(str(path), weights.stat().st_mtime_ns)
+
+
+def ensure_default_model() -> Path:
+    """The default model's directory, training it first (with a progress bar) if missing."""
+    choice = state.default_choice()
+    if choice.card is not None:
+        return choice.path
+    with _DEFAULT_LOCK:
+        if state.default_choice().card is None:  # another session may have finished meanwhile
+            from core import training
+
+            with st.status("Training the default model (small CNN on digits)…") as status:
+                bar = st.progress(0.0)
+                training.train_default_model(
+                    choice.path, progress=lambda done, msg: bar.progress(done, text=msg)
+                )
+                status.update(label="Default model ready", state="complete")
+    return choice.path
+
+
+def active_model() -> LoadedModel | None:
+    """The sidebar's model, loaded (the default is trained on first use); None if none exists."""
+    choice = state.active_model()
+    if choice is None:
+        return None
+    path = ensure_default_model() if choice.ref == state.DEFAULT_REF else choice.path
+    return load_model(path)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
+def dataset(name: str):
+    """(train, test) of a registered dataset, shared read-only. Raises DatasetUnavailableError."""
+    from core import data
+
+    return data.load_dataset(name)

@@ -1,0 +1,56 @@
+"""The page registry: one place that lists the pages, their sections, icons and blurbs.
+
+The entry point builds ``st.navigation`` from it and the home page links to each page, so a
+new page is added here once. Only pages that exist are registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    key: str
+    section: str
+    title: str
+    icon: str
+    blurb: str
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("home", "CNN Lab", "Home", ":material/home:", "What the lab is and where to start."),
+    PageInfo(
+        "pooling",
+        "Learn",
+        "Pooling Calculator",
+        ":material/grid_view:",
+        "Max, average and global pooling on a matrix you edit: output sizes, every window, "
+        "and where max pooling sends the gradient.",
+    ),
+)
+
+
+def page(key: str) -> st.Page:
+    """The ``st.Page`` for a registered page key."""
+    info = next(p for p in PAGES if p.key == key)
+    return st.Page(
+        str(PAGES_DIR / f"{info.key}.py"),
+        title=info.title,
+        icon=info.icon,
+        url_path=info.key if info.key != "home" else None,
+        default=info.key == "home",
+    )
+
+
+def sections() -> dict[str, list[st.Page]]:
+    """Pages grouped by section, in registry order, for ``st.navigation``."""
+    grouped: dict[str, list[st.Page]] = {}
+    for info in PAGES:
+        grouped.setdefault(info.section, []).append(page(info.key))
+    return grouped

@@ -1,0 +1,54 @@
+"""Home: what CNN Lab is and a link to every page. Renders without importing torch."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import navigation, state, texts
+
+T = texts.get("home")
+
+st.title(T["title"])
+st.markdown(f"#### {T['tagline']}")
+st.markdown(T["intro"])
+
+st.subheader(T["pages_header"])
+for info in navigation.PAGES:
+    if info.key == "home":
+        continue
+    with st.container(border=True):
+        st.page_link(navigation.page(info.key), label=f"**{info.title}** · {info.section}",
+                     icon=info.icon)
+        st.caption(info.blurb)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(T["start_header"])
+    st.markdown(T["start"])
+with right:
+    st.subheader(T["offline_header"])
+    st.markdown(T["offline"])
+
+st.subheader(T["model_header"])
+choice = state.active_model()
+if choice is None:
+    st.info(T["model_none"].format(dataset=state.dataset_title(state.active_dataset())))
+elif choice.card is None:
+    st.info(T["model_pending"])
+    if st.button(T["model_train"], key="home_train_default"):
+        from dashboard import cache  # imports torch: only when asked
+
+        try:
+            cache.ensure_default_model()
+        except (OSError, RuntimeError, ValueError) as err:
+            st.error(T["model_error"].format(error=err))
+        else:
+            st.rerun()
+else:
+    card = choice.card
+    acc = card.metrics.get("test_accuracy")
+    st.markdown(T["model_ready"].format(
+        name=card.name, arch=card.arch, shape="×".join(map(str, card.input_shape)),
+        classes=len(card.classes), path=choice.path,
+        accuracy=f", test accuracy {acc:.1%}" if isinstance(acc, (int, float)) else "",
+    ))

@@ -1,0 +1,158 @@
+"""Pooling Calculator: max / average / global / adaptive pooling on a matrix the user edits."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import matrices, pooling
+from dashboard import charts, texts, widgets
+
+T = texts.get("pooling")
+KEY = "pooling"
+
+st.title(T["title"])
+st.caption(T["intro"])
+with st.expander(T["theory_title"]):
+    st.markdown(T["theory"])
+
+# ---- 1. Input ---------------------------------------------------------------------------
+st.subheader(T["input_header"])
+
+
+def _load_preset() -> None:
+    s = st.session_state
+    matrix = matrices.preset_matrix(
+        s[f"{KEY}_preset"], rows=s[f"{KEY}_rows"], cols=s[f"{KEY}_cols"], seed=s[f"{KEY}_seed"]
+    )
+    widgets.set_matrix(f"{KEY}_matrix", matrix, matrices.format_matrix)
+
+
+c_preset, c_rows, c_cols, c_seed, c_load = st.columns([3, 1, 1, 1, 1.3], vertical_alignment="bottom")
+preset = c_preset.selectbox(T["preset"], list(matrices.PRESETS), key=f"{KEY}_preset",
+                            format_func=matrices.PRESETS.get)
+sized = matrices.PRESET_SIZED[preset]
+c_rows.number_input(T["rows"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_rows", disabled=not sized)
+c_cols.number_input(T["cols"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_cols", disabled=not sized)
+c_seed.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=not sized)
+c_load.button(T["load"], key=f"{KEY}_load", on_click=_load_preset, use_container_width=True)
+
+try:
+    matrix = widgets.matrix_input(
+        f"{KEY}_matrix",
+        initial=matrices.NOTES_EXAMPLE,
+        formatter=matrices.format_matrix,
+        parse_text=matrices.parse_matrix,
+        check_grid=matrices.check_matrix,
+        labels=T,
+    )
+except ValueError as err:
+    st.error(T["bad_matrix"].format(error=err))
+    st.stop()
+
+# ---- 2. Parameters ----------------------------------------------------------------------
+st.subheader(T["params_header"])
+op = st.selectbox(T["op"], pooling.OPS, format_func=pooling.OP_TITLES.get, key=f"{KEY}_op")
+square = st.toggle(T["square"], value=True, key=f"{KEY}_square")
+kw: dict = {"op": op}
+limit = matrices.MAX_SIZE
+cols = st.columns(4)
+if op in ("max", "avg"):
+    with cols[0]:
+        kw["kernel"] = widgets.pair_input(T["kernel"], f"{KEY}_kernel", default=2, min_value=0,
+                                          max_value=limit, square=square)
+    with cols[1]:
+        kw["stride"] = widgets.pair_input(T["stride"], f"{KEY}_stride", default=2, min_value=0,
+                                          max_value=limit, square=square)
+    with cols[2]:
+        kw["padding"] = widgets.pair_input(T["padding"], f"{KEY}_padding", default=0,
+                                           min_value=0, max_value=limit, square=square)
+    with cols[3]:
+        if op == "max":
+            kw["dilation"] = widgets.pair_input(T["dilation"], f"{KEY}_dilation", default=1,
+                                                min_value=0, max_value=limit, square=square)
+    kw["ceil_mode"] = st.checkbox(T["ceil_mode"], key=f"{KEY}_ceil_mode")
+    if op == "avg":
+        kw["count_include_pad"] = st.checkbox(T["count_include_pad"], value=True,
+                                              key=f"{KEY}_count_include_pad")
+elif op == "adaptive_avg":
+    with cols[0]:
+        kw["output_size"] = widgets.pair_input(T["output_size"], f"{KEY}_output_size",
+                                               default=2, min_value=0, max_value=limit,
+                                               square=square)
+
+try:
+    result = pooling.pool(matrix, pooling.PoolParams(**kw))
+except ValueError as err:
+    st.error(T["bad_params"].format(error=err))
+    st.stop()
+
+# ---- 3. Result --------------------------------------------------------------------------
+st.subheader(T["result_header"])
+out = result.output
+m1, m2, m3 = st.columns([1, 1, 4])
+m1.metric(T["input_shape"], f"{matrix.shape[0]} × {matrix.shape[1]}")
+m2.metric(T["output_shape"], f"{out.shape[0]} × {out.shape[1]}")
+with m3:
+    st.markdown(f"**{T['formula']}**")
+    st.code("\n".join(result.formula), language=None)
+st.markdown(f"**{T['copy']}**")
+st.code(matrices.format_matrix(out, brackets=True), language=None)
+
+# ---- 4. Walk-through --------------------------------------------------------------------
+st.subheader(T["walk_header"])
+n = len(result.windows)
+state_key = f"{KEY}_window"
+st.session_state[state_key] = min(max(st.session_state.get(state_key, 1), 1), n)
+
+
+def _describe(win: pooling.Window) -> str:
+    num = matrices.format_number
+    where = T["win_where"].format(
+        i=win.out_index[0], j=win.out_index[1], r0=win.rows[0] if win.rows else "–",
+        r1=win.rows[-1] if win.rows else "–", c0=win.cols[0] if win.cols else "–",
+        c1=win.cols[-1] if win.cols else "–")
+    if win.divisor is not None:
+        text = T["win_avg"].format(total=num(win.total), divisor=win.divisor, value=num(win.value))
+        if win.padded_cells:
+            text += " " + T["win_pad_avg"].format(n=win.padded_cells)
+    elif win.argmax is not None:
+        text = T["win_max"].format(value=num(win.value), r=win.argmax[0], c=win.argmax[1])
+        if win.padded_cells:
+            text += " " + T["win_pad_max"].format(n=win.padded_cells)
+    else:
+        text = T["win_all_pad"]
+    return f"{where} {text}"
+
+
+def _step(delta: int) -> None:
+    st.session_state[state_key] = min(max(st.session_state[state_key] + delta, 1), n)
+
+
+if n > 1:
+    b_prev, b_slider, b_next = st.columns([1, 6, 1], vertical_alignment="bottom")
+    b_prev.button(T["prev"], key=f"{KEY}_prev", on_click=_step, args=(-1,),
+                  disabled=st.session_state[state_key] == 1)
+    b_slider.slider(T["window"], 1, n, key=state_key)
+    b_next.button(T["next"], key=f"{KEY}_next", on_click=_step, args=(1,),
+                  disabled=st.session_state[state_key] == n)
+win = result.windows[st.session_state[state_key] - 1]
+st.markdown(_describe(win))
+left, right = st.columns(2)
+left.plotly_chart(
+    charts.matrix_heatmap(matrix, title=T["input_heatmap"], padding=result.params.padding,
+                          cells=pooling.window_cells(result, win), chosen=win.argmax),
+    key=f"{KEY}_input_chart",
+)
+right.plotly_chart(
+    charts.matrix_heatmap(out, title=T["output_heatmap"], cells=[win.out_index],
+                          colorscale="Oranges"),
+    key=f"{KEY}_output_chart",
+)
+
+if op in ("max", "global_max") and st.checkbox(T["routing"], key=f"{KEY}_routing"):
+    st.caption(T["routing_caption"])
+    st.plotly_chart(
+        charts.matrix_heatmap(pooling.max_pool_routing(result), title=T["routing_title"],
+                              colorscale="Greens"),
+        key=f"{KEY}_routing_chart",
+    )

@@ -1,0 +1,40 @@
+"""Real browser (Playwright + Debian Chromium) against the real server: navigation and one
+interaction per page."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import wait_idle
+
+
+def _code_blocks(page) -> list[str]:
+    return page.locator("[data-testid='stCode'] code").all_inner_texts()
+
+
+def test_home_then_pooling_calculator(page, app_url):
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("heading", name="CNN Lab").first.wait_for()
+    assert page.get_by_test_id("stSidebarUserContent").get_by_text("Active dataset and model").is_visible()
+
+    # navigate with the sidebar's navigation, as a user would
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Pooling Calculator").click()
+    page.get_by_role("heading", name="Pooling Calculator").wait_for()
+    wait_idle(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
+        ".some(e => e.innerText.includes('[[4, 8],'))"
+    )
+    assert any("[[4, 8],\n [6, 9]]" in t for t in _code_blocks(page))
+
+    # change a parameter: stride 2 -> 1 gives a 3x3 result
+    stride = page.get_by_label("Stride")
+    stride.fill("1")
+    stride.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
+        ".some(e => e.innerText.includes('[[4, 5, 8],'))"
+    )
+    wait_idle(page)
+    assert any("[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]" in t for t in _code_blocks(page))
+    assert page.get_by_text("3 × 3").first.is_visible()
+    assert page.locator(".js-plotly-plot").count() >= 2  # input and output heatmaps drawn

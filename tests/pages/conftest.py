@@ -1,0 +1,48 @@
+"""AppTest helpers: run the real entry point (dashboard/app.py) and switch to a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "app.py")
+TIMEOUT = 120  # importing torch alone can take several seconds on a cold machine
+
+
+@pytest.fixture
+def app():
+    """A function opening the app on a page ("home", "pooling", ...) with fresh caches."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_page(key: str = "home") -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.run()
+        if key != "home":
+            at.switch_page(f"../pages/{key}.py")
+            at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    yield open_page
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def plotly_array(value) -> "np.ndarray":
+    """A data array from a figure's JSON (plotly 6 encodes numpy arrays as base64 "bdata")."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        if shape:
+            arr = arr.reshape([int(s) for s in str(shape).split(",")])
+        return arr
+    return np.array(value, dtype=float)

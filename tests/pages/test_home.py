@@ -1,0 +1,57 @@
+"""The entry point renders the home page, the navigation and the shared sidebar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from dashboard import navigation
+from tests.pages.conftest import ROOT
+
+
+def test_home_renders_with_links_to_every_page(app):
+    at = app("home")
+    assert at.title[0].value == "CNN Lab"
+    body = " ".join(m.value for m in at.markdown)
+    assert "active dataset and model" in body
+    registered = {p.title for p in navigation.PAGES if p.key != "home"}
+    assert registered <= {p.proto.label.split("**")[1] for p in at.get("page_link")}
+
+
+def test_sidebar_offers_datasets_and_the_default_model(app):
+    at = app("home")
+    dataset = at.sidebar.selectbox(key="active_dataset")
+    assert dataset.value == "digits"
+    assert set(dataset.options) >= {"Digits (scikit-learn)", "MNIST", "Fashion-MNIST", "CIFAR-10"}
+    model = at.sidebar.selectbox(key="active_model")
+    assert "default" in model.value
+    dataset.set_value("mnist").run()
+    assert not at.exception
+    assert any("No model trained on MNIST yet" in c.value for c in at.sidebar.caption)
+
+
+def test_home_page_does_not_import_torch():
+    """The home page and sidebar must paint before torch is imported (fast first paint)."""
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'dashboard' / 'app.py')!r}, default_timeout=60)\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "print('torch' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_train_default_model_from_home(app, _cnnlab_home):
+    at = app("home")
+    at.button(key="home_train_default").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error
+    ready = " ".join(m.value for m in at.markdown)
+    assert "Small CNN on digits (default)" in ready and "test accuracy" in ready
+    assert (_cnnlab_home / "models" / "default-digits-small-cnn" / "model.safetensors").is_file()
+    assert any("test accuracy" in c.value for c in at.sidebar.caption)

@@ -1,0 +1,125 @@
+"""AppTest: the Pooling Calculator page, driven through its widgets and checked by value."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from core import matrices
+from tests.pages.conftest import plotly_array
+
+
+def _result(at) -> str:
+    """The result matrix as the page prints it ("Result as text")."""
+    return at.code[1].value
+
+
+def _chart(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def test_notes_example_gives_the_notes_values(app):
+    at = app("pooling")
+    assert not at.error
+    assert _result(at) == "[[4, 8],\n [6, 9]]"
+    assert [m.value for m in at.metric] == ["4 × 4", "2 × 2"]
+    assert "⌊(4 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 2" in at.code[0].value
+
+    at.selectbox(key="pooling_op").set_value("global_avg").run()
+    assert _result(at) == "[[4.3125]]"  # 69 / 16
+
+
+def test_changing_kernel_and_stride_changes_the_output(app):
+    at = app("pooling")
+    at.number_input(key="pooling_stride").set_value(1).run()
+    assert _result(at) == "[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]"
+    assert [m.value for m in at.metric] == ["4 × 4", "3 × 3"]
+    at.number_input(key="pooling_kernel").set_value(3).run()
+    assert _result(at) == "[[9, 9],\n [9, 9]]"
+
+
+def test_separate_height_and_width(app):
+    at = app("pooling")
+    at.toggle(key="pooling_square").set_value(False).run()
+    at.number_input(key="pooling_kernel_w").set_value(4).run()
+    at.number_input(key="pooling_stride_w").set_value(1).run()
+    # windows of 2 rows x 4 columns: max of rows 0-1 and of rows 2-3
+    assert _result(at) == "[[8],\n [9]]"
+
+
+def test_bad_parameters_show_the_rule_not_a_traceback(app):
+    at = app("pooling")
+    at.number_input(key="pooling_padding").set_value(2).run()
+    assert not at.exception
+    assert "at most half" in at.error[0].value
+    at.number_input(key="pooling_padding").set_value(0).run()
+    at.number_input(key="pooling_stride").set_value(0).run()
+    assert "stride" in at.error[0].value
+    at.number_input(key="pooling_stride").set_value(1).run()
+    at.number_input(key="pooling_kernel").set_value(5).run()
+    assert "larger than the padded input" in at.error[0].value
+
+
+def test_text_input_and_its_errors(app):
+    at = app("pooling")
+    at.radio(key="pooling_matrix_mode").set_value("text").run()
+    assert at.text_area(key="pooling_matrix_text").value.split() == [
+        str(int(v)) for v in matrices.NOTES_EXAMPLE.ravel()
+    ]
+    at.text_area(key="pooling_matrix_text").input("1 2 3\n4 5").run()
+    assert not at.exception
+    assert "row 2 has 2 values, row 1 has 3" in at.error[0].value
+    at.text_area(key="pooling_matrix_text").input("1 x\n3 4").run()
+    assert "'x' is not a number" in at.error[0].value
+    at.text_area(key="pooling_matrix_text").input("[[1, 2], [3, 4.5]]").run()
+    at.selectbox(key="pooling_op").set_value("global_max").run()
+    assert not at.error
+    assert _result(at) == "[[4.5]]"
+
+
+def test_random_preset_matches_torch(app):
+    at = app("pooling")
+    at.selectbox(key="pooling_preset").set_value("random_int").run()
+    at.number_input(key="pooling_rows").set_value(7).run()
+    at.number_input(key="pooling_cols").set_value(9).run()
+    at.number_input(key="pooling_seed").set_value(3).run()
+    at.button(key="pooling_load").click().run()
+    at.selectbox(key="pooling_op").set_value("avg").run()
+    at.number_input(key="pooling_kernel").set_value(3).run()
+    at.number_input(key="pooling_padding").set_value(1).run()
+    at.checkbox(key="pooling_count_include_pad").uncheck().run()
+    assert not at.error
+    m = matrices.preset_matrix("random_int", rows=7, cols=9, seed=3)
+    expected = F.avg_pool2d(torch.from_numpy(m)[None, None], 3, 2, 1, count_include_pad=False)[0, 0]
+    shown = matrices.parse_matrix(_result(at))
+    np.testing.assert_allclose(shown, expected.numpy(), rtol=1e-5)
+
+
+def test_step_through_windows(app):
+    at = app("pooling")
+    assert "**(0, 0)**" in at.markdown[-2].value or any(
+        "**(0, 0)**" in m.value for m in at.markdown)
+    at.button(key="pooling_next").click().run()
+    assert at.slider(key="pooling_window").value == 2
+    text = next(m.value for m in at.markdown if "Output cell" in m.value)
+    assert "**(0, 1)**" in text and "Max = **8**" in text and "(0, 3)" in text
+    spec = _chart(at, "pooling_input_chart")
+    outlined = {(round(s["y0"] + 0.5), round(s["x0"] + 0.5)) for s in spec["layout"]["shapes"]}
+    assert outlined == {(0, 2), (0, 3), (1, 2), (1, 3)}
+    at.slider(key="pooling_window").set_value(4).run()
+    text = next(m.value for m in at.markdown if "Output cell" in m.value)
+    assert "Max = **9**" in text and "(2, 2)" in text
+
+
+def test_gradient_routing(app):
+    at = app("pooling")
+    at.number_input(key="pooling_stride").set_value(1).run()
+    at.checkbox(key="pooling_routing").check().run()
+    z = plotly_array(_chart(at, "pooling_routing_chart")["data"][0]["z"])
+    x = torch.from_numpy(matrices.NOTES_EXAMPLE.copy())[None, None].requires_grad_(True)
+    F.max_pool2d(x, 2, 1).sum().backward()
+    np.testing.assert_array_equal(z, x.grad[0, 0].numpy())
