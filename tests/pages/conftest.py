@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
+
+import numpy as np
 
 import pytest
 import streamlit as st
@@ -33,12 +36,8 @@ def app():
     st.cache_resource.clear()
 
 
-def plotly_array(value) -> "np.ndarray":
+def plotly_array(value) -> np.ndarray:
     """A data array from a figure's JSON (plotly 6 encodes numpy arrays as base64 "bdata")."""
-    import base64
-
-    import numpy as np
-
     if isinstance(value, dict) and "bdata" in value:
         arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
         shape = value.get("shape")
