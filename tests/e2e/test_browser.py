@@ -38,3 +38,28 @@ def test_home_then_pooling_calculator(page, app_url):
     assert any("[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]" in t for t in _code_blocks(page))
     assert page.get_by_text("3 × 3").first.is_visible()
     assert page.locator(".js-plotly-plot").count() >= 2  # input and output heatmaps drawn
+
+
+def test_pooling_grid_editor_cell_edit(page, app_url):
+    page.goto(f"{app_url}/pooling")
+    wait_idle(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the grid canvas lays out after the element appears
+    box = grid.bounding_box()
+    # the notes matrix is 4x4; select the cell at row 2, column 2 (value 9) and type 42
+    col_width = (box["width"] - 50) / 4  # ~50 px index column, then 4 equal columns
+    page.mouse.click(box["x"] + 50 + col_width * 2.5, box["y"] + 35 + 35 * 2.5)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # open the cell editor
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("42", delay=50)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
+        ".some(e => e.innerText.includes('[6, 42]]'))"
+    )
+    wait_idle(page)
+    assert any("[[4, 8],\n [6, 42]]" in t for t in _code_blocks(page))
