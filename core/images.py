@@ -250,3 +250,43 @@ def _check_size(size: tuple[int, int]) -> tuple[int, int]:
     if not (1 <= height <= MAX_TENSOR_SIDE and 1 <= width <= MAX_TENSOR_SIDE):
         raise ValueError(f"size must have 1 <= height, width <= {MAX_TENSOR_SIDE}, got {size!r}")
     return height, width
+
+
+def tensor_to_image(image: torch.Tensor) -> Image.Image:
+    """A (C, H, W) uint8 tensor (C = 1 or 3) as an 8-bit PIL image ("L" or "RGB")."""
+    if image.dtype != torch.uint8 or image.dim() != 3 or image.shape[0] not in (1, 3):
+        raise ValueError(f"expected a (1|3, H, W) uint8 tensor, got {tuple(image.shape)} {image.dtype}")
+    array = image.permute(1, 2, 0).contiguous().numpy()  # (H, W, C)
+    return Image.fromarray(array[:, :, 0] if array.shape[2] == 1 else array)
+
+
+def to_float_array(img: Image.Image, *, max_side: int | None = None) -> np.ndarray:
+    """A PIL image as float64 in [0, 1]: (H, W) for grayscale, (H, W, 3) for colour.
+
+    Args:
+        max_side: shrink (keeping the aspect ratio, antialiased) so neither side exceeds it.
+    """
+    img = to_8bit(img)
+    if max_side is not None and max(img.size) > max_side:
+        scale = max_side / max(img.size)
+        size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+        img = img.resize(size, Image.Resampling.BILINEAR)
+    return np.asarray(img, dtype=np.float64) / 255.0
+
+
+def prepare_input(img: Image.Image, *, input_shape, mean, std) -> tuple[torch.Tensor, torch.Tensor]:
+    """Turn an image into what a model expects: its channels and size, normalised.
+
+    Args:
+        img: any 8-bit PIL image (from ``decode_image``, a sample or a dataset).
+        input_shape: the model's (C, H, W) (a model card's ``input_shape``).
+        mean, std: per-channel normalisation in [0, 1] units (the model card's).
+    Returns:
+        (pixels, x): the resized image as (C, H, W) uint8 for display, and the model input
+        (1, C, H, W) float32, ``(pixels / 255 - mean) / std``.
+    """
+    c, h, w = (int(v) for v in input_shape)
+    pixels = to_tensor(img, channels=c, size=(h, w))  # (C, H, W) uint8
+    m = torch.tensor(mean, dtype=torch.float32).view(-1, 1, 1)  # (C, 1, 1)
+    s = torch.tensor(std, dtype=torch.float32).view(-1, 1, 1)
+    return pixels, ((pixels.float() / 255 - m) / s).unsqueeze(0)

@@ -75,3 +75,38 @@ def dataset(name: str):
     from core import data
 
     return data.load_dataset(name)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def notes_flatten_demo():
+    """The course notes' network run with its wrong and its right flatten size (once)."""
+    from core import explainers
+
+    return explainers.notes_flatten_demo()
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def layer_table(loaded: LoadedModel):
+    """The layer table of a loaded model (cached by model id)."""
+    from core import inspect
+
+    return inspect.layer_table(loaded.model, tuple(loaded.card.input_shape))
+
+
+@st.cache_data(max_entries=64, show_spinner="Scanning the test split…",
+               hash_funcs={LoadedModel: lambda m: m.model_id})
+def top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
+                   k: int):
+    """The k images of a split that most excite (layer, channel); cached per model and split."""
+    from core import inspect
+
+    return inspect.top_activating(loaded.model, _split.images, layer, channel, k=k,
+                                  normalize=_normalizer(loaded.card))
+
+
+def _normalizer(card):
+    import torch
+
+    mean = torch.tensor(card.mean).view(-1, 1, 1)
+    std = torch.tensor(card.std).view(-1, 1, 1)
+    return lambda images: (images.float() / 255 - mean) / std

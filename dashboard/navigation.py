@@ -26,6 +26,14 @@ class PageInfo:
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "CNN Lab", "Home", ":material/home:", "What the lab is and where to start."),
     PageInfo(
+        "layers",
+        "Learn",
+        "Layers",
+        ":material/layers:",
+        "Convolution by hand (kernels, ReLU, pooling), the feature maps and filters of the "
+        "active model, what a channel responds to, and softmax/dropout/flatten explainers.",
+    ),
+    PageInfo(
         "pooling",
         "Learn",
         "Pooling Calculator",

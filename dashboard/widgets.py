@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from PIL import Image
 
 
 def pair_input(
@@ -85,3 +87,53 @@ def matrix_input(
         matrix = check_grid(edited.to_numpy(dtype=object))
     st.session_state[f"{key}_last"] = matrix
     return matrix
+
+
+@dataclass(frozen=True)
+class PickedImage:
+    """An image chosen by :func:`image_picker`."""
+
+    image: Image.Image  # 8-bit "L" or "RGB"
+    caption: str
+    label: int | None = None  # true class index when it comes from the dataset
+    index: int | None = None  # index into the dataset's test split
+
+
+IMAGE_SOURCES = ("dataset", "sample", "upload")
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+
+
+def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
+                 dataset=None) -> PickedImage | None:
+    """Choose an image: a test-split sample of ``dataset``, a bundled sample, or an upload.
+
+    Args:
+        labels: the page's text (keys ``src_dataset``, ``src_sample``, ``src_upload``,
+            ``source``, ``sample``, ``index``, ``upload``, ``bad_image``).
+        dataset: the test split (``core.data.Dataset``) or None when unavailable.
+    Returns:
+        The picked image, or None (after showing why) when there is none yet or it is bad.
+    """
+    from core import images, samples
+
+    sources = [s for s in IMAGE_SOURCES if s != "dataset" or dataset is not None]
+    source = st.radio(labels["source"], sources, index=sources.index(default)
+                      if default in sources else 0, horizontal=True, key=f"{key}_source",
+                      format_func=lambda s: labels[f"src_{s}"])
+    if source == "dataset":
+        idx = int(st.number_input(labels["index"], 0, len(dataset) - 1, 0, key=f"{key}_index"))
+        label = int(dataset.labels[idx])
+        return PickedImage(images.tensor_to_image(dataset.images[idx]),
+                           f"{dataset.name} test #{idx} · {dataset.classes[label]}", label, idx)
+    if source == "sample":
+        name = st.selectbox(labels["sample"], list(samples.SAMPLES), key=f"{key}_sample",
+                            format_func=lambda k: samples.SAMPLES[k].title)
+        return PickedImage(samples.sample_image(name), samples.SAMPLES[name].title)
+    upload = st.file_uploader(labels["upload"], type=UPLOAD_TYPES, key=f"{key}_upload")
+    if upload is None:
+        return None
+    try:
+        return PickedImage(images.decode_image(upload.getvalue()), upload.name)
+    except images.ImageError as err:
+        st.error(labels["bad_image"].format(error=err))
+        return None

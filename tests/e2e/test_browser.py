@@ -63,3 +63,17 @@ def test_pooling_grid_editor_cell_edit(page, app_url):
     )
     wait_idle(page)
     assert any("[[4, 8],\n [6, 42]]" in t for t in _code_blocks(page))
+
+
+def test_layers_feature_maps(page, app_url):
+    page.goto(f"{app_url}/layers")
+    wait_idle(page)
+    page.get_by_role("heading", name="Layers").first.wait_for()
+    # convolution by hand: four default kernels -> a grid of four feature maps
+    page.get_by_text("Sobel x").first.wait_for()
+    assert page.locator(".js-plotly-plot").count() >= 2
+    # inside the network: the default model (trained on first use) predicts test image 0
+    page.get_by_role("tab", name="Inside the network").click()
+    page.get_by_text("Predicted").first.wait_for(timeout=120_000)
+    wait_idle(page)
+    assert page.get_by_text("32 of 32 feature maps of relu1").is_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,24 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 120  # importing torch alone can take several seconds on a cold machine
+
+
+@pytest.fixture(scope="session")
+def _default_checkpoint(tmp_path_factory) -> Path:
+    """The default model, trained once per test session (deterministic: seed 0)."""
+    from core import training
+
+    return training.train_default_model(tmp_path_factory.mktemp("default") / "model")
+
+
+@pytest.fixture
+def trained_default(_default_checkpoint, _cnnlab_home) -> Path:
+    """Put the pre-trained default model where the app looks for it."""
+    from core import cards
+
+    target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
+    shutil.copytree(_default_checkpoint, target)
+    return target
 
 
 @pytest.fixture

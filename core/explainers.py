@@ -1,0 +1,92 @@
+"""Small explainers for the Layers page: softmax with temperature, dropout, the flatten size.
+
+Reference for dropout: Srivastava et al. (2014), "Dropout: A Simple Way to Prevent Neural
+Networks from Overfitting", https://jmlr.org/papers/v15/srivastava14a.html
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def softmax(logits, temperature: float = 1.0) -> np.ndarray:
+    """Softmax of ``logits / temperature``, computed stably (the max is subtracted first).
+
+    Args:
+        logits: (K,) finite numbers, K >= 1.
+        temperature: > 0; below 1 sharpens the distribution, above 1 flattens it.
+    Returns:
+        (K,) float64 probabilities that sum to 1.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"logits must be a non-empty list of numbers, got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"logits must be finite numbers, got {z.tolist()}")
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    e = np.exp((z - z.max()) / temperature)  # the shift cancels out and avoids overflow
+    return e / e.sum()
+
+
+@dataclass(frozen=True)
+class DropoutDemo:
+    values: np.ndarray  # the activations going in
+    mask: np.ndarray  # 1 = kept, 0 = dropped (training only)
+    train: np.ndarray  # training output: values * mask / (1 - p)
+    eval: np.ndarray  # evaluation output: the values unchanged
+    p: float
+
+
+def dropout_demo(values, p: float, *, seed: int = 0) -> DropoutDemo:
+    """What ``nn.Dropout(p)`` does to ``values`` in training and in evaluation.
+
+    In training each value is zeroed with probability p and the survivors are scaled by
+    1 / (1 - p) ("inverted dropout"), so the expected output equals the input; in evaluation
+    the layer passes everything through unchanged.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if not 0 <= p < 1:
+        raise ValueError(f"p must be in [0, 1), got {p}")
+    mask = (np.random.default_rng(seed).random(v.shape) >= p).astype(np.float64)
+    return DropoutDemo(v, mask, v * mask / (1 - p), v.copy(), p)
+
+
+@dataclass(frozen=True)
+class FlattenDemo:
+    shapes: list[tuple[str, tuple[int, ...]]]  # layer name -> output shape (no batch dim)
+    flatten: int  # the size the Linear layer must take
+    notes_size: int  # what the course notes wrote (32*4)
+    error: str  # what torch says when the notes' size is used
+
+
+def notes_flatten_demo(image_size: int = 28, num_classes: int = 10) -> FlattenDemo:
+    """Run the course notes' network with its wrong flatten size (32*4) and with the right one.
+
+    Returns the real per-layer shapes, the correct flatten size and torch's own error message
+    for the notes' ``nn.Linear(32*4, n_classes)``.
+    """
+    import torch
+    from torch import nn
+
+    from core import models
+
+    net = models.build_model("seed_net", in_channels=1, num_classes=num_classes,
+                             image_size=image_size)
+    x = torch.zeros(1, 1, image_size, image_size)
+    shapes = []
+    with torch.no_grad():
+        for name, layer in net.named_children():
+            x = layer(x)
+            shapes.append((name, tuple(x.shape[1:])))
+        flat = shapes[-2][1][0]  # the flatten layer's output: (C*H*W,)
+        wrong = nn.Linear(32 * 4, num_classes)
+        try:
+            wrong(torch.zeros(1, flat))
+            error = ""
+        except RuntimeError as err:
+            error = str(err)
+    return FlattenDemo(shapes, flat, 32 * 4, error)

@@ -1,0 +1,102 @@
+"""Layers page, section 1: convolution by hand (conv -> ReLU -> 2x2 max pool)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core import filters, images, matrices
+from dashboard import charts, widgets
+
+KEY = "layers_conv"
+
+
+def render(T: dict, test_split=None) -> None:
+    with st.expander(T["conv_theory_title"]):
+        st.markdown(T["conv_theory"])
+        x = np.linspace(-3, 3, 61)
+        st.plotly_chart(charts.line(np.maximum(0, x), title=T["relu_title"], height=220)
+                        .update_traces(x=x), key=f"{KEY}_relu_plot")
+
+    left, right = st.columns([1, 2])
+    with left:
+        picked = widgets.image_picker(f"{KEY}_img", labels=T, default="sample",
+                                      dataset=test_split)
+        size = st.slider(T["work_size"], 16, 512, 128, step=16, key=f"{KEY}_size")
+    if picked is None:
+        st.info(T["no_image"])
+        return
+    array = images.to_float_array(picked.image, max_side=size)  # (H, W) or (H, W, 3)
+    with left:
+        st.plotly_chart(charts.image(array, title=picked.caption, height=260),
+                        key=f"{KEY}_input")
+    with right:
+        mode = "gray"
+        if array.ndim == 3:
+            mode = st.radio(T["mode"], filters.MODES, horizontal=True, key=f"{KEY}_mode",
+                            format_func=lambda m: T[f"mode_{m}"])
+        chosen = st.multiselect(T["kernels"], list(filters.KERNELS),
+                                default=list(filters.DEFAULT_FILTER_BANK),
+                                max_selections=filters.MAX_FILTERS, key=f"{KEY}_kernels",
+                                format_func=lambda k: filters.KERNELS[k].title)
+        kernels = [filters.KERNELS[k].weights for k in chosen]
+        names = [filters.KERNELS[k].title for k in chosen]
+        if st.toggle(T["custom"], key=f"{KEY}_custom"):
+            custom = _custom_kernel(T)
+            if custom is None:
+                return
+            kernels.append(custom)
+            names.append(T["custom_name"])
+        c1, c2 = st.columns(2)
+        stride = int(c1.number_input(T["stride"], 1, filters.MAX_STRIDE, 1, key=f"{KEY}_stride"))
+        padding = int(c2.number_input(T["padding"], 0, filters.MAX_KERNEL, 1,
+                                      key=f"{KEY}_padding"))
+    if not kernels:
+        st.info(T["need_kernel"])
+        return
+    try:
+        walk = filters.conv_relu_pool(array, kernels, names, stride=stride, padding=padding,
+                                      mode=mode)
+    except ValueError as err:
+        st.error(T["bad_conv"].format(error=err))
+        return
+
+    with right:
+        with st.expander(T["kernel_values"]):
+            cols = st.columns(min(4, len(names)))
+            for i, (name, k) in enumerate(zip(names, walk.kernels)):
+                cols[i % len(cols)].plotly_chart(
+                    charts.matrix_heatmap(k, title=name, colorscale="RdBu", zmid=0, height=220),
+                    key=f"{KEY}_kernel_{i}")
+        st.markdown(f"**{T['shapes']}:** " + " → ".join(
+            f"{name} {' × '.join(map(str, shape))}" for name, shape in walk.shapes))
+        st.markdown(f"**{T['formula']}**")
+        st.code(walk.formula, language=None)
+
+    cols = 4 if mode == "gray" else 3
+    tabs = st.tabs([T["stage_conv"], T["stage_relu"], T["stage_pool"]])
+    for tab, stage, signed in zip(tabs, ("conv", "relu", "pooled"), (True, False, False)):
+        with tab:
+            st.plotly_chart(
+                charts.feature_maps(getattr(walk, stage), list(walk.names), cols=cols,
+                                    signed=signed, height_per_row=260),
+                key=f"{KEY}_maps_{stage}")
+
+
+def _custom_kernel(T: dict) -> np.ndarray | None:
+    size = st.radio(T["custom_size"], [3, 5], horizontal=True, key=f"{KEY}_custom_size")
+    # 3x3: the Laplacian; 5x5: a wide outline detector (-1 around, 24 in the centre)
+    initial = filters.KERNELS["laplacian"].weights if size == 3 else \
+        np.where(np.arange(25).reshape(5, 5) == 12, 24.0, -1.0)
+    if st.session_state.get(f"{KEY}_custom_shape") != size:  # size changed: new starting kernel
+        st.session_state[f"{KEY}_custom_shape"] = size
+        widgets.set_matrix(f"{KEY}_custom_matrix", np.array(initial), matrices.format_matrix)
+    try:
+        return widgets.matrix_input(
+            f"{KEY}_custom_matrix", initial=np.array(initial), formatter=matrices.format_matrix,
+            parse_text=lambda t: filters.check_kernel(matrices.parse_matrix(t)),
+            check_grid=filters.check_kernel, labels=T)
+    except ValueError as err:
+        st.error(T["bad_conv"].format(error=err))
+        return None
+

@@ -1,0 +1,115 @@
+"""Layers page, section 2: the active model's layer table, feature maps, prediction, weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from core import images, inspect
+from dashboard import cache, charts, widgets
+
+KEY = "layers_net"
+SORTS = ("mean", "max", "index")
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """What section 2 computed, for the sections after it."""
+
+    model: cache.LoadedModel
+    x: torch.Tensor  # (1, C, H, W) normalised model input
+    feature_vector: np.ndarray  # the model's embedding layer output for x, (D,)
+
+
+def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
+    with st.expander(T["net_theory_title"]):
+        st.markdown(T["net_theory"])
+    model, card = loaded.model, loaded.card
+    table = cache.layer_table(loaded)
+    with st.expander(T["layer_table"], expanded=False):
+        st.dataframe(_table_frame(table), hide_index=True, key=f"{KEY}_table")
+
+    left, right = st.columns([1, 2])
+    with left:
+        picked = widgets.image_picker(f"{KEY}_img", labels=T, default="dataset",
+                                      dataset=test_split)
+    if picked is None:
+        st.info(T["no_image"])
+        return None
+    pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape,
+                                     mean=card.mean, std=card.std)
+    probs = inspect.predict(model, x)[0].numpy()  # (K,)
+    with left:
+        st.plotly_chart(
+            charts.image(pixels.permute(1, 2, 0).squeeze(-1).numpy(), height=220,
+                         title=T["model_input"].format(shape=" × ".join(map(str, card.input_shape)))),
+            key=f"{KEY}_input")
+        best = int(np.argmax(probs))
+        st.markdown(T["predicted"].format(cls=card.classes[best], p=probs[best]))
+        if picked.label is not None:
+            st.markdown(T["true_class"].format(cls=card.classes[picked.label]))
+        st.plotly_chart(charts.bars(probs, card.classes, highlight=best, height=240,
+                                    title=T["probabilities"]), key=f"{KEY}_probs")
+
+    names = [row.name for row in table[1:]]
+    with right:
+        c1, c2, c3 = st.columns([2, 2, 1])
+        default = next((n for n in names if n.startswith("relu")), names[0])
+        layer = c1.selectbox(T["layer"], names, index=names.index(default), key=f"{KEY}_layer")
+        sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort",
+                        format_func=lambda s: T[f"sort_{s}"])
+        limit = int(c3.number_input(T["max_maps"], 1, 256, 32, key=f"{KEY}_limit"))
+        acts = inspect.activations(model, x, [layer, _feature_layer(loaded, names)])
+        act = acts[layer][0]  # (C, H, W) or (N,)
+        if act.dim() == 3:
+            order = inspect.channel_order(act, by=sort)[:limit]
+            st.caption(T["maps_of"].format(n=len(order), total=act.shape[0], layer=layer,
+                                           shape=" × ".join(map(str, act.shape))))
+            st.plotly_chart(
+                charts.feature_maps(act[order].numpy(), [f"ch {c}" for c in order], cols=8,
+                                    signed=bool((act < 0).any()), height_per_row=130),
+                key=f"{KEY}_maps")
+        else:
+            st.caption(T["vector_of"].format(layer=layer, n=act.numel()))
+            values = act.numpy()
+            st.plotly_chart(charts.bars(values, [str(i) for i in range(len(values))],
+                                        value_format=".2f", height=260), key=f"{KEY}_vector")
+    _weights(T, loaded)
+    feature = acts[_feature_layer(loaded, names)][0].flatten().numpy()
+    return Inspected(loaded, x, feature)
+
+
+def _feature_layer(loaded: cache.LoadedModel, names: list[str]) -> str:
+    from core import archs
+
+    spec = archs.ARCHS.get(loaded.card.arch)
+    return spec.feature_layer if spec and spec.feature_layer in names else names[-2]
+
+
+def _weights(T: dict, loaded: cache.LoadedModel) -> None:
+    convs = inspect.conv_layer_names(loaded.model)
+    if not convs:
+        return
+    st.markdown(f"**{T['weights']}**")
+    c1, c2 = st.columns(2)
+    layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer")
+    w = inspect.filter_weights(loaded.model, layer).numpy()  # (out, in, kh, kw)
+    if w.shape[1] == 1:  # first layer of a grayscale model: one image per filter
+        maps, names = w[:, 0], [f"filter {i}" for i in range(w.shape[0])]
+    else:
+        out = int(c2.number_input(T["weights_out"], 0, w.shape[0] - 1, 0, key=f"{KEY}_weights_out"))
+        maps, names = w[out], [f"in {i}" for i in range(w.shape[1])]
+    st.plotly_chart(charts.feature_maps(maps[:64], names[:64], cols=8, signed=True,
+                                        height_per_row=110), key=f"{KEY}_weights")
+
+
+def _table_frame(table: list[inspect.LayerInfo]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "layer": r.name, "type": r.type, "output shape": " × ".join(map(str, r.output_shape)),
+        "parameters": r.params, "receptive field": r.receptive_field, "jump": r.jump,
+        "details": r.detail,
+    } for r in table])

@@ -1,0 +1,48 @@
+"""Layers: convolution by hand, inside the active network, what a filter looks for, explainers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.data import DatasetUnavailableError
+from core.models import CheckpointError
+from dashboard import cache, state, texts
+from dashboard.views import channel, conv, explainers, network
+
+T = texts.get("layers")
+
+st.title(T["title"])
+st.caption(T["intro"])
+
+test_split, problem = None, None
+try:
+    test_split = cache.dataset(state.active_dataset())[1]
+except DatasetUnavailableError as err:
+    problem = T["data_error"].format(error=err)
+
+tab_conv, tab_net, tab_filter, tab_explain = st.tabs(
+    [T["tab_conv"], T["tab_network"], T["tab_filter"], T["tab_explainers"]])
+with tab_conv:
+    conv.render(T, test_split)
+
+loaded = None
+try:
+    loaded = cache.active_model()
+except CheckpointError as err:
+    problem = T["model_error"].format(error=err)
+if loaded is None and problem is None:
+    problem = T["no_model"]
+
+inspected = None
+with tab_net:
+    if problem:
+        st.warning(problem)
+    else:
+        inspected = network.render(T, loaded, test_split)
+with tab_filter:
+    if problem:
+        st.warning(problem)
+    else:
+        channel.render(T, loaded, test_split)
+with tab_explain:
+    explainers.render(T, inspected.feature_vector if inspected else None)

@@ -1,0 +1,135 @@
+"""AppTest: the Layers page with the default model, driven through its widgets."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from core import data, filters, images, inspect, models, samples
+from tests.pages.conftest import plotly_array
+
+
+def _chart(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def _heatmaps(spec: dict) -> list[np.ndarray]:
+    return [plotly_array(t["z"]) for t in spec["data"] if t["type"] == "heatmap"]
+
+
+@pytest.fixture
+def layers(app, trained_default):
+    at = app("layers")
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_renders_with_the_default_model(layers, trained_default):
+    at = layers
+    model, card = models.load_checkpoint(trained_default)
+    # the layer table lists every layer with shapes from a real forward pass
+    table = next(df.value for df in at.dataframe if "receptive field" in df.value.columns)
+    assert list(table["layer"]) == ["input"] + [n for n, _ in model.named_children()]
+    assert table.set_index("layer").loc["pool2", "output shape"] == "64 × 7 × 7"
+    assert table.set_index("layer").loc["conv2", "receptive field"] == 8
+    # the prediction for test image 0 is the model's own
+    _, test = data.load_digits()
+    _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
+                                input_shape=card.input_shape, mean=card.mean, std=card.std)
+    probs = inspect.predict(model, x)[0]
+    predicted = next(m.value for m in at.markdown if m.value.startswith("Predicted"))
+    assert f"**{card.classes[int(probs.argmax())]}**" in predicted
+    # relu1 feature maps: 32 channels of 28x28, ordered by mean activation
+    maps = _heatmaps(_chart(at, "layers_net_maps"))
+    act = inspect.activations(model, x, ["relu1"])["relu1"][0]
+    order = inspect.channel_order(act, by="mean")
+    assert len(maps) == 32 and maps[0].shape == (28, 28)
+    np.testing.assert_allclose(maps[0], act[order[0]].numpy(), rtol=1e-5, atol=1e-6)
+    # the explainers tab: the notes' flatten size and torch's own error
+    assert any("(1x4608 and 128x10)" in c.value for c in at.code)
+
+
+def test_switching_kernel_preset_changes_the_feature_map(layers):
+    at = layers
+    at.multiselect(key="layers_conv_kernels").set_value(["sobel_x"]).run()
+    sobel = _heatmaps(_chart(at, "layers_conv_maps_conv"))
+    at.multiselect(key="layers_conv_kernels").set_value(["box_blur"]).run()
+    assert not at.error
+    blur = _heatmaps(_chart(at, "layers_conv_maps_conv"))
+    assert len(sobel) == len(blur) == 1
+    assert not np.allclose(sobel[0], blur[0])
+    image = images.to_float_array(samples.sample_image("shapes"), max_side=128)
+    expected = filters.conv_relu_pool(image, [filters.KERNELS["box_blur"].weights], ["b"],
+                                      stride=1, padding=1)
+    np.testing.assert_allclose(blur[0], expected.conv[0], atol=1e-9)
+
+
+def test_stride_and_padding_change_shapes_and_formula(layers):
+    at = layers
+    at.number_input(key="layers_conv_stride").set_value(2).run()
+    at.number_input(key="layers_conv_padding").set_value(0).run()
+    formula = next(c.value for c in at.code if c.value.startswith("H1"))
+    assert "⌊(128 + 2·0 − 3) / 2⌋ + 1 = 63" in formula
+    pooled = _heatmaps(_chart(at, "layers_conv_maps_pooled"))
+    assert pooled[0].shape == (31, 31)
+
+
+def test_bad_custom_kernel_and_bad_upload_show_errors(layers):
+    at = layers
+    at.toggle(key="layers_conv_custom").set_value(True).run()
+    at.radio(key="layers_conv_custom_matrix_mode").set_value("text").run()
+    at.text_area(key="layers_conv_custom_matrix_text").input("1 2\n3 4").run()
+    assert not at.exception
+    assert any("odd" in e.value for e in at.error)
+    at.text_area(key="layers_conv_custom_matrix_text").input("0 0 0\n0 2 0\n0 0 0").run()
+    assert not at.error
+
+    at.radio(key="layers_conv_img_source").set_value("upload").run()
+    at.file_uploader(key="layers_conv_img_upload").set_value(
+        ("broken.png", b"\x89PNG\r\n\x1a\n not really a png", "image/png")).run()
+    assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
+
+
+def test_upload_rgb_image_per_channel(layers):
+    at = layers
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(buf, format="PNG")
+    at.radio(key="layers_conv_img_source").set_value("upload").run()
+    at.file_uploader(key="layers_conv_img_upload").set_value(
+        ("red.png", buf.getvalue(), "image/png")).run()
+    at.radio(key="layers_conv_mode").set_value("per_channel").run()
+    assert not at.error
+    maps = _chart(at, "layers_conv_maps_relu")
+    titles = [a["text"] for a in maps["layout"]["annotations"]]
+    assert titles[:3] == ["Sobel x · R", "Sobel x · G", "Sobel x · B"]
+
+
+def test_activation_maximisation_runs_and_increases(layers):
+    at = layers
+    at.selectbox(key="layers_channel_layer").set_value("relu1").run()
+    at.number_input(key="layers_channel_steps").set_value(30)  # a form: submitted together
+    at.button(key="layers_channel_run").click().run()
+    assert not at.exception and not at.error
+    curve = plotly_array(_chart(at, "layers_channel_actmax_curve")["data"][0]["y"])
+    assert len(curve) == 30 and curve[-1] > curve[0]
+
+
+def test_top_examples_match_core(layers, trained_default):
+    at = layers
+    model, card = models.load_checkpoint(trained_default)
+    _, test = data.load_digits()
+    at.selectbox(key="layers_channel_layer").set_value("conv2").run()
+    at.number_input(key="layers_channel_channel").set_value(5).run()
+    mean, std = torch.tensor(card.mean).view(-1, 1, 1), torch.tensor(card.std).view(-1, 1, 1)
+    top = inspect.top_activating(model, test.images, "conv2", 5, k=8,
+                                 normalize=lambda im: (im.float() / 255 - mean) / std)
+    titles = [_chart(at, f"layers_channel_example_{i}")["layout"]["title"]["text"]
+              for i in range(8)]
+    assert [t.split(" · ")[0] for t in titles] == [f"#{ex.index}" for ex in top]
