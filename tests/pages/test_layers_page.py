@@ -133,3 +133,22 @@ def test_top_examples_match_core(layers, trained_default):
     titles = [_chart(at, f"layers_channel_example_{i}")["layout"]["title"]["text"]
               for i in range(8)]
     assert [t.split(" · ")[0] for t in titles] == [f"#{ex.index}" for ex in top]
+
+
+def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch):
+    """Offline MNIST: the network tabs say what is missing; convolution by hand still works."""
+    from urllib.error import URLError
+
+    import torchvision.datasets.utils as tv_utils
+
+    def offline(*args, **kwargs):
+        raise URLError("no network")
+
+    monkeypatch.setattr(tv_utils, "download_and_extract_archive", offline)
+    monkeypatch.setattr(tv_utils, "download_url", offline)
+    at = layers
+    at.sidebar.selectbox(key="active_dataset").set_value("mnist").run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "MNIST" in warnings and "raw" in warnings  # names the directory for the files
+    assert _heatmaps(_chart(at, "layers_conv_maps_conv"))  # the conv section still renders
