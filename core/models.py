@@ -255,3 +255,54 @@ def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None)
     root = Path(root) if root is not None else models_dir()
     slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
     return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model)}")
+
+
+# --------------------------------------------------------------------------- download / upload
+MAX_ZIP_BYTES = 256 * 1024 * 1024  # a model zip (weights + card); our archs are a few MB
+
+
+def export_zip(directory: Path) -> bytes:
+    """A checkpoint directory as a zip holding ``model.safetensors`` and ``card.json``."""
+    import io
+    import zipfile
+
+    directory = Path(directory)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in (WEIGHTS_FILE, CARD_FILE):
+            zf.write(directory / name, arcname=name)
+    return buf.getvalue()
+
+
+def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, ModelCard]:
+    """Load an uploaded model: our zip (weights + card) or a bare ``.safetensors`` with its card
+    embedded. Nothing is unpickled; any problem raises CheckpointError with a clear message."""
+    import io
+    import zipfile
+
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise CheckpointError("the uploaded file is empty")
+    if len(data) > MAX_ZIP_BYTES:
+        raise CheckpointError(f"the file is {len(data) / 1e6:.0f} MB; at most "
+                              f"{MAX_ZIP_BYTES / 1e6:.0f} MB")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return load_checkpoint_bytes(bytes(data))  # a bare safetensors file (or a clear error)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+            if "data.pkl" in names or any(n.endswith(".pkl") for n in names):
+                raise CheckpointError("this is a torch.save (pickle) file; only safetensors "
+                                      "checkpoints are accepted")
+            missing = [n for n in (WEIGHTS_FILE, CARD_FILE) if n not in names]
+            if missing:
+                raise CheckpointError(f"the zip must contain {WEIGHTS_FILE} and {CARD_FILE}; "
+                                      f"missing {', '.join(missing)}")
+            infos = {n: zf.getinfo(names[n]) for n in (WEIGHTS_FILE, CARD_FILE)}
+            if sum(i.file_size for i in infos.values()) > MAX_ZIP_BYTES:
+                raise CheckpointError("the zip's contents are too large")
+            weights = zf.read(infos[WEIGHTS_FILE])
+            card = zf.read(infos[CARD_FILE]).decode("utf-8")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, OSError,
+            RuntimeError) as err:  # RuntimeError: encrypted members
+        raise CheckpointError(f"the zip cannot be read: {err}") from None
+    return load_checkpoint_bytes(weights, card)
