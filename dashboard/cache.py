@@ -70,11 +70,17 @@ def active_model() -> LoadedModel | None:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
-def dataset(name: str):
-    """(train, test) of a registered dataset, shared read-only. Raises DatasetUnavailableError."""
+def _registered_dataset(name: str):
     from core import data
 
     return data.load_dataset(name)
+
+
+def dataset(name: str):
+    """(train, test) of a registered dataset (shared, read-only) or of an image folder uploaded
+    in this session. Raises DatasetUnavailableError (offline download) or ValueError."""
+    folder = state.folder_dataset(name)
+    return folder if folder is not None else _registered_dataset(name)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -110,3 +116,12 @@ def _normalizer(card):
     mean = torch.tensor(card.mean).view(-1, 1, 1)
     std = torch.tensor(card.std).view(-1, 1, 1)
     return lambda images: (images.float() / 255 - mean) / std
+
+
+@st.cache_data(max_entries=16, show_spinner="Evaluating on the test split…",
+               hash_funcs={LoadedModel: lambda m: m.model_id})
+def evaluation(loaded: LoadedModel, _split, split_name: str):
+    """core.evaluation.evaluate of a loaded model on a split (cached by model id and split)."""
+    from core.evaluation import evaluate
+
+    return evaluate(loaded.model, _split)

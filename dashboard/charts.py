@@ -173,3 +173,110 @@ def line(values, *, title: str = "", x_title: str = "", y_title: str = "",
     fig.update_layout(title=title or None, height=height, xaxis_title=x_title,
                       yaxis_title=y_title, margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return fig
+
+
+def training_curves(history, step_losses, steps_per_epoch: int, loss_title: str,
+                    acc_title: str) -> go.Figure:
+    """Loss and accuracy curves: per-step training loss (faint) and per-epoch train/val values.
+
+    Args:
+        history: EpochRecord-like objects (epoch, train_loss, train_accuracy, val_loss,
+            val_accuracy).
+        step_losses: training loss of every step so far; plotted against fractional epochs.
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(loss_title, acc_title),
+                        horizontal_spacing=0.08)
+    if len(step_losses):
+        x = (np.arange(len(step_losses)) + 1) / max(steps_per_epoch, 1)
+        fig.add_trace(go.Scatter(x=x, y=list(step_losses), mode="lines", name="train (per step)",
+                                 line=dict(color="#9ecae1", width=1)), row=1, col=1)
+    epochs = [h.epoch for h in history]
+    series = (("train_loss", "train", "#1f77b4", 1), ("val_loss", "validation", CHOSEN, 1),
+              ("train_accuracy", "train", "#1f77b4", 2), ("val_accuracy", "validation", CHOSEN, 2))
+    for attr, name, color, col in series:
+        ys = [getattr(h, attr) for h in history]
+        if any(y is not None for y in ys):
+            fig.add_trace(go.Scatter(x=epochs, y=ys, mode="lines+markers", name=name,
+                                     line=dict(color=color), showlegend=col == 1,
+                                     legendgroup=name), row=1, col=col)
+    fig.update_xaxes(title_text="epoch", rangemode="tozero")
+    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def confusion_matrix(cm: np.ndarray, classes: list[str], *, selected: tuple[int, int] | None = None,
+                     height: int = 480) -> go.Figure:
+    """A confusion matrix drawn as square markers so that a click selects a cell (Plotly
+    heatmaps send no selection events to Streamlit). Colour: share of the true class's row.
+
+    Args:
+        cm: (K, K) counts, rows = true class, columns = predicted class.
+    Returns:
+        A figure whose points carry ``customdata = [true, predicted, count]``.
+    """
+    cm = np.asarray(cm)
+    k = len(classes)
+    true, pred = np.indices((k, k))  # (K, K) each
+    share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    size = max(8, min(48, int((height - 120) / max(k, 1) * 0.8)))
+    fig = go.Figure(go.Scatter(
+        x=pred.ravel(), y=true.ravel(), mode="markers+text", text=[str(v) for v in cm.ravel()],
+        customdata=np.stack([true.ravel(), pred.ravel(), cm.ravel()], axis=1),
+        marker=dict(symbol="square", size=size, color=share.ravel(), colorscale="Blues",
+                    cmin=0, cmax=1, line=dict(width=0), colorbar=dict(title="row share")),
+        textfont=dict(size=max(8, size // 3)),
+        hovertemplate="true %{customdata[0]} → predicted %{customdata[1]}: %{customdata[2]}"
+                      "<extra></extra>",
+    ))
+    if selected is not None:
+        fig.add_shape(_cell_rect(selected[0], selected[1], CHOSEN, 3))
+    ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(classes))
+    fig.update_xaxes(title_text="predicted", range=[-0.5, k - 0.5], showgrid=False, **ticks)
+    fig.update_yaxes(title_text="true", range=[k - 0.5, -0.5], showgrid=False, **ticks)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select",
+                      plot_bgcolor="white")
+    return fig
+
+
+PATH_COLORS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b")
+
+
+def optimiser_paths(grid, runs, surface, *, height: int = 520) -> go.Figure:
+    """Optimiser trajectories over a loss surface's contour map, animated step by step.
+
+    Args:
+        grid: (xs (n,), ys (n,), Z (n, n)) with Z[i, j] = f(xs[j], ys[i]).
+        runs: trajectories with ``label``, ``points`` (steps+1, 2) and ``losses``.
+        surface: has ``minima`` (global first) and ``start``.
+    """
+    xs, ys, z = grid
+    contour = go.Contour(x=xs, y=ys, z=z, colorscale="Greys", ncontours=30, showscale=False,
+                         contours=dict(coloring="heatmap"), opacity=0.6, hoverinfo="skip")
+    minima = go.Scatter(x=[m[0] for m in surface.minima], y=[m[1] for m in surface.minima],
+                        mode="markers+text", text=["global min"] + ["local min"] * (len(surface.minima) - 1),
+                        textposition="top center", marker=dict(symbol="star", size=14, color="gold",
+                                                               line=dict(color="black", width=1)),
+                        name="minima")
+    paths = [go.Scatter(x=r.points[:, 0], y=r.points[:, 1], mode="lines+markers", name=r.label,
+                        line=dict(color=PATH_COLORS[i % 4], width=2), marker=dict(size=4))
+             for i, r in enumerate(runs)]
+    n = max(len(r.points) for r in runs)
+    every = max(1, n // 60)  # at most ~60 animation frames
+    frames = [go.Frame(name=str(t), traces=list(range(2, 2 + len(runs))), data=[
+        go.Scatter(x=r.points[: t + 1, 0], y=r.points[: t + 1, 1]) for r in runs])
+        for t in range(0, n, every)]
+    fig = go.Figure(data=[contour, minima, *paths], frames=frames)
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.08),
+        updatemenus=[dict(type="buttons", showactive=False, x=0.0, y=1.08, xanchor="left", buttons=[
+            dict(label="▶ Play", method="animate",
+                 args=[None, dict(frame=dict(duration=60, redraw=False), fromcurrent=False,
+                                  transition=dict(duration=0))])])],
+    )
+    fig.update_xaxes(range=list(surface.x_range))
+    fig.update_yaxes(range=list(surface.y_range), scaleanchor="x")
+    return fig

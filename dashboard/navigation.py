@@ -41,6 +41,14 @@ PAGES: tuple[PageInfo, ...] = (
         "Max, average and global pooling on a matrix you edit: output sizes, every window, "
         "and where max pooling sends the gradient.",
     ),
+    PageInfo(
+        "train",
+        "Train",
+        "Train",
+        ":material/model_training:",
+        "Train a CNN live (SGD, momentum or Adam), evaluate it with a clickable confusion "
+        "matrix, keep it in the model library, and watch optimisers race on a loss surface.",
+    ),
 )
 
 

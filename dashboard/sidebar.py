@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import catalog
 from dashboard import state
 
 
 def render() -> None:
+    state.apply_pending_selection()
     with st.sidebar:
         st.markdown("**Active dataset and model**")
         st.selectbox(
             "Dataset",
-            list(catalog.DATASETS),
+            state.dataset_choices(),
             format_func=state.dataset_title,
             key=state.DATASET_KEY,
             help="Every page that needs data or a model uses this choice.",

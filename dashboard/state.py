@@ -7,6 +7,8 @@ loaded by ``dashboard.cache`` on the pages that need them.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,9 @@ from core import cards, catalog, paths
 
 DATASET_KEY = "active_dataset"
 MODEL_KEY = "active_model"
+FOLDERS_KEY = "folder_datasets"  # {key: (train, test)} image folders uploaded in this session
+SESSION_DIR_KEY = "session_model_dir"
+FOLDER_PREFIX = "folder:"
 DEFAULT_DATASET = "digits"
 DEFAULT_REF = "default"
 
@@ -38,14 +43,71 @@ def default_choice() -> ModelChoice:
     return ModelChoice(DEFAULT_REF, label, DEFAULT_DATASET, path, card)
 
 
+def private_models() -> bool:
+    """True on a shared deployment (CNNLAB_PRIVATE_MODELS=1): a session's models stay private."""
+    return os.environ.get("CNNLAB_PRIVATE_MODELS", "").lower() in ("1", "true", "yes")
+
+
+def model_root() -> Path:
+    """Where this session saves the models it trains or uploads.
+
+    Locally: the on-disk model library (kept across restarts). With CNNLAB_PRIVATE_MODELS=1:
+    a temporary directory of this session, so users of a shared app do not see each other's.
+    """
+    if not private_models():
+        return paths.models_dir()
+    if SESSION_DIR_KEY not in st.session_state:
+        st.session_state[SESSION_DIR_KEY] = tempfile.mkdtemp(prefix="cnnlab-session-")
+    return Path(st.session_state[SESSION_DIR_KEY])
+
+
 def model_choices(dataset: str) -> list[ModelChoice]:
-    """Models trained on ``dataset``: the default first (digits), then the library, newest first."""
+    """Models trained on ``dataset``: the default first (digits), then this session's / the
+    library's, newest first."""
     found = [default_choice()] if dataset == DEFAULT_DATASET else []
-    for path, card in cards.list_library(paths.models_dir()):
-        if path.name == cards.DEFAULT_MODEL_DIR or card.dataset != dataset:
-            continue
-        found.append(ModelChoice(f"library:{path.name}", card.name, card.dataset, path, card))
+    roots = [paths.models_dir()] + ([model_root()] if private_models() else [])
+    for root in roots:
+        for path, card in cards.list_library(root):
+            if path.name == cards.DEFAULT_MODEL_DIR or card.dataset != dataset:
+                continue
+            found.append(ModelChoice(f"library:{path.name}", card.name, card.dataset, path, card))
     return found
+
+
+PENDING_KEY = "pending_model_selection"
+
+
+def request_select(ref: str, dataset: str) -> None:
+    """Make a model (and its dataset) active at the start of the next run (the sidebar's
+    widgets may already be drawn in this one, so their values cannot change now)."""
+    st.session_state[PENDING_KEY] = (ref, dataset)
+
+
+def apply_pending_selection() -> None:
+    """Called by the sidebar before it draws its widgets."""
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if pending is not None and pending[1] in dataset_choices():
+        st.session_state[MODEL_KEY], st.session_state[DATASET_KEY] = pending
+    if st.session_state.get(DATASET_KEY, DEFAULT_DATASET) not in dataset_choices():
+        st.session_state[DATASET_KEY] = DEFAULT_DATASET  # e.g. a folder from an old session
+
+
+def dataset_choices() -> list[str]:
+    """The registry's datasets, then the image folders uploaded in this session."""
+    return list(catalog.DATASETS) + list(st.session_state.get(FOLDERS_KEY, {}))
+
+
+def add_folder_dataset(name: str, train, test) -> str:
+    """Keep an uploaded image-folder dataset for this session and make it active; its key."""
+    key = f"{FOLDER_PREFIX}{name}"
+    st.session_state.setdefault(FOLDERS_KEY, {})[key] = (train, test)
+    st.session_state[DATASET_KEY] = key
+    return key
+
+
+def folder_dataset(key: str):
+    """(train, test) of an uploaded image folder, or None."""
+    return st.session_state.get(FOLDERS_KEY, {}).get(key)
 
 
 def active_dataset() -> str:
@@ -61,4 +123,6 @@ def active_model() -> ModelChoice | None:
 
 def dataset_title(key: str) -> str:
     info = catalog.DATASETS.get(key)
-    return info.title if info else key
+    if info:
+        return info.title
+    return f"Folder: {key.removeprefix(FOLDER_PREFIX)}" if key.startswith(FOLDER_PREFIX) else key

@@ -14,8 +14,9 @@ disk.
     "pages_header": "Pages",
     "start_header": "Where to start",
     "start": """
-1. **Pooling Calculator** — edit a matrix, pool it, and step through every window.
-2. Pick a dataset and model in the sidebar; the pages that inspect a network use it.
+1. **Layers** — convolve an image by hand, then look inside the default network.
+2. **Pooling Calculator** — edit a matrix, pool it, and step through every window.
+3. **Train** — train your own CNN; it becomes the active model for every page.
 """,
     "model_header": "Active model",
     "model_none": "No model is trained on {dataset} yet: the Train page will make one. "

@@ -77,3 +77,28 @@ def test_layers_feature_maps(page, app_url):
     page.get_by_text("Predicted").first.wait_for(timeout=120_000)
     wait_idle(page)
     assert page.get_by_text("32 of 32 feature maps of relu1").is_visible()
+
+
+def _progress_text(page) -> str:
+    return page.locator("[data-testid='stProgress']").first.inner_text()
+
+
+def test_train_start_progress_stop(page, app_url):
+    main = page.get_by_test_id("stMainBlockContainer")  # not Streamlit's own toolbar "Stop"
+    page.goto(f"{app_url}/train")
+    wait_idle(page)
+    page.get_by_role("button", name="Start training").wait_for(timeout=120_000)
+    page.get_by_label("Epochs").fill("30")
+    page.get_by_label("Epochs").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    main.get_by_role("button", name="Stop").wait_for()
+    page.locator("[data-testid='stProgress']").first.wait_for()
+    first = _progress_text(page)
+    # the fragment reruns itself: the step counter moves without any click
+    page.wait_for_function(
+        "(t) => { const e = document.querySelector(\"[data-testid='stProgress']\");"
+        " return e && e.innerText !== t; }", arg=first, timeout=30_000)
+    main.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped after").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Resume").wait_for()

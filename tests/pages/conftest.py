@@ -27,17 +27,27 @@ def _default_checkpoint(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def trained_default(_default_checkpoint, _cnnlab_home) -> Path:
-    """Put the pre-trained default model where the app looks for it."""
+    """Where the pre-trained default model is (the ``app`` fixture puts it there)."""
     from core import cards
 
     target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
-    shutil.copytree(_default_checkpoint, target)
+    if not target.exists():
+        shutil.copytree(_default_checkpoint, target)
     return target
 
 
 @pytest.fixture
-def app():
-    """A function opening the app on a page ("home", "pooling", ...) with fresh caches."""
+def app(request, _default_checkpoint, _cnnlab_home):
+    """A function opening the app on a page ("home", "pooling", ...) with fresh caches.
+
+    The default model is already trained (copied from one session-wide training) unless the
+    test is marked ``@pytest.mark.untrained`` (to test its first-use training).
+    """
+    from core import cards
+
+    target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
+    if request.node.get_closest_marker("untrained") is None and not target.exists():
+        shutil.copytree(_default_checkpoint, target)
     st.cache_data.clear()
     st.cache_resource.clear()
 

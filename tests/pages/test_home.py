@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from dashboard import navigation
 from tests.pages.conftest import ROOT
 
@@ -46,6 +48,7 @@ def test_home_page_does_not_import_torch():
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
+@pytest.mark.untrained
 def test_train_default_model_from_home(app, _cnnlab_home):
     at = app("home")
     at.button(key="home_train_default").click().run()

@@ -1,0 +1,236 @@
+"""Training throughput: the classic tutorial pipeline against core.training.Trainer.
+
+Run from the repository root:  python benchmarks/train.py   (about 1 minute on 2 cores;
+add --device cuda to time both pipelines on a GPU)
+
+Both sides train the same model (small_cnn, 1x28x28 -> 10 classes, same initial weights) with
+the same optimiser (Adam, lr 1e-3), batch 64, on the same 60,000 28x28 images: fake
+Fashion-MNIST files in the real idx format, written to a temporary folder (class-dependent
+blobs plus noise, so no network is needed and there is something to learn).
+
+- reference: torchvision.datasets.FashionMNIST(transform=ToTensor + Normalize) + DataLoader
+  (batch 64, shuffle, no workers, as in the tutorials), fp32, default Adam.
+- ours: the same files read once by core.data into one uint8 tensor; Trainer indexes batches
+  and normalises them as a whole; channels_last and bf16 autocast where core.accel says so.
+
+Each pipeline is timed for a fixed number of steps (after a warm-up), several rounds
+interleaved, best round kept (other engineers share the machine). The second section trains
+the default digits model and checks that bf16 holds its accuracy. Last line: `ratio: X.XX`
+(ours samples/s / reference samples/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core import accel, data, models, training
+
+N_TRAIN, N_TEST, SIZE = 60_000, 2_000, 28
+STEPS, WARMUP, ROUNDS = 300, 10, 2
+BATCH, LR, SEED = 64, 1e-3, 0
+
+
+# --------------------------------------------------------------------------- fake data
+def _blobs(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 28, 28) uint8 images: a Gaussian blob whose place and size depend on the class."""
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)  # (28, 28)
+    images = np.empty((n, SIZE, SIZE), np.uint8)
+    for start in range(0, n, 5000):
+        lab = labels[start:start + 5000].astype(np.float32)
+        m = len(lab)
+        cy = 7 + (lab % 5) * 3.5 + rng.normal(0, 1.5, m)  # (m,)
+        cx = 7 + (lab // 5) * 14 * 0.7 + rng.normal(0, 1.5, m)
+        sigma = 2.5 + (lab % 3) + rng.uniform(0, 1, m)
+        d2 = (yy - cy[:, None, None]) ** 2 + (xx - cx[:, None, None]) ** 2  # (m, 28, 28)
+        pic = 255 * np.exp(-d2 / (2 * sigma[:, None, None] ** 2))
+        pic += rng.normal(0, 20, (m, SIZE, SIZE))  # (m, 28, 28)
+        images[start:start + m] = np.clip(pic, 0, 255).astype(np.uint8)
+    return images, labels
+
+
+def write_fake_fashion_mnist(root: Path) -> None:
+    """Write the four Fashion-MNIST files (uncompressed idx) where torchvision looks for them."""
+    raw = root / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", N_TRAIN), ("t10k", N_TEST)):
+        images, labels = _blobs(n, rng)
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(
+            struct.pack(">IIII", 2051, n, SIZE, SIZE) + images.tobytes())
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
+            struct.pack(">II", 2049, n) + labels.tobytes())
+
+
+# --------------------------------------------------------------------------- pipelines
+def _model(train_set: data.Dataset) -> torch.nn.Module:
+    return training.build_for("small_cnn", train_set, training.TrainConfig(seed=SEED))
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def reference_steps(root: Path, train_set: data.Dataset, device: torch.device):
+    """A generator: each next() runs one timed chunk of STEPS tutorial steps, yields seconds."""
+    import torchvision.datasets as tvd
+    from torch.utils.data import DataLoader
+    from torchvision import transforms
+
+    tf = transforms.Compose([transforms.ToTensor(),
+                             transforms.Normalize(train_set.mean, train_set.std)])
+    ds = tvd.FashionMNIST(str(root), train=True, download=False, transform=tf)
+    loader = DataLoader(ds, batch_size=BATCH, shuffle=True)
+    model = _model(train_set).to(device).train()
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    batches = iter(loader)
+
+    def step() -> None:
+        nonlocal batches
+        try:
+            x, y = next(batches)
+        except StopIteration:
+            batches = iter(loader)
+            x, y = next(batches)
+        x, y = x.to(device), y.to(device)
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    for _ in range(WARMUP):
+        step()
+    while True:
+        _sync(device)
+        start = time.perf_counter()
+        for _ in range(STEPS):
+            step()
+        _sync(device)
+        yield time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def forced_layout(channels_last: bool | None):
+    """Override core.accel's memory-format rule (None keeps it) while a Trainer is built."""
+    if channels_last is None:
+        yield
+        return
+    rule = accel.channels_last
+    accel.channels_last = lambda device, precision: channels_last
+    try:
+        yield
+    finally:
+        accel.channels_last = rule
+
+
+def ours_steps(train_set: data.Dataset, device: torch.device, precision: str,
+               channels_last: bool | None):
+    config = training.TrainConfig(epochs=100, batch_size=BATCH, lr=LR, val_fraction=0.0,
+                                  seed=SEED, device=device.type, precision=precision)
+    with forced_layout(channels_last):
+        trainer = training.Trainer(_model(train_set), train_set, config)
+    trainer.run_steps(WARMUP)
+    while True:
+        _sync(device)
+        start = time.perf_counter()
+        trainer.run_steps(STEPS)
+        _sync(device)
+        yield time.perf_counter() - start
+
+
+def speed_section(root: Path, device: torch.device) -> float:
+    train_set, _ = data.load_dataset("fashion_mnist", data_dir=root, download=False)
+    auto = accel.resolve_precision("auto", device)
+    has_bf16 = accel.has_bf16(device)
+    where = (torch.cuda.get_device_name() if device.type == "cuda"
+             else f"CPU {torch.backends.cpu.get_cpu_capability()}")
+    print(f"{where}, native bf16: {has_bf16}, {torch.get_num_threads()} CPU threads; "
+          f"precision 'auto' -> {auto}, channels_last {accel.channels_last(device, auto)}")
+    print(f"{len(train_set)} fake Fashion-MNIST images; timing {STEPS} batches of {BATCH} "
+          f"(after {WARMUP} warm-up), best of {ROUNDS} interleaved rounds\n")
+    runs = {"reference (torchvision + DataLoader, fp32)": reference_steps(root, train_set, device),
+            "ours fp32, NCHW": ours_steps(train_set, device, "fp32", False),
+            "ours fp32, channels_last": ours_steps(train_set, device, "fp32", True)}
+    if has_bf16:
+        runs["ours bf16, NCHW"] = ours_steps(train_set, device, "bf16", False)
+        runs["ours bf16, channels_last"] = ours_steps(train_set, device, "bf16", True)
+    best = {name: float("inf") for name in runs}
+    for _ in range(ROUNDS):
+        for name, run in runs.items():
+            best[name] = min(best[name], next(run))
+    rate = {name: STEPS * BATCH / seconds for name, seconds in best.items()}
+    ref = rate["reference (torchvision + DataLoader, fp32)"]
+    for name, value in rate.items():
+        print(f"{name:45s} {value:8.0f} samples/s  {1000 * best[name] / STEPS:6.2f} ms/step  "
+              f"x{value / ref:.2f}")
+    ours = f"ours {auto}, {'channels_last' if accel.channels_last(device, auto) else 'NCHW'}"
+    print(f"\nours = Trainer with precision='auto' ({ours})")
+    return rate[ours] / ref
+
+
+# --------------------------------------------------------------------------- accuracy
+def digits_run(config: training.TrainConfig) -> tuple[float, float]:
+    train_set, test_set = data.load_digits()
+    start = time.perf_counter()
+    trainer = training.Trainer(training.build_for(training.DEFAULT_ARCH, train_set, config),
+                               train_set, config)
+    trainer.run()
+    seconds = time.perf_counter() - start
+    return training.accuracy(trainer.model_for_eval(), test_set), seconds
+
+
+def accuracy_section() -> None:
+    print("\n-- default model: small_cnn on digits, DEFAULT_CONFIG "
+          f"({training.DEFAULT_CONFIG.epochs} epochs, batch {training.DEFAULT_CONFIG.batch_size}, "
+          f"lr {training.DEFAULT_CONFIG.lr:g}) --")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        path = training.train_default_model(Path(tmp) / "default")
+        seconds = time.perf_counter() - start
+        _, card = models.load_checkpoint(path)
+    print(f"train_default_model (fp32): test accuracy {card.metrics['test_accuracy']:.4f}, "
+          f"{seconds:.2f} s wall (train + evaluate + save)")
+    precisions = ["fp32", "bf16"] if accel.cpu_has_bf16() else ["fp32"]
+    for seed in (0, 1, 2):
+        parts = []
+        for precision in precisions:
+            config = training.TrainConfig(**{**training.DEFAULT_CONFIG.__dict__,
+                                             "seed": seed, "precision": precision})
+            acc, secs = digits_run(config)
+            parts.append(f"{precision} {acc:.4f} in {secs:.2f} s")
+        print(f"seed {seed}: " + ";  ".join(parts))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                        help="where both pipelines train (the accuracy section is CPU only)")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    args = parser.parse_args(argv)
+    device = accel.resolve_device(args.device)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        start = time.perf_counter()
+        write_fake_fashion_mnist(root)
+        print(f"wrote fake Fashion-MNIST idx files in {time.perf_counter() - start:.1f} s")
+        ratio = speed_section(root, device)
+    if not args.skip_accuracy:
+        accuracy_section()
+    print(f"ratio: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

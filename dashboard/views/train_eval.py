@@ -1,0 +1,102 @@
+"""Train page, Evaluate tab: accuracy, per-class accuracy, a clickable confusion matrix, the most
+confident mistakes and how the first-layer filters evolved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import cache, charts, state
+
+KEY = "train_eval"
+
+
+def render(T: dict) -> None:
+    from core import snapshots
+    from core.data import DatasetUnavailableError
+    from core.models import CheckpointError
+
+    try:
+        loaded = cache.active_model()
+        test = cache.dataset(state.active_dataset())[1] if loaded else None
+    except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+        st.error(str(err))
+        return
+    if loaded is None:
+        st.info(T["eval_none"])
+        return
+    ev = cache.evaluation(loaded, test, f"{test.name}/{test.split}")
+    classes = list(loaded.card.classes)
+    st.markdown(T["eval_header"].format(name=loaded.card.name, split=state.dataset_title(test.name)))
+    left, right = st.columns([1, 2])
+    left.metric(T["test_accuracy"], f"{ev.accuracy:.1%}")
+    right.plotly_chart(charts.bars(ev.per_class, classes, title=T["per_class"], height=240,
+                                   value_format=".0%"), key=f"{KEY}_per_class")
+
+    st.markdown(f"**{T['confusion']}**")
+    left, right = st.columns([3, 2])
+    true, pred = _selected_cell(classes)
+    with left:
+        event = st.plotly_chart(charts.confusion_matrix(ev.confusion, classes, selected=(true, pred)),
+                                key=f"{KEY}_confusion", on_select="rerun", selection_mode="points")
+    clicked = _clicked(event)
+    if clicked is not None and clicked != st.session_state.get(f"{KEY}_last_click"):
+        st.session_state[f"{KEY}_last_click"] = clicked
+        st.session_state[f"{KEY}_true"], st.session_state[f"{KEY}_pred"] = clicked
+        st.rerun()
+    with right:
+        c1, c2 = st.columns(2)
+        true = c1.selectbox(T["cell_true"], range(len(classes)), format_func=classes.__getitem__,
+                            key=f"{KEY}_true")
+        pred = c2.selectbox(T["cell_pred"], range(len(classes)), format_func=classes.__getitem__,
+                            key=f"{KEY}_pred")
+        from core import evaluation
+
+        cell = evaluation.cell_examples(ev, true, pred, k=24)
+        if cell:
+            st.caption(T["cell_examples"].format(n=len(cell), true=classes[true],
+                                                 pred=classes[pred]))
+            _gallery([i for i, _ in cell], [f"#{i} · {p:.0%}" for i, p in cell], test)
+        else:
+            st.caption(T["cell_empty"].format(true=classes[true], pred=classes[pred]))
+
+    st.markdown(f"**{T['mistakes']}**")
+    mistakes = evaluation.confident_mistakes(ev, k=12)
+    _gallery([i for i, *_ in mistakes],
+             [f"{classes[t]} → {classes[p]} {prob:.0%}" for _, t, p, prob in mistakes], test)
+
+    st.markdown(f"**{T['evolution']}**")
+    snaps = snapshots.load_snapshots(loaded.path)
+    if len(snaps) < 2:
+        st.caption(T["evolution_none"])
+        return
+    epochs = [e for e, _ in snaps]
+    epoch = st.select_slider(T["evolution_epoch"], epochs, epochs[-1], key=f"{KEY}_epoch")
+    layer, w = next(iter(dict(snaps)[epoch].items()))
+    w = w.numpy()  # (out, in, kh, kw)
+    maps = w[:, 0] if w.shape[1] == 1 else w.mean(axis=1)
+    st.plotly_chart(charts.feature_maps(maps[:64], [f"{layer} #{i}" for i in range(len(maps[:64]))],
+                                        cols=8, signed=True, height_per_row=110),
+                    key=f"{KEY}_evolution")
+
+
+def _selected_cell(classes: list[str]) -> tuple[int, int]:
+    k = len(classes)
+    for name in ("true", "pred"):
+        if st.session_state.get(f"{KEY}_{name}", 0) >= k:
+            st.session_state[f"{KEY}_{name}"] = 0  # another model with fewer classes
+    return st.session_state.get(f"{KEY}_true", 0), st.session_state.get(f"{KEY}_pred", 0)
+
+
+def _clicked(event) -> tuple[int, int] | None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    return (int(data[0]), int(data[1])) if data else None
+
+
+def _gallery(indices: list[int], captions: list[str], test) -> None:
+    if not indices:
+        return
+    imgs = [test.images[i].permute(1, 2, 0).squeeze(-1).numpy() for i in indices]
+    st.image(imgs, caption=captions, width=84)

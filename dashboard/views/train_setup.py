@@ -1,0 +1,162 @@
+"""Train page, steps 1-3: data (incl. a zipped image folder), architecture, optimiser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import archs
+from dashboard import cache, state
+
+KEY = "train"
+LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
+
+
+@dataclass(frozen=True)
+class Setup:
+    train: object  # core.data.Dataset
+    test: object
+    dataset: str  # the sidebar's dataset key
+    arch: str
+    options: dict
+    config: object  # core.training.TrainConfig
+    name: str
+
+
+def render(T: dict, *, locked: bool) -> Setup | None:
+    from core.data import DatasetUnavailableError
+
+    st.subheader(T["data_header"])
+    _folder_upload(T, locked)
+    key = state.active_dataset()
+    try:
+        train, test = cache.dataset(key)
+    except (DatasetUnavailableError, ValueError) as err:
+        st.error(T["data_error"].format(error=err))
+        return None
+    c, h, w = train.image_shape
+    st.markdown(T["training_on"].format(title=state.dataset_title(key), n_train=len(train),
+                                        n_test=len(test), shape=f"{c}×{h}×{w}"))
+
+    st.subheader(T["model_header"])
+    arch, options = _architecture(T, locked, train)
+    if arch is None:
+        return None
+    st.subheader(T["opt_header"])
+    config = _optimiser(T, locked, colour=c == 3)
+    if config is None:
+        return None
+    name = st.text_input(T["name"], f"{archs.ARCHS[arch].title} on {state.dataset_title(key)}",
+                         key=f"{KEY}_name", disabled=locked, max_chars=80)
+    return Setup(train, test, key, arch, options, config, name.strip() or arch)
+
+
+def _folder_upload(T: dict, locked: bool) -> None:
+    with st.expander(T["folder_expander"]):
+        st.caption(T["folder_help"])
+        upload = st.file_uploader(T["folder_upload"], type=["zip"], key=f"{KEY}_folder_zip",
+                                  disabled=locked)
+        size = st.select_slider(T["folder_size"], [16, 24, 28, 32, 48, 64, 96, 128], 32,
+                                key=f"{KEY}_folder_size", disabled=locked)
+        if upload is None or not st.button(T["folder_load"], key=f"{KEY}_folder_load",
+                                           disabled=locked):
+            return
+        from core import archives
+
+        try:
+            with st.spinner():
+                train, test = archives.load_image_zip(upload.getvalue(), image_size=size)
+        except ValueError as err:  # ArchiveError and the folder checks are ValueErrors
+            st.error(T["folder_error"].format(error=err))
+            return
+        name = upload.name.removesuffix(".zip")
+        state.add_folder_dataset(name, train, test)
+        st.success(T["folder_loaded"].format(name=name, classes=len(train.classes),
+                                             n_train=len(train), n_test=len(test),
+                                             skipped=len(train.skipped)))
+        if train.skipped:
+            st.dataframe({"file": [f for f, _ in train.skipped],
+                          "reason": [r for _, r in train.skipped]}, key=f"{KEY}_skipped")
+        st.rerun()  # the sidebar lists the new dataset
+
+
+def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
+    from core import inspect, models
+
+    names = list(archs.ARCHS)
+    arch = st.selectbox(T["arch"], names, index=names.index("small_cnn"), key=f"{KEY}_arch",
+                        format_func=lambda a: archs.ARCHS[a].title, disabled=locked)
+    spec = archs.ARCHS[arch]
+    st.caption(spec.description)
+    d = spec.defaults
+    cols = st.columns(4)
+    channels = cols[0].text_input(T["channels"], ", ".join(map(str, d["channels"])),
+                                  key=f"{KEY}_channels_{arch}", disabled=locked)
+    options = {
+        "kernel_size": cols[1].selectbox(T["kernel_size"], [3, 5, 7],
+                                         index=[3, 5, 7].index(d["kernel_size"]),
+                                         key=f"{KEY}_kernel_{arch}", disabled=locked),
+        "batch_norm": cols[2].toggle(T["batch_norm"], d["batch_norm"], key=f"{KEY}_bn_{arch}",
+                                     disabled=locked),
+    }
+    if "dropout" in d:
+        options["dropout"] = cols[3].slider(T["dropout"], 0.0, 0.8, float(d["dropout"]), 0.05,
+                                            key=f"{KEY}_dropout", disabled=locked)
+        options["hidden"] = int(cols[3].number_input(T["hidden"], 8, 1024, int(d["hidden"]),
+                                                     key=f"{KEY}_hidden", disabled=locked))
+    c, h, _ = train.image_shape
+    try:
+        options["channels"] = tuple(int(v) for v in channels.replace(";", ",").split(",")
+                                    if v.strip())
+        model = models.build_model(arch, in_channels=c, num_classes=len(train.classes),
+                                   image_size=h, **options)
+    except ValueError as err:
+        st.error(T["bad_arch"].format(error=err))
+        return None, {}
+    st.markdown(T["params"].format(n=models.count_parameters(model)))
+    table = inspect.layer_table(model.eval(), (c, h, h))
+    st.dataframe([{"layer": r.name, "type": r.type, "output": " × ".join(map(str, r.output_shape)),
+                   "parameters": r.params, "details": r.detail} for r in table],
+                 hide_index=True, height=220, key=f"{KEY}_arch_table")
+    return arch, options
+
+
+def _optimiser(T: dict, locked: bool, *, colour: bool):
+    from core import training
+
+    c1, c2, c3, c4 = st.columns(4)
+    optimizer = c1.radio(T["optimizer"], ["adam", "sgd"], horizontal=True, key=f"{KEY}_optimizer",
+                         format_func=lambda o: T[f"opt_{o}"], disabled=locked)
+    lr = c2.select_slider(T["lr"], LR_CHOICES, 1e-3 if optimizer == "adam" else 3e-2,
+                          key=f"{KEY}_lr_{optimizer}", disabled=locked,
+                          format_func=lambda v: f"{v:g}")
+    momentum = c3.slider(T["momentum"], 0.0, 0.99, 0.9, 0.01, key=f"{KEY}_momentum",
+                         disabled=locked or optimizer != "sgd")
+    nesterov = c4.toggle(T["nesterov"], False, key=f"{KEY}_nesterov",
+                         disabled=locked or optimizer != "sgd")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    weight_decay = c1.select_slider(T["weight_decay"], [0.0, 1e-5, 1e-4, 5e-4, 1e-3, 1e-2], 0.0,
+                                    key=f"{KEY}_wd", disabled=locked, format_func=lambda v: f"{v:g}")
+    batch_size = c2.select_slider(T["batch_size"], [8, 16, 32, 64, 128, 256, 512], 64,
+                                  key=f"{KEY}_batch", disabled=locked)
+    epochs = int(c3.number_input(T["epochs"], 1, 100, 8, key=f"{KEY}_epochs", disabled=locked))
+    val_fraction = c4.slider(T["val_fraction"], 0.0, 0.5, 0.1, 0.05, key=f"{KEY}_val",
+                             disabled=locked)
+    seed = int(c5.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=locked))
+    precision = st.radio(T["precision"], ["auto", "fp32", "bf16"], horizontal=True,
+                         key=f"{KEY}_precision", disabled=locked, help=T["precision_help"])
+    augment = False
+    if colour:
+        augment = st.toggle(T["augment"], False, key=f"{KEY}_augment", disabled=locked)
+    else:
+        st.caption(T["augment_gray"])
+    try:
+        return training.TrainConfig(
+            epochs=epochs, batch_size=batch_size, optimizer=optimizer, lr=lr,
+            momentum=momentum if optimizer == "sgd" else 0.9,
+            nesterov=nesterov and optimizer == "sgd", weight_decay=weight_decay,
+            val_fraction=val_fraction, seed=seed, augment=augment, precision=precision)
+    except ValueError as err:
+        st.error(T["bad_config"].format(error=err))
+        return None

@@ -1,0 +1,129 @@
+"""AppTest: the Train page — a tiny live run, stop/resume, evaluation, library, playground."""
+
+from __future__ import annotations
+
+import json
+
+
+from core import cards, models
+from tests.pages.conftest import plotly_array
+
+
+def _chart(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def _advance(at, until, limit: int = 60):
+    """Rerun (each run advances the training fragment by one chunk) until ``until(at)``."""
+    for _ in range(limit):
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if until(at):
+            return at
+    raise AssertionError("the run did not get there")
+
+
+def test_page_shows_data_architecture_and_parameter_count(app):
+    at = app("train")
+    assert not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "Training on **Digits (scikit-learn)** (1437 training and 360 test images, 1×28×28)" in text
+    n = models.count_parameters(models.build_model("small_cnn", in_channels=1, num_classes=10,
+                                                   image_size=28))
+    assert f"**{n:,}** trainable parameters" in text
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    assert "**46,922** trainable parameters" in " ".join(m.value for m in at.markdown)
+    at.text_input(key="train_channels_seed_net").input("0").run()
+    assert any("channels" in e.value for e in at.error)
+
+
+def test_tiny_run_trains_live_and_becomes_the_active_model(app, _cnnlab_home):
+    at = app("train")
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    at.number_input(key="train_epochs").set_value(2).run()
+    at.text_input(key="train_name").input("tiny test run").run()
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    _advance(at, lambda a: any("Finished" in s.value for s in a.success))
+    curves = _chart(at, "train_curves")
+    named = {t["name"] for t in curves["data"]}
+    assert {"train (per step)", "train", "validation"} <= named
+    val = next(t for t in curves["data"] if t["name"] == "validation" and t["xaxis"] == "x2")
+    assert len(plotly_array(val["y"])) == 2
+    # the model is saved with its card and is now the sidebar's active model
+    entries = cards.list_library(_cnnlab_home / "models")
+    card = next(c for _, c in entries if c.name == "tiny test run")
+    assert card.arch == "seed_net" and card.metrics["epochs"] == 2
+    assert card.metrics["test_accuracy"] > 0.5
+    model = at.sidebar.selectbox(key="active_model")
+    assert model.value.startswith("library:tiny-test-run-")
+    # settings are locked while the run exists; "New run" unlocks them
+    assert at.number_input(key="train_epochs").disabled
+    at.button(key="train_discard").click().run()
+    assert not at.number_input(key="train_epochs").disabled
+
+
+def test_stop_saves_and_resume_continues(app, _cnnlab_home):
+    at = app("train")
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    at.number_input(key="train_epochs").set_value(20).run()
+    at.button(key="train_start").click().run()
+    at.run()
+    at.button(key="train_stop").click().run()
+    assert any("Stopped after" in i.value for i in at.info)
+    assert cards.list_library(_cnnlab_home / "models")  # saved when stopped
+    steps_before = int(at.info[-1].value.split("Stopped after ")[1].split(" ")[0])
+    at.button(key="train_resume").click().run()
+    at.run()
+    at.button(key="train_stop").click().run()
+    steps_after = int(next(i.value for i in at.info if "Stopped after" in i.value)
+                      .split("Stopped after ")[1].split(" ")[0])
+    assert steps_after > steps_before
+
+
+def test_bad_zip_of_images_shows_an_error(app):
+    at = app("train")
+    at.file_uploader(key="train_folder_zip").set_value(
+        ("cats.zip", b"not a zip", "application/zip")).run()
+    at.button(key="train_folder_load").click().run()
+    assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
+
+
+def test_bad_model_upload_shows_an_error(app):
+    at = app("train")
+    at.file_uploader(key="train_library_upload").set_value(
+        ("model.zip", b"PK\x03\x04 broken", "application/zip")).run()
+    assert not at.exception
+    assert any("cannot be loaded" in e.value for e in at.error)
+
+
+def test_model_upload_round_trip(app, trained_default):
+    at = app("train")
+    data = models.export_zip(trained_default)
+    at.file_uploader(key="train_library_upload").set_value(("default.zip", data, "application/zip")).run()
+    assert not at.exception and not at.error
+    assert any("Uploaded" in s.value for s in at.success)
+
+
+def test_evaluation_of_the_default_model(app, trained_default):
+    at = app("train")
+    card = cards.read_card(trained_default)
+    metric = next(m for m in at.metric if m.label == "Test accuracy")
+    assert metric.value == f"{card.metrics['test_accuracy']:.1%}"
+    cm = _chart(at, "train_eval_confusion")["data"][0]
+    counts = plotly_array(cm["customdata"]).reshape(-1, 3)[:, 2]
+    assert counts.sum() == 360
+    at.selectbox(key="train_eval_true").set_value(3).run()
+    at.selectbox(key="train_eval_pred").set_value(3).run()
+    assert any("of class 3 predicted as 3" in c.value for c in at.caption)
+
+
+def test_playground_tells_the_momentum_story(app):
+    at = app("train")
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(lines) == 3
+    assert "local minimum" in lines[0] and "global minimum" in lines[1]
+    spec = _chart(at, "train_pg_chart")
+    assert len(spec["frames"]) > 5
