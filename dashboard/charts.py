@@ -237,7 +237,7 @@ def confusion_matrix(cm: np.ndarray, classes: list[str], *, selected: tuple[int,
     ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(classes))
     fig.update_xaxes(title_text="predicted", range=[-0.5, k - 0.5], showgrid=False, **ticks)
     fig.update_yaxes(title_text="true", range=[k - 0.5, -0.5], showgrid=False, **ticks)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), clickmode="event+select",
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
                       plot_bgcolor="white")
     return fig
 

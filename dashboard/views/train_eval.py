@@ -34,7 +34,7 @@ def render(T: dict) -> None:
 
     st.markdown(f"**{T['confusion']}**")
     left, right = st.columns([3, 2])
-    true, pred = _selected_cell(classes)
+    true, pred = _selected_cell(classes, ev.confusion)
     with left:
         event = st.plotly_chart(charts.confusion_matrix(ev.confusion, classes, selected=(true, pred)),
                                 key=f"{KEY}_confusion", on_select="rerun", selection_mode="points")
@@ -79,20 +79,24 @@ def render(T: dict) -> None:
                     key=f"{KEY}_evolution")
 
 
-def _selected_cell(classes: list[str]) -> tuple[int, int]:
+def _selected_cell(classes: list[str], confusion) -> tuple[int, int]:
+    """The cell shown: the user's choice, else the most frequent confusion."""
+    import numpy as np
+
     k = len(classes)
-    for name in ("true", "pred"):
-        if st.session_state.get(f"{KEY}_{name}", 0) >= k:
-            st.session_state[f"{KEY}_{name}"] = 0  # another model with fewer classes
-    return st.session_state.get(f"{KEY}_true", 0), st.session_state.get(f"{KEY}_pred", 0)
+    if any(st.session_state.get(f"{KEY}_{n}", k) >= k for n in ("true", "pred")):
+        off = np.where(np.eye(k, dtype=bool), -1, confusion)  # (K, K), diagonal excluded
+        true, pred = np.unravel_index(int(np.argmax(off)), off.shape)
+        st.session_state[f"{KEY}_true"], st.session_state[f"{KEY}_pred"] = int(true), int(pred)
+    return st.session_state[f"{KEY}_true"], st.session_state[f"{KEY}_pred"]
 
 
 def _clicked(event) -> tuple[int, int] | None:
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if not points:
         return None
-    data = points[0].get("customdata")
-    return (int(data[0]), int(data[1])) if data else None
+    point = points[0]  # x = predicted class, y = true class (see charts.confusion_matrix)
+    return int(point["y"]), int(point["x"])
 
 
 def _gallery(indices: list[int], captions: list[str], test) -> None:

@@ -102,3 +102,17 @@ def test_train_start_progress_stop(page, app_url):
     main.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped after").wait_for(timeout=30_000)
     page.get_by_role("button", name="Resume").wait_for()
+
+
+def test_train_confusion_matrix_click_shows_the_cell(page, app_url):
+    page.goto(f"{app_url}/train")
+    wait_idle(page)
+    page.get_by_role("tab", name="Evaluate").click()
+    page.get_by_text("Confusion matrix").wait_for(timeout=120_000)
+    wait_idle(page)
+    # markers are drawn row-major over (true, predicted): (3, 3) is point 33
+    point = page.locator(".scatterlayer .trace .points path").nth(33)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("of class 3 predicted as 3").wait_for(timeout=30_000)
