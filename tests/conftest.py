@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -10,3 +12,11 @@ def _cnnlab_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("cnnlab_home")
     monkeypatch.setenv("CNNLAB_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def _default_checkpoint(tmp_path_factory) -> Path:
+    """The default model, trained once per test session (deterministic: seed 0)."""
+    from core import training
+
+    return training.train_default_model(tmp_path_factory.mktemp("default") / "model")

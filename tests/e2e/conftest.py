@@ -50,9 +50,13 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory, chromium_path) -> str:
-    """Start the app exactly as `make run` does (python -m streamlit run dashboard/app.py)."""
+def app_url(tmp_path_factory, chromium_path, _default_checkpoint) -> str:
+    """Start the app exactly as `make run` does (python -m streamlit run dashboard/app.py),
+    with the default model already trained (its first-use training is tested by AppTest)."""
+    from core import cards
+
     home = tmp_path_factory.mktemp("e2e_home")
+    shutil.copytree(_default_checkpoint, home / "models" / cards.DEFAULT_MODEL_DIR)
     port = _free_port()
     env = dict(os.environ, CNNLAB_HOME=str(home), PYTHONUNBUFFERED="1")
     log = (home / "server.log").open("w")
@@ -115,4 +119,4 @@ def page(browser):
 def wait_idle(page) -> None:
     """Wait until the Streamlit script run has finished."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           timeout=60_000)
+                           timeout=120_000)

@@ -17,14 +17,6 @@ APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 120  # importing torch alone can take several seconds on a cold machine
 
 
-@pytest.fixture(scope="session")
-def _default_checkpoint(tmp_path_factory) -> Path:
-    """The default model, trained once per test session (deterministic: seed 0)."""
-    from core import training
-
-    return training.train_default_model(tmp_path_factory.mktemp("default") / "model")
-
-
 @pytest.fixture
 def trained_default(_default_checkpoint, _cnnlab_home) -> Path:
     """Where the pre-trained default model is (the ``app`` fixture puts it there)."""
