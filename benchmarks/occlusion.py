@@ -1,0 +1,91 @@
+"""Occlusion sensitivity: ours (core.occlusion) against Captum's Occlusion.
+
+Run from the repo root: ``python benchmarks/occlusion.py``. Prints the times (best of a few
+runs; the CPU is shared, so timings are noisy), the bf16-vs-fp32 map difference, the
+difference of our fp32 attribution from Captum's, and finally ``ratio: X.XX`` = best Captum
+time / our best time.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchvision
+from captum.attr import Occlusion
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core import accel  # noqa: E402
+from core import occlusion as oc  # noqa: E402
+from core.models import build_model  # noqa: E402
+
+MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
+
+def best_of(fn, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def captum_run(model, x, base, target, window, stride, ppe):
+    forward = lambda z: model(z).softmax(1)  # noqa: E731
+    with torch.no_grad():
+        return Occlusion(forward).attribute(
+            x, sliding_window_shapes=(x.shape[1], *window), strides=(x.shape[1], *stride),
+            baselines=base, target=target, perturbations_per_eval=ppe)
+
+
+def resnet_case() -> None:
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18(weights=None).eval()
+    x = torch.randn(1, 3, 224, 224)
+    window, stride = (16, 16), (8, 8)
+    base = oc.baseline_image(x, "zero", mean=MEAN, std=STD)
+    run = lambda prec, bs=64: oc.occlusion(model, x, window=window, stride=stride,  # noqa: E731
+                                           mean=MEAN, std=STD, precision=prec, batch_size=bs)
+    fp32_t, fp32 = best_of(lambda: run("fp32"), 1)
+    print(f"resnet18 224x224, window 16, stride 8: {fp32.plan.passes} passes")
+    print(f"  ours fp32           {fp32_t:7.2f} s")
+    ours = {"fp32": fp32_t}
+    if accel.cpu_has_bf16():
+        for bs in (64,):
+            t, bf16 = best_of(lambda: run("bf16", bs), 2)
+            ours[f"bf16 batch {bs}"] = t
+            print(f"  ours bf16 batch {bs:3d} {t:7.2f} s")
+        print(f"  max |bf16 - fp32| prob map: {np.abs(bf16.prob_map - fp32.prob_map).max():.4f}")
+    captum = {}
+    for ppe in (16, 64, 128):  # ppe 1 took > 3 min here: left out to keep the run short
+        t, attr = best_of(lambda: captum_run(model, x, base, fp32.target, window, stride, ppe), 1)
+        captum[ppe] = t
+        print(f"  captum ppe {ppe:3d}      {t:7.2f} s")
+    diff = np.abs(oc.attribution_map(fp32, (224, 224)) - attr[0, 0].numpy()).max()
+    print(f"  max |ours fp32 - captum| attribution: {diff:.2e}")
+    print(f"  best captum {min(captum.values()):.2f} s (ppe {min(captum, key=captum.get)}), "
+          f"best ours {min(ours.values()):.2f} s ({min(ours, key=ours.get)})")
+    print(f"ratio: {min(captum.values()) / min(ours.values()):.2f}")
+
+
+def digits_case() -> None:
+    torch.manual_seed(0)
+    model = build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
+    x = torch.randn(1, 1, 28, 28)
+    for prec in ("fp32", "auto"):
+        for bs in (64, 256):
+            t, r = best_of(lambda: oc.occlusion(model, x, window=4, stride=1, mean=0.5, std=0.5,
+                                                precision=prec, batch_size=bs), 3)
+            print(f"small_cnn 28x28, window 4, stride 1 ({r.plan.passes} passes), {prec:4s} "
+                  f"({r.precision}) batch {bs:3d}: {t:.3f} s")
+
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    digits_case()
+    resnet_case()

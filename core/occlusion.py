@@ -1,0 +1,322 @@
+"""Occlusion sensitivity: slide a patch over the image and record the network's answer.
+
+Zeiler & Fergus (2014), "Visualizing and Understanding Convolutional Networks", ECCV, Fig. 7,
+https://arxiv.org/abs/1311.2901 . For every occluder position we record the probability of a
+target class (and its drop from the unoccluded probability) and the most probable class.
+
+Positions follow Captum's ``Occlusion`` (captum/attr/_core/occlusion.py): along an axis of
+length H with window w and stride s there are ``ceil((H - w) / s) + 1`` starts 0, s, 2s, ...;
+the last window may run past the edge and is then clipped to the image. Stride may not exceed
+the window (unless the window spans the axis), else a start could fall outside the image.
+
+The model is treated as shared and read-only (see ``core.inspect``): no hooks, no
+train()/eval() switch, no weight conversion; only the input is put in channels_last for bf16
+(oneDNN then picks its NHWC kernels for the whole network; measured in benchmarks/occlusion.py).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torchvision.transforms.functional as TF
+from torch import Tensor, nn
+
+from core import accel
+from core.graph import GUARD, check_batch, check_model, fits, is_int
+
+BASELINES = ("zero", "mean", "blur", "noise")
+MAX_PASSES = 65_536  # forward passes one map may cost (224 px, window 16, stride 1: 43,682)
+NOISE_STD = 0.25  # pixel-space std of the "noise" occluder, around mid grey 0.5
+
+
+# --------------------------------------------------------------------------- plan
+@dataclass(frozen=True)
+class Plan:
+    """Where the occluder goes: a rows x cols grid of window positions."""
+
+    rows: int  # positions along the height
+    cols: int  # positions along the width
+    passes: int  # forward passes: rows * cols occluded + 1 unoccluded
+    window: tuple[int, int]  # (h, w) occluder size in pixels
+    stride: tuple[int, int]  # (sh, sw) step between positions in pixels
+
+
+def _pair(name: str, value: Any) -> tuple[int, int]:
+    pair = (value, value) if is_int(value) else value
+    if (not isinstance(pair, Sequence) or len(pair) != 2
+            or not all(is_int(v) for v in pair)):
+        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
+    if min(pair) < 1:
+        raise ValueError(f"{name} must be >= 1 in both directions, got {tuple(pair)}")
+    return int(pair[0]), int(pair[1])
+
+
+def _count(axis: str, size: int, w: int, s: int) -> int:
+    if w > size:
+        raise ValueError(f"window {axis} {w} is larger than the image {axis} {size}: "
+                         "window must fit inside the image")
+    if s > w and w < size:
+        raise ValueError(f"stride {axis} {s} is larger than the window {axis} {w}: stride must "
+                         "be <= window (else a position could fall outside the image)")
+    return math.ceil((size - w) / s) + 1
+
+
+def plan(image_hw: tuple[int, int], window: int | tuple[int, int],
+         stride: int | tuple[int, int]) -> Plan:
+    """The occluder grid for an image (Captum's convention, see the module doc).
+
+    Args:
+        image_hw: (H, W) in pixels; window: occluder (h, w) or one int; stride: (sh, sw) or int.
+    Returns:
+        Plan. ValueError for a window larger than the image, window/stride < 1, stride > window,
+        or more than MAX_PASSES forward passes.
+    """
+    hw = _pair("image_hw", image_hw)
+    win, st = _pair("window", window), _pair("stride", stride)
+    rows = _count("height", hw[0], win[0], st[0])
+    cols = _count("width", hw[1], win[1], st[1])
+    if rows * cols + 1 > MAX_PASSES:
+        raise ValueError(f"window {win} with stride {st} on a {hw[0]}x{hw[1]} image needs "
+                         f"{rows * cols + 1} forward passes, more than the {MAX_PASSES} allowed: "
+                         "use a larger stride")
+    return Plan(rows, cols, rows * cols + 1, win, st)
+
+
+# --------------------------------------------------------------------------- baselines
+def _stats(name: str, values: Any, channels: int) -> Tensor:
+    t = torch.as_tensor(values, dtype=torch.float32).flatten()
+    if t.numel() not in (1, channels) or not torch.isfinite(t).all():
+        raise ValueError(f"{name} must be 1 or {channels} finite numbers (one per channel), "
+                         f"got {values!r}")
+    return t.expand(channels).reshape(1, channels, 1, 1)
+
+
+def _blur(x: Tensor) -> Tensor:
+    # sigma ~ 1/16 of the image side: a 224 px photo loses its detail, a 28 px digit its strokes
+    h, w = x.shape[-2:]
+    sigma = max(1.0, min(h, w) / 16)
+    k = 2 * math.ceil(3 * sigma) + 1
+    k = min(k, 2 * (min(h, w) - 1) - 1 if min(h, w) > 1 else 1)  # reflect pad < side
+    k = max(1, k if k % 2 else k - 1)
+    return TF.gaussian_blur(x, [k, k], [sigma, sigma])
+
+
+def baseline_image(x: Tensor, kind: str, *, mean: Sequence[float] | float,
+                   std: Sequence[float] | float, seed: int = 0) -> Tensor:
+    """The values the occluder puts in place of the pixels it covers.
+
+    Args:
+        x: (1, C, H, W) normalised image; kind: one of BASELINES: "zero" black pixels
+            ((0 - mean) / std normalised), "mean" the dataset mean colour (0 normalised),
+            "blur" a Gaussian blur of x, "noise" Gaussian noise N(0.5, 0.25) in pixel space
+            clamped to [0, 1] and seeded; mean, std: the normalisation, per channel or one value.
+    Returns:
+        (1, C, H, W) normalised tensor like x (x itself is not changed).
+    """
+    x = _check_image(x)
+    if kind not in BASELINES:
+        raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {kind!r}")
+    c = x.shape[1]
+    m, s = _stats("mean", mean, c), _stats("std", std, c)
+    if (s <= 0).any():
+        raise ValueError(f"std must be > 0 in every channel, got {std!r}")
+    m, s = m.to(x), s.to(x)
+    if kind == "zero":
+        return ((0.0 - m) / s).expand_as(x).clone()
+    if kind == "mean":
+        return torch.zeros_like(x)
+    if kind == "blur":
+        return _blur(x.detach())
+    gen = torch.Generator().manual_seed(int(seed))
+    noise = (0.5 + NOISE_STD * torch.randn(x.shape, generator=gen)).clamp_(0.0, 1.0)
+    return (noise.to(x) - m) / s
+
+
+def _check_image(x: Any) -> Tensor:
+    x = check_batch(x)
+    if x.shape[0] != 1:
+        raise ValueError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}")
+    return x
+
+
+# --------------------------------------------------------------------------- occluded batches
+def _boxes(p: Plan, first: int, count: int, device: torch.device) -> tuple[Tensor, Tensor]:
+    """(count,) top and left pixel of positions first .. first+count-1 (row-major)."""
+    idx = torch.arange(first, first + count, device=device)
+    return (idx // p.cols) * p.stride[0], (idx % p.cols) * p.stride[1]
+
+
+def _occluded(x: Tensor, base: Tensor, p: Plan, first: int, count: int) -> Tensor:
+    """(count, C, H, W): x with the occluder at positions first .. first+count-1 (no loop)."""
+    top, left = _boxes(p, first, count, x.device)
+    h, w = x.shape[-2:]
+    hh = torch.arange(h, device=x.device).view(1, h, 1)
+    ww = torch.arange(w, device=x.device).view(1, 1, w)
+    inside = ((hh >= top.view(-1, 1, 1)) & (hh < top.view(-1, 1, 1) + p.window[0])
+              & (ww >= left.view(-1, 1, 1)) & (ww < left.view(-1, 1, 1) + p.window[1]))
+    return torch.where(inside.unsqueeze(1), base, x)  # (count, 1, H, W) mask -> (count, C, H, W)
+
+
+def occluded_input(x: Tensor, row: int, col: int, plan: Plan, base: Tensor) -> Tensor:
+    """The image with the occluder at grid position (row, col), for the walk-through.
+
+    Args:
+        x: (1, C, H, W) normalised image; row, col: grid position of ``plan``;
+        base: (1, C, H, W) from `baseline_image`.
+    Returns:
+        (1, C, H, W) new tensor.
+    """
+    x = _check_image(x)
+    if not (is_int(row) and is_int(col) and 0 <= row < plan.rows and 0 <= col < plan.cols):
+        raise ValueError(f"position must be 0 <= row < {plan.rows}, 0 <= col < {plan.cols}, "
+                         f"got ({row!r}, {col!r})")
+    _check_base(base, x)
+    return _occluded(x, base, plan, row * plan.cols + col, 1)
+
+
+def _check_base(base: Any, x: Tensor) -> None:
+    if not isinstance(base, Tensor) or base.shape != x.shape:
+        raise ValueError(f"base must be a tensor of the image's shape {tuple(x.shape)}, got "
+                         f"{tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__}")
+
+
+# --------------------------------------------------------------------------- the map
+@dataclass(frozen=True, eq=False)
+class OcclusionResult:
+    """The outcome of `occlusion`; maps are (rows, cols), NaN / -1 where a stop left them."""
+
+    prob_map: np.ndarray  # float32 probability of the target with the occluder at each position
+    drop_map: np.ndarray  # float32 p0 - prob_map (positive: the patch mattered for the target)
+    class_map: np.ndarray  # int64 argmax class at each position
+    top_prob_map: np.ndarray  # float32 probability of that argmax class
+    p0: float  # unoccluded probability of the target
+    target: int  # the class explained
+    base_probs: np.ndarray  # (K,) unoccluded class probabilities
+    plan: Plan
+    baseline: str
+    precision: str  # "fp32" or "bf16", as resolved
+    seconds: float  # wall time of the forward passes
+    stopped: bool  # True when should_stop() ended it early
+
+
+def _probs(model: nn.Module, batch: Tensor, precision: str, nhwc: bool) -> Tensor:
+    if nhwc:
+        batch = batch.contiguous(memory_format=torch.channels_last)
+    with accel.autocast(batch.device, precision), GUARD.run(), \
+            fits(f"an image of shape {tuple(batch.shape[1:])}"):
+        logits = model(batch)
+    if logits.dim() != 2:
+        raise ValueError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
+    return logits.float().softmax(dim=1)  # (B, K)
+
+
+def _check_target(target: Any, k: int) -> None:
+    if target is not None and not (is_int(target) and 0 <= target < k):
+        raise ValueError(f"target must be a class index 0 <= target < {k}, got {target!r}")
+
+
+def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
+              stride: int | tuple[int, int], baseline: str = "zero", target: int | None = None,
+              mean: Sequence[float] | float, std: Sequence[float] | float,
+              batch_size: int = 64, precision: str = "fp32", seed: int = 0,
+              progress: Callable[[int, int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> OcclusionResult:
+    """Occlusion sensitivity maps (Zeiler & Fergus 2014, Fig. 7).
+
+    Args:
+        model: shared model in eval mode returning logits (B, K); never modified.
+        x: (1, C, H, W) normalised image on the model's device.
+        window, stride: occluder size and step in pixels (int or (h, w)); see `plan`.
+        baseline: one of BASELINES (see `baseline_image`); seed: for "noise".
+        target: class to follow; None = the unoccluded prediction.
+        mean, std: the model's input normalisation (per channel or one value).
+        batch_size: occluded copies per forward pass (memory: batch_size x C x H x W floats).
+        precision: "fp32" (exact), "bf16" (autocast + channels_last input) or "auto"
+            (bf16 where the CPU computes it natively).
+        progress: called with (positions done, positions total) after each batch.
+        should_stop: polled before each batch; True stops early (``stopped=True``).
+    Returns:
+        OcclusionResult with (rows, cols) maps.
+    """
+    check_model(model)
+    x = _check_image(x).detach()
+    p = plan(tuple(x.shape[-2:]), window, stride)
+    base = baseline_image(x, baseline, mean=mean, std=std, seed=seed)
+    if not is_int(batch_size) or batch_size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    prec = accel.resolve_precision(precision, x.device)
+    nhwc = prec == "bf16" and accel.channels_last(x.device, prec)
+    start = time.perf_counter()
+    with torch.inference_mode():
+        base_probs = _probs(model, x, prec, nhwc)[0]  # (K,)
+        _check_target(target, base_probs.numel())
+        t = int(base_probs.argmax()) if target is None else int(target)
+        maps, stopped = _scan(model, x, base, p, t, prec, nhwc, batch_size, progress, should_stop)
+    prob, top_prob, top_cls = maps
+    p0 = float(base_probs[t])
+    return OcclusionResult(prob, (p0 - prob).astype(np.float32), top_cls, top_prob, p0, t,
+                           base_probs.cpu().numpy(), p, baseline, prec,
+                           time.perf_counter() - start, stopped)
+
+
+def _scan(model: nn.Module, x: Tensor, base: Tensor, p: Plan, t: int, prec: str, nhwc: bool,
+          batch_size: int, progress: Callable[[int, int], None] | None,
+          should_stop: Callable[[], bool] | None) -> tuple[tuple[np.ndarray, ...], bool]:
+    n = p.rows * p.cols
+    prob = np.full(n, np.nan, np.float32)
+    top_prob = np.full(n, np.nan, np.float32)
+    top_cls = np.full(n, -1, np.int64)
+    stopped = False
+    for first in range(0, n, batch_size):
+        if should_stop is not None and should_stop():
+            stopped = True
+            break
+        count = min(batch_size, n - first)
+        probs = _probs(model, _occluded(x, base, p, first, count), prec, nhwc)  # (count, K)
+        best = probs.max(dim=1)
+        prob[first:first + count] = probs[:, t].cpu().numpy()
+        top_prob[first:first + count] = best.values.cpu().numpy()
+        top_cls[first:first + count] = best.indices.cpu().numpy()
+        if progress is not None:
+            progress(first + count, n)
+    shape = (p.rows, p.cols)
+    return (prob.reshape(shape), top_prob.reshape(shape), top_cls.reshape(shape)), stopped
+
+
+# --------------------------------------------------------------------------- per-pixel form
+def _cover(size: int, count: int, w: int, s: int) -> np.ndarray:
+    """(count, size) 1 where position i's window covers pixel j along one axis."""
+    starts = np.arange(count)[:, None] * s
+    pix = np.arange(size)[None, :]
+    return ((pix >= starts) & (pix < starts + w)).astype(np.float64)
+
+
+def attribution_map(result: OcclusionResult, image_hw: tuple[int, int]) -> np.ndarray:
+    """Per-pixel attribution in Captum's form: the mean drop over the windows covering a pixel.
+
+    Captum's ``Occlusion`` adds (p0 - p_occluded) to every pixel a window covers and divides by
+    the number of windows covering that pixel; windows are rectangles, so both sums factor into
+    row and column coverage matrices: sum = R^T D C, count = r x c.
+    Args:
+        result: from `occlusion` (a stopped result counts missing positions as no drop).
+        image_hw: (H, W) of the image it was computed on.
+    Returns:
+        (H, W) float32 array.
+    """
+    p = result.plan
+    hw = _pair("image_hw", image_hw)
+    if plan(hw, p.window, p.stride) != p:
+        raise ValueError(f"image_hw {hw} does not match the result's plan ({p.rows}x{p.cols} "
+                         f"positions of window {p.window}, stride {p.stride})")
+    r = _cover(hw[0], p.rows, p.window[0], p.stride[0])  # (rows, H)
+    c = _cover(hw[1], p.cols, p.window[1], p.stride[1])  # (cols, W)
+    drop = np.nan_to_num(result.drop_map.astype(np.float64))
+    total = r.T @ drop @ c  # (H, W)
+    count = np.outer(r.sum(0), c.sum(0))  # (H, W), >= 1: stride <= window
+    return (total / count).astype(np.float32)

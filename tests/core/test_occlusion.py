@@ -1,0 +1,262 @@
+"""Occlusion sensitivity: Captum as the oracle, hand-set models with exact values, the shared
+model left untouched."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+import torchvision
+from captum.attr import Occlusion
+from torch import nn
+
+from core import accel
+from core import occlusion as oc
+from core.models import build_model
+
+MNIST = dict(mean=0.1307, std=0.3081)
+RGB = dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
+
+
+def _small(in_channels: int = 1, **kw) -> nn.Module:
+    torch.manual_seed(0)
+    return build_model("small_cnn", in_channels=in_channels, num_classes=10, image_size=28,
+                       **kw).eval()
+
+
+def _captum(model, x, base, target, window, stride):
+    forward = lambda z: model(z).softmax(1)  # noqa: E731
+    with torch.no_grad():
+        attr = Occlusion(forward).attribute(
+            x, sliding_window_shapes=(x.shape[1], *window), strides=(x.shape[1], *stride),
+            baselines=base, target=target, perturbations_per_eval=64)
+    return attr[0].numpy()  # (C, H, W): the same map in every channel
+
+
+# --------------------------------------------------------------------------- Captum oracle
+@pytest.mark.parametrize("window,stride", [((4, 4), (1, 1)), ((5, 5), (4, 4)),
+                                           ((3, 3), (2, 2)), ((6, 4), (5, 3)), ((28, 7), (1, 7))])
+@pytest.mark.parametrize("baseline", ["zero", "mean"])
+def test_attribution_matches_captum(window, stride, baseline):
+    model = _small()
+    torch.manual_seed(1)
+    x = torch.randn(1, 1, 28, 28)
+    r = oc.occlusion(model, x, window=window, stride=stride, baseline=baseline, batch_size=37,
+                     **MNIST)
+    base = oc.baseline_image(x, baseline, **MNIST)
+    expected = _captum(model, x, base, r.target, window, stride)
+    np.testing.assert_allclose(oc.attribution_map(r, (28, 28)), expected[0], atol=1e-5, rtol=0)
+
+
+def test_attribution_matches_captum_rgb_and_explicit_target():
+    model = _small(3)
+    torch.manual_seed(2)
+    x = torch.randn(1, 3, 28, 28)
+    r = oc.occlusion(model, x, window=(5, 3), stride=(3, 2), baseline="zero", target=7, **RGB)
+    base = oc.baseline_image(x, "zero", **RGB)
+    expected = _captum(model, x, base, 7, (5, 3), (3, 2))
+    assert r.target == 7
+    for channel in expected:
+        np.testing.assert_allclose(oc.attribution_map(r, (28, 28)), channel, atol=1e-5, rtol=0)
+
+
+def test_plan_follows_captum_counts():
+    # ceil((H - w) / s) + 1 starts; the last window is clipped at the edge
+    p = oc.plan((28, 28), 5, 4)
+    assert (p.rows, p.cols, p.passes) == (7, 7, 50)
+    assert oc.plan((224, 224), 16, 8).passes == 27 * 27 + 1
+    assert oc.plan((10, 12), (10, 3), (1, 3)) == oc.Plan(1, 4, 5, (10, 3), (1, 3))
+
+
+# --------------------------------------------------------------------------- hand-set models
+def _linear(weights: dict[int, list[int]], bias: list[float], k: int) -> nn.Module:
+    """logit c = sum of the flat pixels weights[c] of a 1x4x4 image + bias[c]."""
+    fc = nn.Linear(16, k)
+    with torch.no_grad():
+        fc.weight.zero_()
+        for c, pixels in weights.items():
+            fc.weight[c, pixels] = 1.0
+        fc.bias.copy_(torch.tensor(bias))
+    return nn.Sequential(nn.Flatten(), fc).eval()
+
+
+def test_exact_values_top_left_model():
+    model = _linear({1: [0, 1, 4, 5]}, [0.0, 0.0], 2)  # class 1: the top-left 2x2 pixels
+    x = torch.ones(1, 1, 4, 4)
+    r = oc.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
+    p = math.exp(4) / (1 + math.exp(4))
+    assert r.target == 1 and r.p0 == pytest.approx(p, abs=1e-7)
+    np.testing.assert_allclose(r.prob_map, [[0.5, p], [p, p]], atol=1e-7)
+    np.testing.assert_allclose(r.drop_map, [[p - 0.5, 0], [0, 0]], atol=1e-7)
+    np.testing.assert_allclose(r.base_probs, [1 - p, p], atol=1e-7)
+    attr = oc.attribution_map(r, (4, 4))
+    np.testing.assert_allclose(attr[:2, :2], p - 0.5, atol=1e-7)
+    np.testing.assert_allclose(attr[2:, :], 0, atol=1e-7)
+    # stride 1: pixel (0, 0) is under one window, pixel (1, 1) under four (one of them zeroes 4)
+    r1 = oc.occlusion(model, x, window=2, stride=1, baseline="zero", mean=0.0, std=1.0)
+    e3 = math.exp(3) / (1 + math.exp(3))
+    e2 = math.exp(2) / (1 + math.exp(2))
+    assert r1.prob_map[0, 0] == pytest.approx(0.5, abs=1e-7)
+    assert r1.prob_map[0, 1] == pytest.approx(e2, abs=1e-7)
+    assert r1.prob_map[1, 1] == pytest.approx(e3, abs=1e-7)
+    attr1 = oc.attribution_map(r1, (4, 4))
+    assert attr1[0, 0] == pytest.approx(p - 0.5, abs=1e-6)
+    assert attr1[1, 1] == pytest.approx(((p - 0.5) + 2 * (p - e2) + (p - e3)) / 4, abs=1e-6)
+
+
+def test_class_map_flips_when_region_a_is_covered():
+    # class 0: region A (top-left 2x2) -> 4; class 2: bias 2; covering A makes class 2 win
+    model = _linear({0: [0, 1, 4, 5]}, [0.0, 0.0, 2.0], 3)
+    x = torch.ones(1, 1, 4, 4)
+    r = oc.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
+    assert r.target == 0
+    np.testing.assert_array_equal(r.class_map, [[2, 0], [0, 0]])
+    top = math.exp(2) / (2 + math.exp(2))
+    assert r.top_prob_map[0, 0] == pytest.approx(top, abs=1e-7)
+    assert r.top_prob_map[1, 1] == pytest.approx(r.base_probs.max(), abs=1e-7)
+
+
+def test_occluded_input_walk_through():
+    x = torch.arange(16.0).reshape(1, 1, 4, 4)
+    p = oc.plan((4, 4), (2, 3), 1)
+    base = oc.baseline_image(x, "mean", mean=0.0, std=1.0)
+    out = oc.occluded_input(x, 1, 1, p, base)
+    expected = x.clone()
+    expected[..., 1:3, 1:4] = 0
+    assert torch.equal(out, expected) and torch.equal(x, torch.arange(16.0).reshape(1, 1, 4, 4))
+    with pytest.raises(ValueError, match="row < 3"):
+        oc.occluded_input(x, 3, 0, p, base)
+
+
+# --------------------------------------------------------------------------- baselines
+def test_baseline_kinds():
+    torch.manual_seed(3)
+    x = torch.rand(1, 3, 32, 32)
+    xn = (x - torch.tensor(RGB["mean"]).view(1, 3, 1, 1)) / torch.tensor(RGB["std"]).view(1, 3, 1, 1)
+    mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (RGB["mean"], RGB["std"]))
+    zero = oc.baseline_image(xn, "zero", **RGB)
+    torch.testing.assert_close(zero * std + mean, torch.zeros_like(x), atol=1e-6, rtol=0)
+    assert torch.equal(oc.baseline_image(xn, "mean", **RGB), torch.zeros_like(x))
+    blur = oc.baseline_image(xn, "blur", **RGB)
+    assert blur.shape == xn.shape and (blur - xn).abs().mean() > 0.1
+    torch.testing.assert_close(blur.mean((2, 3)), xn.mean((2, 3)), atol=0.05, rtol=0)
+    assert blur.std() < xn.std() / 2  # smoothed
+    noise = oc.baseline_image(xn, "noise", seed=5, **RGB)
+    assert torch.equal(noise, oc.baseline_image(xn, "noise", seed=5, **RGB))
+    assert not torch.equal(noise, oc.baseline_image(xn, "noise", seed=6, **RGB))
+    pixels = noise * std + mean
+    assert pixels.min() >= -1e-6 and pixels.max() <= 1 + 1e-6 and pixels.std() > 0.1
+
+
+def test_blur_on_tiny_images():
+    for side in (1, 2, 3, 5):
+        x = torch.rand(1, 1, side, side)
+        assert oc.baseline_image(x, "blur", mean=0.0, std=1.0).shape == x.shape
+
+
+# --------------------------------------------------------------------------- validation
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(window=29, stride=1), "window height 29 is larger than the image height 28"),
+    (dict(window=(4, 30), stride=1), "window width 30 is larger than the image width 28"),
+    (dict(window=4, stride=0), r"stride must be >= 1.*\(0, 0\)"),
+    (dict(window=0, stride=1), "window must be >= 1"),
+    (dict(window=4, stride=5), "stride height 5 is larger than the window height 4"),
+    (dict(window=4, stride=1, baseline="grey"), "baseline must be one of .*'grey'"),
+    (dict(window=4, stride=1, target=10), r"0 <= target < 10, got 10"),
+    (dict(window=4, stride=1, target=-1), r"0 <= target < 10, got -1"),
+    (dict(window=4, stride=1, batch_size=0), "batch_size must be an int >= 1, got 0"),
+    (dict(window=4, stride=1, precision="fp16"), "precision must be one of"),
+])
+def test_validation(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        oc.occlusion(_small(), torch.zeros(1, 1, 28, 28), **MNIST, **kwargs)
+
+
+def test_validation_inputs():
+    model = _small()
+    with pytest.raises(ValueError, match="one image"):
+        oc.occlusion(model, torch.zeros(2, 1, 28, 28), window=4, stride=4, **MNIST)
+    with pytest.raises(ValueError, match="std must be 1 or 1"):
+        oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, mean=0, std=(1, 2))
+    with pytest.raises(ValueError, match="needs .* forward passes"):
+        oc.plan((1000, 1000), 2, 1)
+    with pytest.raises(ValueError, match="does not match"):
+        r = oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
+        oc.attribution_map(r, (32, 32))
+
+
+# --------------------------------------------------------------------------- progress / stop
+def test_progress_and_stop():
+    model = _small()
+    seen: list[tuple[int, int]] = []
+    x = torch.randn(1, 1, 28, 28)
+    full = oc.occlusion(model, x, window=4, stride=2, batch_size=50, progress=lambda d, n: seen.append((d, n)), **MNIST)
+    assert seen == [(50, 169), (100, 169), (150, 169), (169, 169)] and not full.stopped
+    calls = iter([False, False, True])
+    part = oc.occlusion(model, x, window=4, stride=2, batch_size=50,
+                        should_stop=lambda: next(calls), **MNIST)
+    assert part.stopped
+    np.testing.assert_array_equal(part.prob_map.ravel()[:100], full.prob_map.ravel()[:100])
+    assert np.isnan(part.prob_map.ravel()[100:]).all() and (part.class_map.ravel()[100:] == -1).all()
+
+
+# --------------------------------------------------------------------------- shared model
+def _snapshot(model: nn.Module) -> dict:
+    return {
+        "state": {k: v.clone() for k, v in model.state_dict().items()},
+        "strides": {k: v.stride() for k, v in model.state_dict().items()},
+        "grads": [p.grad for p in model.parameters()],
+        "training": [m.training for m in model.modules()],
+        "hooks": [(len(m._forward_hooks), len(m._forward_pre_hooks), len(m._backward_hooks))
+                  for m in model.modules()],
+        "keys": [sorted(vars(m)) for m in model.modules()],
+    }
+
+
+def _assert_same(before: dict, model: nn.Module) -> None:
+    after = _snapshot(model)
+    for k, v in before["state"].items():
+        assert torch.equal(v, after["state"][k]), k
+    for key in ("strides", "grads", "training", "hooks", "keys"):
+        assert before[key] == after[key], key
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_shared_model_untouched(precision):
+    if precision == "bf16" and not accel.cpu_has_bf16():
+        pytest.skip("CPU lacks native bf16")
+    model = _small(batch_norm=True)
+    before = _snapshot(model)
+    x = torch.randn(1, 1, 28, 28)
+    oc.occlusion(model, x, window=6, stride=3, precision=precision, **MNIST)
+    _assert_same(before, model)
+    with pytest.raises(ValueError, match="target"):
+        oc.occlusion(model, x, window=6, stride=3, precision=precision, target=99, **MNIST)
+    with pytest.raises(RuntimeError, match="boom"):
+        def fail(done, total):
+            raise RuntimeError("boom")
+        oc.occlusion(model, x, window=6, stride=3, precision=precision, progress=fail, **MNIST)
+    _assert_same(before, model)
+
+
+def test_training_mode_model_refused():
+    model = _small().train()
+    with pytest.raises(ValueError, match="eval mode"):
+        oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
+    assert model.training
+
+
+# --------------------------------------------------------------------------- bf16
+@pytest.mark.skipif(not accel.cpu_has_bf16(), reason="CPU lacks native bf16")
+def test_bf16_close_to_fp32():
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18(weights=None).eval()
+    x = torch.randn(1, 3, 64, 64)
+    kw = dict(window=16, stride=8, **RGB)
+    fp32 = oc.occlusion(model, x, precision="fp32", **kw)
+    bf16 = oc.occlusion(model, x, precision="bf16", **kw)
+    auto = oc.occlusion(model, x, precision="auto", **kw)
+    assert (fp32.precision, bf16.precision, auto.precision) == ("fp32", "bf16", "bf16")
+    assert np.abs(bf16.prob_map - fp32.prob_map).max() < 0.02
