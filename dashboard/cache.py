@@ -125,3 +125,13 @@ def evaluation(loaded: LoadedModel, _split, split_name: str):
     from core.evaluation import evaluate
 
     return evaluate(loaded.model, _split)
+
+
+@st.cache_data(max_entries=8, show_spinner="Extracting feature vectors…",
+               hash_funcs={LoadedModel: lambda m: m.model_id})
+def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
+                       count: int):
+    """core.embeddings.extract for the first ``count`` images of a split (cached)."""
+    from core import embeddings
+
+    return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)

@@ -280,3 +280,40 @@ def optimiser_paths(grid, runs, surface, *, height: int = 520) -> go.Figure:
     fig.update_xaxes(range=list(surface.x_range))
     fig.update_yaxes(range=list(surface.y_range), scaleanchor="x")
     return fig
+
+
+def embedding_scatter(coords: np.ndarray, groups: list[str], hover: list[str],
+                      *, selected: int | None = None, height: int = 460) -> go.Figure:
+    """A 2-D or 3-D scatter of a projection, one trace per group (legend toggles a class).
+
+    Every point carries its row index in ``customdata`` (point_index is per trace). WebGL
+    (Scattergl) above 1,000 points keeps 10,000 points smooth.
+
+    Args:
+        coords: (N, 2) or (N, 3).
+        groups: the legend group of each point (class name, or correct/incorrect).
+        hover: a hover text per point.
+    """
+    coords = np.asarray(coords, dtype=float)
+    groups_arr = np.asarray(groups)
+    rows = np.arange(len(coords))
+    three = coords.shape[1] == 3
+    fig = go.Figure()
+    for name in sorted(set(groups), key=lambda g: (len(g), g)):
+        m = groups_arr == name
+        common = dict(name=str(name), customdata=rows[m], text=np.asarray(hover)[m],
+                      hovertemplate="%{text}<extra></extra>", mode="markers")
+        if three:
+            fig.add_trace(go.Scatter3d(x=coords[m, 0], y=coords[m, 1], z=coords[m, 2],
+                                       marker=dict(size=2.5), **common))
+        else:
+            cls = go.Scattergl if len(coords) > 1000 else go.Scatter
+            fig.add_trace(cls(x=coords[m, 0], y=coords[m, 1], marker=dict(size=5), **common))
+    if selected is not None and 0 <= selected < len(coords) and not three:
+        fig.add_trace(go.Scatter(x=[coords[selected, 0]], y=[coords[selected, 1]], mode="markers",
+                                 name="selected", hoverinfo="skip",
+                                 marker=dict(size=16, symbol="circle-open",
+                                             line=dict(width=3, color="black"))))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
+                      legend=dict(itemsizing="constant"))
+    return fig

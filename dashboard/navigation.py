@@ -49,6 +49,14 @@ PAGES: tuple[PageInfo, ...] = (
         "Train a CNN live (SGD, momentum or Adam), evaluate it with a clickable confusion "
         "matrix, keep it in the model library, and watch optimisers race on a loss surface.",
     ),
+    PageInfo(
+        "embeddings",
+        "Interpret",
+        "Embeddings",
+        ":material/scatter_plot:",
+        "PCA and t-SNE maps of the active model's feature vectors beside the raw pixels, with "
+        "their quality, each point's image and its nearest neighbours.",
+    ),
 )
 
 

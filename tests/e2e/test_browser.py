@@ -116,3 +116,25 @@ def test_train_confusion_matrix_click_shows_the_cell(page, app_url):
     box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_text("of class 3 predicted as 3").wait_for(timeout=30_000)
+
+
+def test_embeddings_click_a_point_shows_its_image(page, app_url):
+    page.goto(f"{app_url}/embeddings")
+    wait_idle(page)
+    page.get_by_text("k-NN accuracy in the map").first.wait_for(timeout=120_000)
+    wait_idle(page)
+    row = page.get_by_label("row")
+    assert row.input_value() == "0"
+    point = page.locator(".scatterlayer .trace .points path").nth(25)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "() => { const e = document.querySelector('input[aria-label=\"row\"]');"
+        " return e && e.value !== '0'; }", timeout=30_000)
+    wait_idle(page)
+    chosen = row.input_value()
+    captions = page.locator("[data-testid='stImageCaption']").all_inner_texts()
+    assert any("· true" in c for c in captions), captions
+    assert page.get_by_text("nearest neighbours in feature space").is_visible()
+    assert chosen != "0"

@@ -1,0 +1,187 @@
+"""Embeddings page body: settings form, the two maps (features and raw pixels), the selected
+point with its nearest neighbours, and the CSV export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from dashboard import cache, charts
+
+KEY = "emb"
+TSNE_CAP = 10_000
+RESULTS = f"{KEY}_results"  # {params: Result}, this session's cache of computed maps
+MAX_RESULTS = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    layer: str
+    mode: str
+    split: str
+    count: int
+    method: str
+    dims: int
+    perplexity: float
+    iterations: int
+    seed: int
+    raw: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    features: object  # core.embeddings.Features
+    maps: dict  # {"features": Projection, "pixels": Projection}
+    quality: dict  # {"features": (trust, knn), ...}
+
+
+def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
+    from core import embeddings
+
+    layers = embeddings.feature_layers(loaded.model)
+    default = embeddings.default_feature_layer(loaded.model, loaded.card.arch)
+    with st.form(f"{KEY}_form"):
+        c1, c2, c3, c4 = st.columns(4)
+        layer = c1.selectbox(T["layer"], layers, index=layers.index(default), key=f"{KEY}_layer")
+        mode = c1.radio(T["mode"], ["gap", "flatten"], key=f"{KEY}_mode",
+                        format_func=lambda m: T[f"mode_{m}"])
+        split = c2.radio(T["split"], ["test", "train"], horizontal=True, key=f"{KEY}_split",
+                         format_func=lambda s: T[f"split_{s}"])
+        total = len(splits[split])
+        count = c2.slider(T["count"], min(100, total), total, min(total, 2000), step=1,
+                          key=f"{KEY}_count_{split}")
+        method = c3.radio(T["method"], ["pca", "tsne"], horizontal=True, key=f"{KEY}_method",
+                          format_func=lambda m: {"pca": "PCA", "tsne": "t-SNE"}[m])
+        dims = c3.radio(T["dims"], [2, 3], horizontal=True, key=f"{KEY}_dims")
+        raw = c3.toggle(T["raw"], True, key=f"{KEY}_raw")
+        perplexity = c4.slider(T["perplexity"], 5.0, 100.0, 30.0, 1.0, key=f"{KEY}_perplexity")
+        # 400: the schedule benchmarks/tsne.py measures (>= 5x scikit-learn, same quality)
+        iterations = int(c4.number_input(T["iterations"], 250, 5000, 400, 50, key=f"{KEY}_iterations"))
+        seed = int(c4.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
+        submitted = st.form_submit_button(T["compute"], type="primary")
+    if method == "tsne" and count > TSNE_CAP:
+        st.caption(T["cap_note"].format(cap=TSNE_CAP))
+        count = TSNE_CAP
+    st.caption(T["count_note"].format(n=count, total=total, split=T[f"split_{split}"]))
+    if method == "tsne" and dims == 3 and count > 3000:
+        st.caption(T["slow_3d"])
+    s = Settings(layer, mode, split, int(count), method, int(dims), float(perplexity), iterations,
+                 seed, bool(raw))
+    if submitted:
+        st.session_state[f"{KEY}_wanted"] = s
+    # PCA is instant: show it on arrival; t-SNE waits for the Compute button
+    return st.session_state.get(f"{KEY}_wanted") or (s if s.method == "pca" else None)
+
+
+def compute(T: dict, loaded, split, s: Settings) -> Result:
+    """The maps for these settings, from this session's cache or computed with progress."""
+    from core import embeddings
+
+    key = (loaded.model_id, split.name, s)
+    results = st.session_state.setdefault(RESULTS, {})
+    if key in results:
+        return results[key]
+    bar = st.progress(0.0)
+
+    def report(what):
+        return lambda done, total: bar.progress(min(done / max(total, 1), 1.0),
+                                                T["progress"].format(what=what, done=done, total=total))
+
+    feats = cache.embedding_features(loaded, split, f"{split.name}/{split.split}", s.layer,
+                                     s.mode, s.count)
+    inputs = {"features": feats.vectors}
+    if s.raw:
+        inputs["pixels"] = embeddings.raw_pixels(split, feats.indices)
+    maps, quality = {}, {}
+    for name, x in inputs.items():
+        if s.method == "pca":
+            proj = embeddings.pca(x, s.dims)
+        else:
+            proj = embeddings.tsne(x, s.dims, perplexity=s.perplexity, iterations=s.iterations,
+                                   seed=s.seed, progress=report(f"t-SNE of the {name}"))
+        maps[name] = proj
+        quality[name] = (embeddings.trustworthiness(x, proj.coords, seed=s.seed),
+                         embeddings.knn_accuracy(proj.coords, feats.labels))
+    bar.empty()
+    result = Result(feats, maps, quality)
+    if len(results) >= MAX_RESULTS:
+        results.pop(next(iter(results)))
+    results[key] = result
+    return result
+
+
+def show(T: dict, loaded, split, s: Settings, result: Result) -> None:
+    from core import embeddings
+
+    classes = list(loaded.card.classes)
+    f = result.features
+    colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
+                      key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
+    groups = {"label": [classes[i] for i in f.labels], "pred": [classes[i] for i in f.preds],
+              "correct": ["correct" if a == b else "incorrect" for a, b in zip(f.labels, f.preds)]}[colour]
+    hover = [f"#{i} · true {classes[a]} · predicted {classes[b]}"
+             for i, a, b in zip(f.indices, f.labels, f.preds)]
+    selected = st.session_state.get(f"{KEY}_selected", 0)
+    cols = st.columns(len(result.maps))
+    for col, (name, proj) in zip(cols, result.maps.items()):
+        with col:
+            title = T["features_of"].format(layer=f.layer, d=f.vectors.shape[1]) if name == "features" \
+                else T["pixels"].format(d=int(np.prod(split.image_shape)))
+            st.markdown(f"**{title}**")
+            trust, knn = result.quality[name]
+            st.caption(T["quality"].format(trust=trust, knn=knn, seconds=proj.seconds))
+            if proj.explained_variance is not None:
+                ev = proj.explained_variance
+                st.caption(T["variance"].format(parts=", ".join(f"{v:.1%}" for v in ev),
+                                                total=float(ev.sum())))
+            event = st.plotly_chart(charts.embedding_scatter(proj.coords, groups, hover,
+                                                             selected=selected),
+                                    key=f"{KEY}_map_{name}", on_select="rerun",
+                                    selection_mode="points")
+            _take_click(event)
+    st.download_button(T["download"], embeddings.to_csv(f, result.maps["features"], classes),
+                       file_name="embedding.csv", mime="text/csv", key=f"{KEY}_csv")
+    _selected_point(T, loaded, split, f, classes)
+
+
+def _take_click(event) -> None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    data = points[0].get("customdata") if points else None
+    if data is None:
+        return
+    if isinstance(data, dict):  # the browser may send an array as {"0": value}
+        data = list(data.values())
+    row = int(data[0] if isinstance(data, list) else data)
+    if row != st.session_state.get(f"{KEY}_last_click"):
+        st.session_state[f"{KEY}_last_click"] = row
+        st.session_state[f"{KEY}_selected"] = row
+        st.session_state[f"{KEY}_row"] = row
+        st.rerun()
+
+
+def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
+    from core import embeddings
+
+    st.markdown(f"**{T['point']}**")
+    n = len(f.indices)
+    if st.session_state.get(f"{KEY}_row", 0) > n - 1:
+        st.session_state[f"{KEY}_row"] = 0  # fewer points than before
+    row = int(st.number_input("row", 0, n - 1, key=f"{KEY}_row", label_visibility="collapsed"))
+    st.session_state[f"{KEY}_selected"] = row
+    left, right = st.columns([1, 2])
+    index = int(f.indices[row])
+    image = split.images[index].permute(1, 2, 0).squeeze(-1).numpy()
+    pred = int(f.preds[row])
+    with left:
+        st.image(image, width=140, caption=T["point_caption"].format(
+            index=index, label=classes[int(f.labels[row])], pred=classes[pred], p=f.probs[row, pred]))
+        st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
+                                    value_format=".2f"), key=f"{KEY}_probs")
+    with right:
+        nn_rows, dist = embeddings.nearest_neighbours(f.vectors, row, k=8)
+        st.caption(T["neighbours"].format(k=len(nn_rows)))
+        imgs = [split.images[int(f.indices[r])].permute(1, 2, 0).squeeze(-1).numpy() for r in nn_rows]
+        st.image(imgs, width=84, caption=[
+            f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}" for r, d in zip(nn_rows, dist)])

@@ -1,0 +1,40 @@
+"""Embeddings: PCA and t-SNE of what the active network learned, next to the raw pixels."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.data import DatasetUnavailableError
+from core.models import CheckpointError
+from dashboard import cache, state, texts
+from dashboard.views import embeddings
+
+T = texts.get("embeddings")
+
+st.title(T["title"])
+st.caption(T["intro"])
+with st.expander(T["theory_title"]):
+    st.markdown(T["theory"])
+
+try:
+    loaded = cache.active_model()
+    train, test = cache.dataset(state.active_dataset())
+except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+    st.error(T["error"].format(error=err))
+    st.stop()
+if loaded is None:
+    st.info(T["no_model"])
+    st.stop()
+
+splits = {"test": test, "train": train}
+settings = embeddings.settings_form(T, loaded, splits)
+if settings is None:
+    st.info(T["press_compute"])
+    st.stop()
+split = splits[settings.split]
+try:
+    result = embeddings.compute(T, loaded, split, settings)
+except ValueError as err:
+    st.error(T["error"].format(error=err))
+    st.stop()
+embeddings.show(T, loaded, split, settings, result)

@@ -1,0 +1,74 @@
+"""AppTest: the Embeddings page with the default model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from core import data, embeddings, models
+from tests.pages.conftest import plotly_array
+
+
+def _chart(at, key: str) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+    return json.loads(chart.proto.spec)
+
+
+def _compute(at):
+    next(b for b in at.button if b.label == "Compute").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_pca_maps_render_on_arrival_and_match_core(app, trained_default):
+    at = app("embeddings")
+    assert not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Using the first 360 of the 360 test images" in captions
+    assert "explained variance" in captions and "trustworthiness" in captions
+    spec = _chart(at, "emb_map_features")
+    classes = [t for t in spec["data"] if t["name"] != "selected"]
+    assert len(classes) == 10  # one trace per class: the legend toggles classes
+    # the plotted coordinates are core's PCA of core's features
+    model, card = models.load_checkpoint(trained_default)
+    _, test = data.load_digits()
+    feats = embeddings.extract(model, test, layer="relu_fc1", limit=360)
+    coords = embeddings.pca(feats.vectors, 2).coords
+    trace = spec["data"][0]
+    rows = plotly_array(trace["customdata"]).astype(int)
+    np.testing.assert_allclose(plotly_array(trace["x"]), coords[rows, 0], rtol=1e-4, atol=1e-4)
+    assert _chart(at, "emb_map_pixels")
+
+
+def test_switch_to_tsne_and_3d(app):
+    at = app("embeddings")
+    at.radio(key="emb_method").set_value("tsne")
+    at.radio(key="emb_dims").set_value(3)
+    at.slider(key="emb_count_test").set_value(150)
+    at.number_input(key="emb_iterations").set_value(250)
+    at.toggle(key="emb_raw").set_value(False)
+    _compute(at)
+    assert not at.error
+    spec = _chart(at, "emb_map_features")
+    assert spec["data"][0]["type"] == "scatter3d"
+    assert "Using the first 150 of the 360 test images" in " ".join(c.value for c in at.caption)
+    at.radio(key="emb_dims").set_value(2)
+    _compute(at)
+    assert _chart(at, "emb_map_features")["data"][0]["type"] in ("scatter", "scattergl")
+
+
+def test_select_a_point_shows_its_image_and_neighbours(app, trained_default):
+    at = app("embeddings")
+    at.number_input(key="emb_row").set_value(7).run()
+    assert not at.exception
+    model, _ = models.load_checkpoint(trained_default)
+    _, test = data.load_digits()
+    feats = embeddings.extract(model, test, layer="relu_fc1", limit=360)
+    label = test.classes[int(feats.labels[7])]
+    assert any(c.value.startswith("Its 8 nearest neighbours") for c in at.caption)
+    images = at.get("image")
+    captions = [img.proto.imgs[0].caption for img in images]
+    assert any(c.startswith(f"#7 · true {label}") for c in captions)
+    nn_rows, _ = embeddings.nearest_neighbours(feats.vectors, 7, k=8)
+    nn_caps = [i.caption for i in images[-1].proto.imgs]
+    assert [c.split(" · ")[0] for c in nn_caps] == [f"#{int(feats.indices[r])}" for r in nn_rows]
