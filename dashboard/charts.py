@@ -317,3 +317,25 @@ def embedding_scatter(coords: np.ndarray, groups: list[str], hover: list[str],
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(itemsizing="constant"))
     return fig
+
+
+def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
+                 height: int = 320) -> go.Figure:
+    """A map of class indices with one colour per class and a legend entry per class present."""
+    palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22", "#17becf")
+    c = np.asarray(classes_at)
+    present = sorted(int(v) for v in np.unique(c) if v >= 0)
+    fig = go.Figure()
+    for k in present:
+        rows, cols = np.nonzero(c == k)
+        fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", name=names[k],
+                                 marker=dict(symbol="square", size=max(4, int(240 / max(c.shape))),
+                                             color=palette[k % len(palette)]),
+                                 hovertemplate=f"{names[k]}: row %{{y}}, col %{{x}}<extra></extra>"))
+    fig.update_xaxes(range=[-0.5, c.shape[1] - 0.5], showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[c.shape[0] - 0.5, -0.5], showgrid=False, zeroline=False,
+                     scaleanchor="x")
+    fig.update_layout(title=title or None, height=height, plot_bgcolor="white",
+                      margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    return fig

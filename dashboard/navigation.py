@@ -57,6 +57,14 @@ PAGES: tuple[PageInfo, ...] = (
         "PCA and t-SNE maps of the active model's feature vectors beside the raw pixels, with "
         "their quality, each point's image and its nearest neighbours.",
     ),
+    PageInfo(
+        "occlusion",
+        "Interpret",
+        "Occlusion",
+        ":material/select:",
+        "Slide a patch over the image and map how the active model's answer changes: "
+        "probability, its drop, and the winning class at every occluder position.",
+    ),
 )
 
 

@@ -138,3 +138,10 @@ def test_embeddings_click_a_point_shows_its_image(page, app_url):
     assert any("· true" in c for c in captions), captions
     assert page.get_by_text("nearest neighbours in feature space").is_visible()
     assert chosen != "0"
+
+
+def test_occlusion_map(page, app_url):
+    page.goto(f"{app_url}/occlusion")
+    wait_idle(page)
+    page.get_by_text("Unoccluded:").wait_for(timeout=120_000)
+    assert page.get_by_text("Most probable class with the occluder").first.is_visible()

@@ -1,0 +1,65 @@
+"""Occlusion page text (English)."""
+
+EN = {
+    "title": "Occlusion",
+    "intro": "Cover part of the image, slide the patch across it, and watch the network's "
+    "answer change: where does the evidence for its decision lie?",
+    "theory_title": "Theory: occlusion experiments",
+    "theory": """
+Zeiler & Fergus (2014, [Visualizing and Understanding Convolutional
+Networks](https://arxiv.org/abs/1311.2901), Fig. 7) asked a simple question: if part of the
+image is hidden, does the network still see the object? The procedure:
+
+1. Cover a square of the image (the **occluder**) with a neutral value — black, the dataset's
+   mean colour, a blurred copy of the image, or noise.
+2. Run the trained network and record its class probabilities.
+3. Slide the occluder by the **stride** and repeat, until it has visited the whole image.
+
+The **probability map** shows, for each occluder position, how likely the target class still
+is; where it drops, the covered region mattered. The **predicted-class map** shows which class
+wins at each position — covering a digit's stroke can turn a 7 into a 1. The cost is one
+forward pass per position, so small strides on large images get expensive. The method needs no
+gradients and treats the model as a black box; its results depend on the occluder's size and
+value. The same map is what Captum calls `Occlusion` attribution (we check ours against it).
+""",
+    "no_model": "No model is available for this dataset yet: train one on the Train page or "
+    "pick the digits dataset in the sidebar.",
+    "error": "This cannot be computed: {error}",
+    "source": "Image",
+    "src_dataset": "Dataset test image",
+    "src_sample": "Sample image",
+    "src_upload": "Upload",
+    "sample": "Sample",
+    "index": "Test image index",
+    "upload": "PNG, JPEG, WebP, BMP or GIF (first frame)",
+    "bad_image": "This image cannot be used: {error}",
+    "no_image": "Upload an image, or pick a sample or dataset image.",
+    "window": "Occluder size (px)",
+    "stride": "Stride (px)",
+    "baseline": "Occluder value",
+    "base_zero": "black",
+    "base_mean": "dataset mean",
+    "base_blur": "blurred image",
+    "base_noise": "noise",
+    "target": "Target class",
+    "target_pred": "predicted",
+    "target_true": "true",
+    "target_chosen": "choose",
+    "chosen": "Class",
+    "cost": "{rows} × {cols} = {positions:,} occluder positions: **{passes:,}** forward passes "
+    "(one per position, plus the unoccluded image).",
+    "run": "Run the occlusion experiment",
+    "auto_note": "Small experiments run as soon as a setting changes; larger ones wait for the button.",
+    "progress": "{done}/{total} positions",
+    "summary": "Unoccluded: **{cls}** with probability {p:.1%} (target **{target}**). "
+    "{passes:,} forward passes in {seconds:.2f} s.",
+    "prob_title": "P({target}) with the occluder at each position",
+    "drop_title": "Drop in P({target}) (red: the region mattered)",
+    "class_title": "Most probable class with the occluder at each position",
+    "walk_header": "Walk through the procedure",
+    "position": "Occluder position",
+    "walk_image": "Occluded input at position ({r}, {c})",
+    "walk_scores": "Class probabilities at this position",
+    "download_npy": "Probability map (.npy)",
+    "download_csv": "Maps (CSV)",
+}

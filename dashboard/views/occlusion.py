@@ -1,0 +1,105 @@
+"""Occlusion page body: occluder settings with their cost, the three maps, the walk-through."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import streamlit as st
+import torch
+
+from dashboard import charts
+
+KEY = "occ"
+AUTO_PASSES = 1500  # run on every change below this many forward passes (digits: ~0.3 s)
+
+
+def settings(T: dict, card, hw: tuple[int, int], label: int | None):
+    from core import occlusion
+
+    h, w = hw
+    c1, c2, c3, c4 = st.columns(4)
+    window = int(c1.slider(T["window"], 1, min(h, w), max(1, min(h, w) // 7), key=f"{KEY}_window"))
+    stride = int(c2.slider(T["stride"], 1, window, max(1, window // 2), key=f"{KEY}_stride"))
+    baseline = c3.selectbox(T["baseline"], occlusion.BASELINES, key=f"{KEY}_baseline",
+                            format_func=lambda b: T[f"base_{b}"])
+    kinds = ["pred"] + (["true"] if label is not None else []) + ["chosen"]
+    kind = c4.radio(T["target"], kinds, horizontal=True, key=f"{KEY}_target",
+                    format_func=lambda k: T[f"target_{k}"])
+    target = None
+    if kind == "true":
+        target = label
+    elif kind == "chosen":
+        target = c4.selectbox(T["chosen"], range(len(card.classes)), key=f"{KEY}_chosen",
+                              format_func=lambda i: card.classes[i])
+    return window, stride, baseline, target
+
+
+def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: str, target):
+    """The occlusion result for these settings (kept in the session until they change)."""
+    from core import occlusion
+
+    card = loaded.card
+    p = occlusion.plan(tuple(x.shape[-2:]), window, stride)
+    st.markdown(T["cost"].format(rows=p.rows, cols=p.cols, positions=p.rows * p.cols,
+                                 passes=p.passes))
+    wanted = (loaded.model_id, hash(x.numpy().tobytes()), window, stride, baseline, target)
+    stored = st.session_state.get(f"{KEY}_result")
+    if stored is not None and stored[0] == wanted:
+        return p, stored[1]
+    if p.passes > AUTO_PASSES:
+        st.caption(T["auto_note"])
+        if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
+            return p, None
+    bar = st.progress(0.0)
+    result = occlusion.occlusion(
+        loaded.model, x, window=window, stride=stride, baseline=baseline, target=target,
+        mean=card.mean, std=card.std, precision="fp32",
+        progress=lambda done, total: bar.progress(done / max(total, 1), T["progress"].format(
+            done=done, total=total)))
+    bar.empty()
+    st.session_state[f"{KEY}_result"] = (wanted, result)
+    return p, result
+
+
+def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
+    from core import inspect, occlusion
+
+    classes = list(loaded.card.classes)
+    target = classes[result.target]
+    st.markdown(T["summary"].format(cls=classes[int(np.argmax(result.base_probs))],
+                                    p=float(np.max(result.base_probs)), target=target,
+                                    passes=p.passes, seconds=result.seconds))
+    c1, c2, c3 = st.columns(3)
+    c1.plotly_chart(charts.feature_maps(result.prob_map[None], [T["prob_title"].format(target=target)],
+                                        cols=1, height_per_row=300), key=f"{KEY}_prob")
+    c2.plotly_chart(charts.feature_maps(result.drop_map[None], [T["drop_title"].format(target=target)],
+                                        cols=1, signed=True, height_per_row=300), key=f"{KEY}_drop")
+    c3.plotly_chart(charts.category_map(result.class_map, classes, title=T["class_title"]),
+                    key=f"{KEY}_classes")
+    buf = io.BytesIO()
+    np.save(buf, result.prob_map)
+    d1, d2 = st.columns(2)
+    d1.download_button(T["download_npy"], buf.getvalue(), file_name="occlusion_prob.npy",
+                       key=f"{KEY}_npy")
+    rows = ["row,col,prob_target,drop,class"] + [
+        f"{r},{c},{result.prob_map[r, c]:.6f},{result.drop_map[r, c]:.6f},{classes[result.class_map[r, c]]}"
+        for r in range(p.rows) for c in range(p.cols)]
+    d2.download_button(T["download_csv"], "\n".join(rows), file_name="occlusion_maps.csv",
+                       key=f"{KEY}_csv")
+
+    st.subheader(T["walk_header"])
+    position = int(st.slider(T["position"], 1, p.rows * p.cols, 1, key=f"{KEY}_position")) - 1
+    r, c = divmod(position, p.cols)
+    card = loaded.card
+    base = occlusion.baseline_image(x, result.baseline, mean=card.mean, std=card.std)
+    occluded = occlusion.occluded_input(x, r, c, p, base)
+    probs = inspect.predict(loaded.model, occluded)[0].numpy()
+    mean = torch.tensor(card.mean).view(-1, 1, 1)
+    std = torch.tensor(card.std).view(-1, 1, 1)
+    pixels = (occluded[0] * std + mean).clamp(0, 1).permute(1, 2, 0).squeeze(-1).numpy()
+    w1, w2 = st.columns([1, 2])
+    w1.plotly_chart(charts.image(pixels, title=T["walk_image"].format(r=r, c=c), height=260),
+                    key=f"{KEY}_walk_image")
+    w2.plotly_chart(charts.bars(probs, classes, highlight=result.target, height=260,
+                                title=T["walk_scores"]), key=f"{KEY}_walk_scores")
