@@ -1,0 +1,125 @@
+"""ImageNet-pretrained torchvision models (ResNet-18, VGG-16), loaded offline-first.
+
+Weights are fetched by torchvision's own code (``torchvision.models.<builder>(weights=...)``,
+which calls ``torch.hub.load_state_dict_from_url``), so they live in the torch hub cache
+(``$TORCH_HOME/hub/checkpoints``, by default ``~/.cache/torch/hub/checkpoints``). Offline is
+normal: when the file is missing and cannot be downloaded, ``WeightsUnavailableError`` names the
+file, the directory where it can be placed by hand, and the URL to get it from.
+
+He et al. (2016), "Deep Residual Learning for Image Recognition", https://arxiv.org/abs/1512.03385
+Simonyan & Zisserman (2015), "Very Deep Convolutional Networks for Large-Scale Image
+Recognition", https://arxiv.org/abs/1409.1556
+"""
+
+from __future__ import annotations
+
+import pickle
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import torch
+import torchvision
+from torch import nn
+from torchvision.models import ResNet18_Weights, VGG16_Weights, WeightsEnum
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+INPUT_SHAPE = (3, 224, 224)
+
+
+@dataclass(frozen=True)
+class ImageNetSpec:
+    title: str
+    builder: str            # name of the torchvision.models function
+    weights: WeightsEnum    # torchvision weights enum member
+    description: str
+
+
+IMAGENET_MODELS: dict[str, ImageNetSpec] = {
+    "resnet18": ImageNetSpec(
+        title="ResNet-18 (ImageNet)",
+        builder="resnet18",
+        weights=ResNet18_Weights.IMAGENET1K_V1,
+        description="18-layer residual network; skip connections let deep nets train (45 MB).",
+    ),
+    "vgg16": ImageNetSpec(
+        title="VGG-16 (ImageNet)",
+        builder="vgg16",
+        weights=VGG16_Weights.IMAGENET1K_V1,
+        description="16 layers of stacked 3x3 convolutions and max-pools; simple but big (528 MB).",
+    ),
+}
+
+
+class WeightsUnavailableError(RuntimeError):
+    """The pretrained weights file is missing and could not be downloaded (or is unreadable)."""
+
+    def __init__(self, message: str, *, file_name: str, directory: Path, url: str) -> None:
+        super().__init__(message)
+        self.file_name = file_name
+        self.directory = directory
+        self.url = url
+
+
+def _spec(key: str) -> ImageNetSpec:
+    if not isinstance(key, str) or key not in IMAGENET_MODELS:
+        raise ValueError(
+            f"unknown ImageNet model {key!r}: must be one of {', '.join(sorted(IMAGENET_MODELS))}"
+        )
+    return IMAGENET_MODELS[key]
+
+
+def checkpoints_dir() -> Path:
+    """The torch hub checkpoints directory torchvision downloads weights into."""
+    return Path(torch.hub.get_dir()) / "checkpoints"
+
+
+def weights_path(key: str) -> Path:
+    """Where torchvision looks for (and downloads) the weights file of ``key``."""
+    url = _spec(key).weights.url
+    return checkpoints_dir() / Path(urlparse(url).path).name
+
+
+def categories(key: str) -> list[str]:
+    """The 1000 ImageNet class names, in output order (from torchvision's metadata, offline)."""
+    return list(_spec(key).weights.meta["categories"])
+
+
+def _unavailable(key: str, reason: str) -> WeightsUnavailableError:
+    spec = _spec(key)
+    path = weights_path(key)
+    return WeightsUnavailableError(
+        f"{spec.title} weights are not available: {reason}. "
+        f"Download {spec.weights.url} and place the file {path.name!r} in the directory "
+        f"{str(path.parent)!r} (the torch hub cache; set TORCH_HOME to move it).",
+        file_name=path.name, directory=path.parent, url=spec.weights.url,
+    )
+
+
+def load_imagenet(key: str, *, download: bool = True) -> nn.Module:
+    """Build ``key`` with its ImageNet weights via torchvision; eval mode, gradients off.
+
+    Uses the cached file when present; otherwise downloads it (if ``download``). Raises
+    ``WeightsUnavailableError`` when the file is missing and cannot be fetched, or unreadable.
+    """
+    spec = _spec(key)
+    path = weights_path(key)
+    existed = path.is_file()
+    if not existed and not download:
+        raise _unavailable(key, "the file is not in the cache and downloading is turned off")
+    builder = getattr(torchvision.models, spec.builder)
+    try:
+        model = builder(weights=spec.weights)
+    except (urllib.error.URLError, OSError, RuntimeError, EOFError, ValueError,
+            pickle.UnpicklingError) as exc:
+        if existed:
+            raise _unavailable(
+                key, f"the cached file {str(path)!r} could not be read ({exc}); delete it and "
+                     "download it again") from exc
+        raise _unavailable(key, f"the download failed ({type(exc).__name__}: {exc})") from exc
+    model.eval()
+    for param in model.parameters():
+        param.requires_grad_(False)
+    return model
