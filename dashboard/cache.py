@@ -135,3 +135,27 @@ def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str,
     from core import embeddings
 
     return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)
+
+
+@dataclass(frozen=True)
+class ImageNetCard:
+    """What the pages read from a model card, for a torchvision ImageNet model."""
+
+    name: str
+    arch: str
+    classes: list
+    mean: tuple
+    std: tuple
+    input_shape: tuple
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the ImageNet weights…")
+def imagenet_model(key: str) -> LoadedModel:
+    """A torchvision ImageNet model (shared, read-only). Raises WeightsUnavailableError offline."""
+    from core import imagenet
+
+    spec = imagenet.IMAGENET_MODELS[key]
+    model = imagenet.load_imagenet(key)
+    card = ImageNetCard(spec.title, key, imagenet.categories(key), imagenet.IMAGENET_MEAN,
+                        imagenet.IMAGENET_STD, imagenet.INPUT_SHAPE)
+    return LoadedModel(model, card, f"imagenet-{key}", imagenet.weights_path(key))

@@ -339,3 +339,23 @@ def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
     fig.update_layout(title=title or None, height=height, plot_bgcolor="white",
                       margin=dict(l=5, r=5, t=35 if title else 5, b=5))
     return fig
+
+
+def overlay(picture: np.ndarray, heat: np.ndarray, *, title: str = "", opacity: float = 0.55,
+            signed: bool = True, height: int = 320) -> go.Figure:
+    """A per-pixel map drawn semi-transparently over its image (same H, W).
+
+    Args:
+        picture: (H, W) or (H, W, 3) in [0, 1].
+        heat: (H, W) values; ``signed`` centres a diverging scale on 0.
+    """
+    fig = image(picture, height=height)
+    h = np.asarray(heat, dtype=float)
+    bound = float(np.nanmax(np.abs(h))) or 1.0
+    fig.add_trace(go.Heatmap(z=h, opacity=opacity, colorscale="RdBu_r" if signed else "Viridis",
+                             zmin=-bound if signed else float(np.nanmin(h)), zmax=bound,
+                             colorbar=dict(thickness=12),
+                             hovertemplate="x %{x}, y %{y}: %{z:.3f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    return fig

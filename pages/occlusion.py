@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import images
 from core.data import DatasetUnavailableError
+from core.imagenet import WeightsUnavailableError
 from core.models import CheckpointError
 from dashboard import cache, state, texts, widgets
 from dashboard.views import occlusion
@@ -17,9 +18,18 @@ st.caption(T["intro"])
 with st.expander(T["theory_title"]):
     st.markdown(T["theory"])
 
+source = st.radio(T["model"], ["active", "resnet18", "vgg16"], horizontal=True, key="occ_model",
+                  format_func=lambda m: T[f"model_{m}"])
+test = None
 try:
-    loaded = cache.active_model()
-    test = cache.dataset(state.active_dataset())[1]
+    if source == "active":
+        loaded = cache.active_model()
+        test = cache.dataset(state.active_dataset())[1]
+    else:
+        loaded = cache.imagenet_model(source)
+except WeightsUnavailableError as err:
+    st.error(T["weights_missing"].format(error=err))
+    st.stop()
 except (CheckpointError, DatasetUnavailableError, ValueError) as err:
     st.error(T["error"].format(error=err))
     st.stop()
@@ -29,7 +39,8 @@ if loaded is None:
 
 left, right = st.columns([1, 3])
 with left:
-    picked = widgets.image_picker("occ_img", labels=T, default="dataset", dataset=test)
+    picked = widgets.image_picker("occ_img", labels=T, default="dataset" if test else "sample",
+                                  dataset=test)
 if picked is None:
     st.info(T["no_image"])
     st.stop()

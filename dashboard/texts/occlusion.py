@@ -22,6 +22,14 @@ forward pass per position, so small strides on large images get expensive. The m
 gradients and treats the model as a black box; its results depend on the occluder's size and
 value. The same map is what Captum calls `Occlusion` attribution (we check ours against it).
 """,
+    "model": "Model",
+    "model_active": "active model (sidebar)",
+    "model_resnet18": "ImageNet ResNet-18",
+    "model_vgg16": "ImageNet VGG-16",
+    "weights_missing": "The ImageNet weights are not available: {error}",
+    "estimate": "Estimated time: about {seconds:.1f} s.",
+    "overlay_title": "Drop in P({target}) over the image (per pixel, averaged over the windows "
+    "covering it — Captum's form)",
     "no_model": "No model is available for this dataset yet: train one on the Train page or "
     "pick the digits dataset in the sidebar.",
     "error": "This cannot be computed: {error}",

@@ -11,7 +11,8 @@ import torch
 from dashboard import charts
 
 KEY = "occ"
-AUTO_PASSES = 1500  # run on every change below this many forward passes (digits: ~0.3 s)
+AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
+TOP = 10  # classes shown in the walk-through's bar chart for models with many classes
 
 
 def settings(T: dict, card, hw: tuple[int, int], label: int | None):
@@ -43,11 +44,13 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     p = occlusion.plan(tuple(x.shape[-2:]), window, stride)
     st.markdown(T["cost"].format(rows=p.rows, cols=p.cols, positions=p.rows * p.cols,
                                  passes=p.passes))
+    estimate = _estimate(loaded, x, p.passes)
+    st.caption(T["estimate"].format(seconds=estimate))
     wanted = (loaded.model_id, hash(x.numpy().tobytes()), window, stride, baseline, target)
     stored = st.session_state.get(f"{KEY}_result")
     if stored is not None and stored[0] == wanted:
         return p, stored[1]
-    if p.passes > AUTO_PASSES:
+    if estimate > AUTO_SECONDS:
         st.caption(T["auto_note"])
         if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
             return p, None
@@ -60,6 +63,21 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     bar.empty()
     st.session_state[f"{KEY}_result"] = (wanted, result)
     return p, result
+
+
+def _estimate(loaded, x: torch.Tensor, passes: int) -> float:
+    """Seconds for ``passes`` forward passes, from one timed batch of 8 (cached per model)."""
+    import time
+
+    from core import inspect
+
+    key = f"{KEY}_per_pass_{loaded.model_id}"
+    if key not in st.session_state:
+        batch = x.expand(8, *x.shape[1:]).contiguous()
+        t = time.perf_counter()
+        inspect.predict(loaded.model, batch)
+        st.session_state[key] = (time.perf_counter() - t) / 8
+    return st.session_state[key] * passes
 
 
 def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
@@ -77,6 +95,13 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
                                         cols=1, signed=True, height_per_row=300), key=f"{KEY}_drop")
     c3.plotly_chart(charts.category_map(result.class_map, classes, title=T["class_title"]),
                     key=f"{KEY}_classes")
+    card = loaded.card
+    mean = torch.tensor(card.mean).view(-1, 1, 1)
+    std = torch.tensor(card.std).view(-1, 1, 1)
+    picture = (x[0] * std + mean).clamp(0, 1).permute(1, 2, 0).squeeze(-1).numpy()
+    st.plotly_chart(charts.overlay(picture, occlusion.attribution_map(result, tuple(x.shape[-2:])),
+                                   title=T["overlay_title"].format(target=target), height=380),
+                    key=f"{KEY}_overlay")
     buf = io.BytesIO()
     np.save(buf, result.prob_map)
     d1, d2 = st.columns(2)
@@ -91,15 +116,15 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     st.subheader(T["walk_header"])
     position = int(st.slider(T["position"], 1, p.rows * p.cols, 1, key=f"{KEY}_position")) - 1
     r, c = divmod(position, p.cols)
-    card = loaded.card
     base = occlusion.baseline_image(x, result.baseline, mean=card.mean, std=card.std)
     occluded = occlusion.occluded_input(x, r, c, p, base)
     probs = inspect.predict(loaded.model, occluded)[0].numpy()
-    mean = torch.tensor(card.mean).view(-1, 1, 1)
-    std = torch.tensor(card.std).view(-1, 1, 1)
     pixels = (occluded[0] * std + mean).clamp(0, 1).permute(1, 2, 0).squeeze(-1).numpy()
     w1, w2 = st.columns([1, 2])
     w1.plotly_chart(charts.image(pixels, title=T["walk_image"].format(r=r, c=c), height=260),
                     key=f"{KEY}_walk_image")
-    w2.plotly_chart(charts.bars(probs, classes, highlight=result.target, height=260,
-                                title=T["walk_scores"]), key=f"{KEY}_walk_scores")
+    shown = np.arange(len(classes)) if len(classes) <= 20 else np.argsort(probs)[::-1][:TOP]
+    w2.plotly_chart(charts.bars(probs[shown], [classes[i] for i in shown],
+                                highlight=int(np.flatnonzero(shown == result.target)[0])
+                                if result.target in shown else None,
+                                height=260, title=T["walk_scores"]), key=f"{KEY}_walk_scores")

@@ -66,3 +66,52 @@ def test_bad_upload_shows_an_error(app):
     at.file_uploader(key="occ_img_upload").set_value(("x.png", b"garbage", "image/png")).run()
     assert not at.exception
     assert any("cannot be used" in e.value for e in at.error)
+
+
+def _hub(tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
+    return tmp_path / "hub"
+
+
+def test_imagenet_offline_says_where_to_put_the_weights(app, tmp_path, monkeypatch):
+    from urllib.error import URLError
+
+    import torch
+
+    hub = _hub(tmp_path, monkeypatch)
+
+    def offline(*args, **kwargs):
+        raise URLError("no network")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+    at = app("occlusion")
+    at.radio(key="occ_model").set_value("resnet18").run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "resnet18-f37072fd.pth" in message and str(hub / "checkpoints") in message
+
+
+def test_imagenet_weights_from_the_hub_cache(app, tmp_path, monkeypatch):
+    import torch
+    import torchvision
+
+    from core import imagenet
+
+    _hub(tmp_path, monkeypatch)
+    path = imagenet.weights_path("resnet18")
+    path.parent.mkdir(parents=True)
+    torch.manual_seed(0)
+    torch.save(torchvision.models.resnet18().state_dict(), path)  # random weights, real loader
+    at = app("occlusion")
+    at.radio(key="occ_model").set_value("resnet18").run()
+    at.slider(key="occ_window").set_value(112).run()
+    at.slider(key="occ_stride").set_value(112).run()
+    assert not at.exception and not at.error
+    if not any(m.value.startswith("Unoccluded") for m in at.markdown):
+        next(b for b in at.button if b.label.startswith("Run the occlusion")).click().run()
+    prob = plotly_array(_chart(at, "occ_prob")["data"][0]["z"])
+    assert prob.shape == (2, 2)
+    assert len(_chart(at, "occ_walk_scores")["data"][0]["x"]) == 10  # top 10 of 1000 classes
