@@ -359,3 +359,27 @@ def overlay(picture: np.ndarray, heat: np.ndarray, *, title: str = "", opacity: 
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
     return fig
+
+
+def map_png(values: np.ndarray, *, scale: int = 8, signed: bool = False) -> bytes:
+    """A 2-D map as a PNG (Viridis, or RdBu centred on 0 when ``signed``), each cell
+    ``scale`` × ``scale`` pixels — for downloads."""
+    import io
+
+    from PIL import Image
+    from plotly.colors import sample_colorscale
+
+    v = np.nan_to_num(np.asarray(values, dtype=float))
+    if signed:
+        bound = float(np.abs(v).max()) or 1.0
+        t = (v / bound + 1) / 2
+    else:
+        lo, hi = float(v.min()), float(v.max())
+        t = (v - lo) / (hi - lo) if hi > lo else np.zeros_like(v)
+    lut = sample_colorscale("RdBu_r" if signed else "Viridis", list(np.linspace(0, 1, 256)),
+                            colortype="tuple")
+    rgb = (np.array(lut)[np.clip((t * 255).round().astype(int), 0, 255)] * 255).astype(np.uint8)
+    img = Image.fromarray(rgb).resize((v.shape[1] * scale, v.shape[0] * scale), Image.NEAREST)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()

@@ -68,6 +68,7 @@ value. The same map is what Captum calls `Occlusion` attribution (we check ours 
     "position": "Occluder position",
     "walk_image": "Occluded input at position ({r}, {c})",
     "walk_scores": "Class probabilities at this position",
+    "download_png": "Probability map (PNG)",
     "download_npy": "Probability map (.npy)",
     "download_csv": "Maps (CSV)",
 }

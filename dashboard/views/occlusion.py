@@ -104,7 +104,9 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
                     key=f"{KEY}_overlay")
     buf = io.BytesIO()
     np.save(buf, result.prob_map)
-    d1, d2 = st.columns(2)
+    d0, d1, d2 = st.columns(3)
+    d0.download_button(T["download_png"], charts.map_png(result.prob_map),
+                       file_name="occlusion_prob.png", mime="image/png", key=f"{KEY}_png")
     d1.download_button(T["download_npy"], buf.getvalue(), file_name="occlusion_prob.npy",
                        key=f"{KEY}_npy")
     rows = ["row,col,prob_target,drop,class"] + [
