@@ -260,3 +260,22 @@ def test_bf16_close_to_fp32():
     auto = oc.occlusion(model, x, precision="auto", **kw)
     assert (fp32.precision, bf16.precision, auto.precision) == ("fp32", "bf16", "bf16")
     assert np.abs(bf16.prob_map - fp32.prob_map).max() < 0.02
+
+
+@pytest.mark.skipif(not accel.cpu_has_bf16(), reason="CPU lacks native bf16")
+def test_bf16_private_copy_reused_and_shared_model_untouched():
+    model = _small(batch_norm=True)
+    before = _snapshot(model)
+    x = torch.randn(1, 1, 28, 28)
+    first = oc.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
+    private = oc.bf16_copy(model)
+    assert private is not model and private is oc.bf16_copy(model)  # cached, one per model
+    assert all(p.dtype == torch.bfloat16 for p in private.parameters())
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    again = oc.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
+    assert oc.bf16_copy(model) is private  # the second call reused the same copy
+    np.testing.assert_array_equal(first.prob_map, again.prob_map)
+    _assert_same(before, model)
+    with torch.no_grad():  # the shared model's weights change: the copy is rebuilt
+        next(model.parameters()).mul_(2.0)
+    assert oc.bf16_copy(model) is not private
