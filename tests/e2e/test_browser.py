@@ -111,7 +111,7 @@ def test_train_confusion_matrix_click_shows_the_cell(page, app_url):
     page.get_by_text("Confusion matrix").wait_for(timeout=120_000)
     wait_idle(page)
     # markers are drawn row-major over (true, predicted): (3, 3) is point 33
-    point = page.locator(".scatterlayer .trace .points path").nth(33)
+    point = page.locator(".st-key-train_eval_confusion .scatterlayer .trace .points path").nth(33)
     point.scroll_into_view_if_needed()
     box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -125,7 +125,7 @@ def test_embeddings_click_a_point_shows_its_image(page, app_url):
     wait_idle(page)
     row = page.get_by_label("row")
     assert row.input_value() == "0"
-    point = page.locator(".scatterlayer .trace .points path").nth(25)
+    point = page.locator(".st-key-emb_map_features .scatterlayer .trace .points path").nth(25)
     point.scroll_into_view_if_needed()
     box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
