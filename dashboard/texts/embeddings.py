@@ -60,6 +60,7 @@ pixels to see what training changed.
     "point": "Selected image (click a point, or type its index)",
     "point_caption": "#{index} · true {label} · predicted {pred} ({p:.1%})",
     "neighbours": "Its {k} nearest neighbours in feature space",
+    "open_occlusion": "Open this image on the Occlusion page",
     "download": "Download the coordinates (CSV)",
     "press_compute": "Choose the settings and press Compute.",
 }

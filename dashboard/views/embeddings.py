@@ -179,9 +179,20 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
             index=index, label=classes[int(f.labels[row])], pred=classes[pred], p=f.probs[row, pred]))
         st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
                                     value_format=".2f"), key=f"{KEY}_probs")
+        if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
+            _open_on("occlusion", "occ_img", index)
     with right:
         nn_rows, dist = embeddings.nearest_neighbours(f.vectors, row, k=8)
         st.caption(T["neighbours"].format(k=len(nn_rows)))
         imgs = [split.images[int(f.indices[r])].permute(1, 2, 0).squeeze(-1).numpy() for r in nn_rows]
         st.image(imgs, width=84, caption=[
             f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}" for r, d in zip(nn_rows, dist)])
+
+
+def _open_on(page: str, picker_key: str, index: int) -> None:
+    """Hand a test image over to another page's image picker and go there."""
+    from dashboard import navigation
+
+    st.session_state[f"{picker_key}_source"] = "dataset"
+    st.session_state[f"{picker_key}_index"] = index
+    st.switch_page(navigation.page(page))

@@ -72,3 +72,13 @@ def test_select_a_point_shows_its_image_and_neighbours(app, trained_default):
     nn_rows, _ = embeddings.nearest_neighbours(feats.vectors, 7, k=8)
     nn_caps = [i.caption for i in images[-1].proto.imgs]
     assert [c.split(" · ")[0] for c in nn_caps] == [f"#{int(feats.indices[r])}" for r in nn_rows]
+
+
+def test_open_the_selected_image_on_the_occlusion_page(app):
+    at = app("embeddings")
+    at.number_input(key="emb_row").set_value(12).run()
+    at.button(key="emb_to_occlusion").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Occlusion"
+    assert at.number_input(key="occ_img_index").value == 12
+    assert any(m.value.startswith("Unoccluded") for m in at.markdown)
