@@ -290,3 +290,16 @@ def prepare_input(img: Image.Image, *, input_shape, mean, std) -> tuple[torch.Te
     m = torch.tensor(mean, dtype=torch.float32).view(-1, 1, 1)  # (C, 1, 1)
     s = torch.tensor(std, dtype=torch.float32).view(-1, 1, 1)
     return pixels, ((pixels.float() / 255 - m) / s).unsqueeze(0)
+
+
+def to_display(image: torch.Tensor) -> np.ndarray:
+    """A (C, H, W) image tensor (uint8, or float in [0, 1]) as (H, W) or (H, W, 3) for drawing."""
+    return image.detach().permute(1, 2, 0).squeeze(-1).cpu().numpy()  # (H, W, C) -> drop C=1
+
+
+def denormalize(x: torch.Tensor, mean, std) -> torch.Tensor:
+    """Undo ``prepare_input``'s normalisation: (1, C, H, W) or (C, H, W) -> (C, H, W) in [0, 1]."""
+    x = x[0] if x.dim() == 4 else x
+    m = torch.tensor(mean, dtype=x.dtype).view(-1, 1, 1)  # (C, 1, 1)
+    s = torch.tensor(std, dtype=x.dtype).view(-1, 1, 1)
+    return (x * s + m).clamp(0, 1)

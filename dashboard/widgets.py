@@ -108,8 +108,7 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
     """Choose an image: a test-split sample of ``dataset``, a bundled sample, or an upload.
 
     Args:
-        labels: the page's text (keys ``src_dataset``, ``src_sample``, ``src_upload``,
-            ``source``, ``sample``, ``index``, ``upload``, ``bad_image``).
+        labels: the page's text (``texts.get`` includes the picker's shared strings).
         dataset: the test split (``core.data.Dataset``) or None when unavailable.
     Returns:
         The picked image, or None (after showing why) when there is none yet or it is bad.
@@ -129,7 +128,7 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
         name = st.selectbox(labels["sample"], list(samples.SAMPLES), key=f"{key}_sample",
                             format_func=lambda k: samples.SAMPLES[k].title)
         return PickedImage(samples.sample_image(name), samples.SAMPLES[name].title)
-    upload = st.file_uploader(labels["upload"], type=UPLOAD_TYPES, key=f"{key}_upload")
+    upload = st.file_uploader(labels["upload_image"], type=UPLOAD_TYPES, key=f"{key}_upload")
     if upload is None:
         return None
     try:
@@ -137,3 +136,20 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
     except images.ImageError as err:
         st.error(labels["bad_image"].format(error=err))
         return None
+
+
+def selected_point(event) -> dict | None:
+    """The first point of a ``st.plotly_chart(on_select="rerun")`` selection, or None.
+
+    Its ``customdata`` is normalised to a list (the browser may send an array as {"0": v}).
+    """
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return None
+    point = dict(points[0])
+    data = point.get("customdata")
+    if isinstance(data, dict):
+        point["customdata"] = list(data.values())
+    elif data is not None and not isinstance(data, list):
+        point["customdata"] = [data]
+    return point

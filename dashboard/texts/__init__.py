@@ -9,7 +9,12 @@ from __future__ import annotations
 import importlib
 
 
-def get(page: str, lang: str = "en") -> dict[str, str]:
-    """The strings of one page in a language (falls back to English)."""
-    module = importlib.import_module(f"dashboard.texts.{page}")
+def _strings(name: str, lang: str) -> dict[str, str]:
+    module = importlib.import_module(f"dashboard.texts.{name}")
     return getattr(module, lang.upper(), module.EN)
+
+
+def get(page: str, lang: str = "en") -> dict[str, str]:
+    """The strings of one page in a language (falls back to English), over the shared ones
+    of ``common.py`` (the image picker's)."""
+    return _strings("common", lang) | _strings(page, lang)

@@ -8,16 +8,6 @@ EN = {
     "tab_network": "Inside the network",
     "tab_filter": "What a filter looks for",
     "tab_explainers": "Softmax · dropout · fully-connected",
-    # -- image picker
-    "source": "Image",
-    "src_dataset": "Dataset test image",
-    "src_sample": "Sample image",
-    "src_upload": "Upload",
-    "sample": "Sample",
-    "index": "Test image index",
-    "upload": "PNG, JPEG, WebP, BMP or GIF (first frame)",
-    "bad_image": "This image cannot be used: {error}",
-    "no_image": "Upload an image, or pick a sample or dataset image.",
     # -- 1. convolution by hand
     "conv_theory_title": "Theory: convolution, ReLU and pooling",
     "conv_theory": """

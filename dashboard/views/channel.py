@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import inspect
+from core import images, inspect
 from dashboard import cache, charts
 
 KEY = "layers_channel"
@@ -37,7 +37,7 @@ def _examples(T: dict, loaded, test_split, layer: str, channel: int) -> None:
     st.caption(T["examples_caption"].format(k=len(top), c=channel, layer=layer))
     cols = st.columns(4)
     for i, ex in enumerate(top):
-        img = test_split.images[ex.index].permute(1, 2, 0).squeeze(-1).numpy()
+        img = images.to_display(test_split.images[ex.index])
         cols[i % 4].plotly_chart(
             charts.image(img, boxes=[ex.box], height=150,
                          title=f"#{ex.index} · {test_split.classes[int(test_split.labels[ex.index])]}"
@@ -77,7 +77,7 @@ def _actmax(T: dict, loaded, layer: str, channel: int) -> None:
     if stored is None or stored[0][:3] != wanted[:3]:
         return
     result = stored[1]
-    st.plotly_chart(charts.image(result.image.permute(1, 2, 0).squeeze(-1).numpy(), height=240,
+    st.plotly_chart(charts.image(images.to_display(result.image), height=240,
                                  title=T["actmax_result"]), key=f"{KEY}_actmax_image")
     st.plotly_chart(charts.line(result.trajectory, title=T["actmax_curve"], x_title=T["steps"]),
                     key=f"{KEY}_actmax_curve")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, charts
+from dashboard import cache, charts, widgets
 
 KEY = "emb"
 TSNE_CAP = 10_000
@@ -147,13 +147,10 @@ def show(T: dict, loaded, split, s: Settings, result: Result) -> None:
 
 
 def _take_click(event) -> None:
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    data = points[0].get("customdata") if points else None
-    if data is None:
+    point = widgets.selected_point(event)
+    if point is None or point.get("customdata") is None:
         return
-    if isinstance(data, dict):  # the browser may send an array as {"0": value}
-        data = list(data.values())
-    row = int(data[0] if isinstance(data, list) else data)
+    row = int(point["customdata"][0])
     if row != st.session_state.get(f"{KEY}_last_click"):
         st.session_state[f"{KEY}_last_click"] = row
         st.session_state[f"{KEY}_selected"] = row
@@ -162,7 +159,7 @@ def _take_click(event) -> None:
 
 
 def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
-    from core import embeddings
+    from core import embeddings, images
 
     st.markdown(f"**{T['point']}**")
     n = len(f.indices)
@@ -172,7 +169,7 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
     st.session_state[f"{KEY}_selected"] = row
     left, right = st.columns([1, 2])
     index = int(f.indices[row])
-    image = split.images[index].permute(1, 2, 0).squeeze(-1).numpy()
+    image = images.to_display(split.images[index])
     pred = int(f.preds[row])
     with left:
         st.image(image, width=140, caption=T["point_caption"].format(
@@ -184,7 +181,7 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
     with right:
         nn_rows, dist = embeddings.nearest_neighbours(f.vectors, row, k=8)
         st.caption(T["neighbours"].format(k=len(nn_rows)))
-        imgs = [split.images[int(f.indices[r])].permute(1, 2, 0).squeeze(-1).numpy() for r in nn_rows]
+        imgs = [images.to_display(split.images[int(f.indices[r])]) for r in nn_rows]
         st.image(imgs, width=84, caption=[
             f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}" for r, d in zip(nn_rows, dist)])
 

@@ -45,7 +45,7 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
     probs = inspect.predict(model, x)[0].numpy()  # (K,)
     with left:
         st.plotly_chart(
-            charts.image(pixels.permute(1, 2, 0).squeeze(-1).numpy(), height=220,
+            charts.image(images.to_display(pixels), height=220,
                          title=T["model_input"].format(shape=" × ".join(map(str, card.input_shape)))),
             key=f"{KEY}_input")
         best = int(np.argmax(probs))

@@ -81,7 +81,7 @@ def _estimate(loaded, x: torch.Tensor, passes: int) -> float:
 
 
 def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
-    from core import inspect, occlusion
+    from core import images, inspect, occlusion
 
     classes = list(loaded.card.classes)
     target = classes[result.target]
@@ -96,9 +96,7 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     c3.plotly_chart(charts.category_map(result.class_map, classes, title=T["class_title"]),
                     key=f"{KEY}_classes")
     card = loaded.card
-    mean = torch.tensor(card.mean).view(-1, 1, 1)
-    std = torch.tensor(card.std).view(-1, 1, 1)
-    picture = (x[0] * std + mean).clamp(0, 1).permute(1, 2, 0).squeeze(-1).numpy()
+    picture = images.to_display(images.denormalize(x, card.mean, card.std))
     st.plotly_chart(charts.overlay(picture, occlusion.attribution_map(result, tuple(x.shape[-2:])),
                                    title=T["overlay_title"].format(target=target), height=380),
                     key=f"{KEY}_overlay")
@@ -121,7 +119,7 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     base = occlusion.baseline_image(x, result.baseline, mean=card.mean, std=card.std)
     occluded = occlusion.occluded_input(x, r, c, p, base)
     probs = inspect.predict(loaded.model, occluded)[0].numpy()
-    pixels = (occluded[0] * std + mean).clamp(0, 1).permute(1, 2, 0).squeeze(-1).numpy()
+    pixels = images.to_display(images.denormalize(occluded, card.mean, card.std))
     w1, w2 = st.columns([1, 2])
     w1.plotly_chart(charts.image(pixels, title=T["walk_image"].format(r=r, c=c), height=260),
                     key=f"{KEY}_walk_image")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, charts, state
+from dashboard import cache, charts, state, widgets
 
 KEY = "train_eval"
 
@@ -92,15 +92,15 @@ def _selected_cell(classes: list[str], confusion) -> tuple[int, int]:
 
 
 def _clicked(event) -> tuple[int, int] | None:
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if not points:
-        return None
-    point = points[0]  # x = predicted class, y = true class (see charts.confusion_matrix)
-    return int(point["y"]), int(point["x"])
+    point = widgets.selected_point(event)
+    # x = predicted class, y = true class (see charts.confusion_matrix)
+    return None if point is None else (int(point["y"]), int(point["x"]))
 
 
 def _gallery(indices: list[int], captions: list[str], test) -> None:
     if not indices:
         return
-    imgs = [test.images[i].permute(1, 2, 0).squeeze(-1).numpy() for i in indices]
+    from core.images import to_display
+
+    imgs = [to_display(test.images[i]) for i in indices]
     st.image(imgs, caption=captions, width=84)

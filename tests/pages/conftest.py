@@ -66,3 +66,11 @@ def plotly_array(value) -> np.ndarray:
             arr = arr.reshape([int(s) for s in str(shape).split(",")])
         return arr
     return np.array(value, dtype=float)
+
+
+def chart_spec(at, key: str) -> dict:
+    """The figure JSON of the Plotly chart whose widget key contains ``key``."""
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+    return json.loads(chart.proto.spec)

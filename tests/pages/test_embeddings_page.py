@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from core import data, embeddings, models
-from tests.pages.conftest import plotly_array
+from tests.pages.conftest import chart_spec as _chart, plotly_array
 
-
-def _chart(at, key: str) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
-    return json.loads(chart.proto.spec)
 
 
 def _compute(at):

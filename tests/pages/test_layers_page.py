@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 import pytest
@@ -11,12 +10,8 @@ import torch
 from PIL import Image
 
 from core import data, filters, images, inspect, models, samples
-from tests.pages.conftest import plotly_array
+from tests.pages.conftest import chart_spec as _chart, plotly_array
 
-
-def _chart(at, key: str) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
-    return json.loads(chart.proto.spec)
 
 
 def _heatmaps(spec: dict) -> list[np.ndarray]:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from core import matrices
-from tests.pages.conftest import plotly_array
+from tests.pages.conftest import chart_spec as _chart, plotly_array
 
 
 def _result(at) -> str:
     """The result matrix as the page prints it ("Result as text")."""
     return at.code[1].value
 
-
-def _chart(at, key: str) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
-    return json.loads(chart.proto.spec)
 
 
 def test_notes_example_gives_the_notes_values(app):

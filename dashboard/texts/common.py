@@ -1,0 +1,13 @@
+"""Text shared by several pages (English): the image picker. A page's own strings win."""
+
+EN = {
+    "source": "Image",
+    "src_dataset": "Dataset test image",
+    "src_sample": "Sample image",
+    "src_upload": "Upload",
+    "sample": "Sample",
+    "index": "Test image index",
+    "upload_image": "PNG, JPEG, WebP, BMP or GIF (first frame)",
+    "bad_image": "This image cannot be used: {error}",
+    "no_image": "Upload an image, or pick a sample or dataset image.",
+}
