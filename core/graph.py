@@ -231,7 +231,7 @@ def run_nodes(model: nn.Module, g: Graph, x: Tensor, targets: set[fx.Node] | Non
         for node in g.graph.nodes:
             if node.op == "output":
                 break
-            env[node] = x if node.op == "placeholder" else _call(model, g, node, env)
+            env[node] = x if node.op == "placeholder" else call_node(model, g, node, env)
             if targets is None or node in targets:
                 out[node] = keep(env[node])  # now, before a later in-place op can change it
                 if targets is not None and len(out) == len(targets):
@@ -241,7 +241,8 @@ def run_nodes(model: nn.Module, g: Graph, x: Tensor, targets: set[fx.Node] | Non
     return out
 
 
-def _call(model: nn.Module, g: Graph, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+def call_node(model: nn.Module, g: Graph, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+    """Run one graph node of ``model`` on the values of its inputs in ``env`` (node -> value)."""
     args, kwargs = fx.node.map_arg((node.args, node.kwargs), env.__getitem__)
     if node.op == "call_module":
         return model.get_submodule(node.target)(*args, **kwargs)

@@ -40,6 +40,7 @@ from torch import Tensor, nn
 
 from core import accel
 from core.graph import GUARD, check_batch, check_model, fits, is_int
+from core.incremental import LocalRunner
 
 BASELINES = ("zero", "mean", "blur", "noise")
 MAX_PASSES = 65_536  # forward passes one map may cost (224 px, window 16, stride 1: 43,682)
@@ -214,6 +215,7 @@ class OcclusionResult:
     precision: str  # "fp32" or "bf16", as resolved
     seconds: float  # wall time of the forward passes
     stopped: bool  # True when should_stop() ended it early
+    incremental: bool = False  # True when only the changed windows were recomputed
 
 
 _BF16_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> (key, copy)
@@ -252,17 +254,24 @@ def bf16_copy(model: nn.Module) -> nn.Module | None:
         return private
 
 
-def _probs(model: nn.Module, batch: Tensor, precision: str, nhwc: bool) -> Tensor:
+def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor:
     if precision == "bf16" and getattr(model, "_occlusion_bf16", False):
-        batch = batch.to(torch.bfloat16)  # the private bf16 copy: feed it bf16 directly
-    if nhwc:
-        batch = batch.contiguous(memory_format=torch.channels_last)
+        t = t.to(torch.bfloat16)  # the private bf16 copy: feed it bf16 directly
+    return t.contiguous(memory_format=torch.channels_last) if nhwc else t
+
+
+def _logits(logits: Tensor) -> Tensor:
+    if not isinstance(logits, Tensor) or logits.dim() != 2:
+        shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
+        raise ValueError(f"model must return logits (B, K), got {shape}")
+    return logits.float().softmax(dim=1)  # (B, K)
+
+
+def _probs(model: nn.Module, batch: Tensor, precision: str, nhwc: bool) -> Tensor:
+    batch = _as_input(model, batch, precision, nhwc)
     with accel.autocast(batch.device, precision), GUARD.run(), \
             fits(f"an image of shape {tuple(batch.shape[1:])}"):
-        logits = model(batch)
-    if logits.dim() != 2:
-        raise ValueError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
-    return logits.float().softmax(dim=1)  # (B, K)
+        return _logits(model(batch))
 
 
 def _check_target(target: Any, k: int) -> None:
@@ -273,8 +282,8 @@ def _check_target(target: Any, k: int) -> None:
 def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
               stride: int | tuple[int, int], baseline: str = "zero", target: int | None = None,
               mean: Sequence[float] | float, std: Sequence[float] | float,
-              batch_size: int = 64, precision: str = "fp32", seed: int = 0,
-              progress: Callable[[int, int], None] | None = None,
+              batch_size: int = 64, precision: str = "fp32", incremental: bool = True,
+              seed: int = 0, progress: Callable[[int, int], None] | None = None,
               should_stop: Callable[[], bool] | None = None) -> OcclusionResult:
     """Occlusion sensitivity maps (Zeiler & Fergus 2014, Fig. 7).
 
@@ -286,9 +295,13 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         target: class to follow; None = the unoccluded prediction.
         mean, std: the model's input normalisation (per channel or one value).
         batch_size: occluded copies per forward pass (memory: batch_size x C x H x W floats).
-        precision: "fp32" (exact), "bf16" (a private bf16 channels_last copy of the model,
+        precision: "fp32", "bf16" (a private bf16 channels_last copy of the model,
             see `bf16_copy`, under autocast; softmax in fp32) or "auto" (bf16 where the CPU
             computes it natively).
+        incremental: recompute only the part of each layer the occluder changes
+            (`core.incremental.LocalRunner`; same maths, sums grouped differently: fp32 maps
+            agree with full passes to ~1e-6). Used when a first check against full passes
+            agrees; ``False`` runs every copy through the whole model.
         progress: called with (positions done, positions total) after each batch.
         should_stop: polled before each batch; True stops early (``stopped=True``).
     Returns:
@@ -308,19 +321,107 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         if private is not None:
             model = private
     with torch.inference_mode():
-        base_probs = _probs(model, x, prec, nhwc)[0]  # (K,)
+        xin, bin_ = _as_input(model, x, prec, nhwc), _as_input(model, base, prec, nhwc)
+        runner = _runner(model, xin, prec) if incremental else None
+        base_probs = (_probs(model, x, prec, nhwc) if runner is None
+                      else _logits(runner.logits0))[0]  # (K,)
         _check_target(target, base_probs.numel())
         t = int(base_probs.argmax()) if target is None else int(target)
-        maps, stopped = _scan(model, x, base, p, t, prec, nhwc, batch_size, progress, should_stop)
+        batches = _Batches(model, runner, xin, bin_, p, prec, nhwc)
+        if runner is not None and not batches.agrees():
+            batches.runner = runner = None
+        maps, stopped = _scan(batches, p, t, batch_size, progress, should_stop)
     prob, top_prob, top_cls = maps
     p0 = float(base_probs[t])
     return OcclusionResult(prob, (p0 - prob).astype(np.float32), top_cls, top_prob, p0, t,
                            base_probs.cpu().numpy(), p, baseline, prec,
-                           time.perf_counter() - start, stopped)
+                           time.perf_counter() - start, stopped, runner is not None)
 
 
-def _scan(model: nn.Module, x: Tensor, base: Tensor, p: Plan, t: int, prec: str, nhwc: bool,
-          batch_size: int, progress: Callable[[int, int], None] | None,
+def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
+                     stride: int | tuple[int, int], precision: str = "fp32",
+                     incremental: bool = True, sample: int = 8) -> float:
+    """Estimated wall time of `occlusion` with these settings, in seconds.
+
+    Runs the set-up (the unoccluded pass, the incremental runner and its check) and two batches
+    of ``sample`` positions the way `occlusion` would, and extrapolates the second batch's time
+    to all positions (small batches cost more per position: the estimate errs on the long side).
+    """
+    p = plan(tuple(_check_image(x).shape[-2:]), window, stride)
+    if not is_int(sample) or sample < 1:
+        raise ValueError(f"sample must be an int >= 1, got {sample!r}")
+    stamps: list[float] = []
+    start = time.perf_counter()
+    occlusion(model, x, window=window, stride=stride, baseline="mean", mean=0.0, std=1.0,
+              batch_size=sample, precision=precision, incremental=incremental,
+              progress=lambda done, total: stamps.append(time.perf_counter()),
+              should_stop=lambda: len(stamps) >= 2)
+    positions = p.rows * p.cols
+    if len(stamps) < 2:  # the whole map fitted in one batch
+        return stamps[-1] - start
+    per_batch = stamps[1] - stamps[0]
+    return (stamps[0] - per_batch - start) + per_batch * positions / sample
+
+
+def _runner(model: nn.Module, xin: Tensor, prec: str) -> LocalRunner | None:
+    """The incremental runner, or None where the model's graph cannot be traced."""
+    with accel.autocast(xin.device, prec), fits(f"an image of shape {tuple(xin.shape[1:])}"):
+        try:
+            return LocalRunner(model, xin)
+        except (torch.fx.proxy.TraceError, TypeError, NotImplementedError):
+            return None  # dynamic control flow and such: every copy runs the whole model
+
+
+class _Batches:
+    """Class probabilities of occluded copies, incrementally (runner) or by full passes."""
+
+    def __init__(self, model: nn.Module, runner: LocalRunner | None, xin: Tensor, bin_: Tensor,
+                 p: Plan, prec: str, nhwc: bool) -> None:
+        self.model, self.runner, self.x, self.base, self.p, self.prec, self.nhwc = (
+            model, runner, xin, bin_, p, prec, nhwc)
+
+    def probs(self, first: int, count: int, full: bool = False) -> Tensor:
+        """(count, K) probabilities of positions first .. first+count-1."""
+        with accel.autocast(self.x.device, self.prec), \
+                fits(f"an image of shape {tuple(self.x.shape[1:])}"):
+            if self.runner is None or full:
+                batch = _occluded(self.x, self.base, self.p, first, count)
+                if self.nhwc:
+                    batch = batch.contiguous(memory_format=torch.channels_last)
+                with GUARD.run():
+                    return _logits(self.model(batch))
+            return _logits(self.runner.run(*_crops(self.x, self.base, self.p, first, count)))
+
+    def agrees(self) -> bool:
+        """Whether the incremental runner matches full passes at the first and last position
+        (a safety net for models whose graph hides something the runner does not model)."""
+        last = self.p.rows * self.p.cols - 1
+        got = torch.cat([self.probs(0, 1), self.probs(last, 1)])
+        want = torch.cat([self.probs(0, 1, full=True), self.probs(last, 1, full=True)])
+        return bool((got - want).abs().max() <= (1e-4 if self.prec == "fp32" else 2e-2))
+
+
+def _crops(x: Tensor, base: Tensor, p: Plan, first: int, count: int
+           ) -> tuple[Tensor, Tensor, Tensor]:
+    """Occluded copies as windows: (count, C, h, w) values and (count,) top and left pixels.
+
+    The window is the occluder's box, shifted inwards where the box runs past the image edge
+    (the pixels it then takes in beyond the box keep the image's values).
+    """
+    top, left = _boxes(p, first, count, x.device)
+    (h, w), (wh, ww) = x.shape[-2:], p.window
+    y0, x0 = top.clamp(max=h - wh), left.clamp(max=w - ww)
+    rows = y0.view(-1, 1) + torch.arange(wh, device=x.device)  # (count, wh)
+    cols = x0.view(-1, 1) + torch.arange(ww, device=x.device)  # (count, ww)
+    idx = (rows[:, :, None], cols[:, None, :])
+    inside = ((rows >= top.view(-1, 1))[:, :, None] & (cols >= left.view(-1, 1))[:, None, :])
+    crop = torch.where(inside[..., None], base[0].permute(1, 2, 0)[idx],
+                       x[0].permute(1, 2, 0)[idx])  # (count, wh, ww, C)
+    return crop.permute(0, 3, 1, 2), y0, x0
+
+
+def _scan(batches: _Batches, p: Plan, t: int, batch_size: int,
+          progress: Callable[[int, int], None] | None,
           should_stop: Callable[[], bool] | None) -> tuple[tuple[np.ndarray, ...], bool]:
     n = p.rows * p.cols
     prob = np.full(n, np.nan, np.float32)
@@ -332,7 +433,7 @@ def _scan(model: nn.Module, x: Tensor, base: Tensor, p: Plan, t: int, prec: str,
             stopped = True
             break
         count = min(batch_size, n - first)
-        probs = _probs(model, _occluded(x, base, p, first, count), prec, nhwc)  # (count, K)
+        probs = batches.probs(first, count)  # (count, K)
         best = probs.max(dim=1)
         prob[first:first + count] = probs[:, t].cpu().numpy()
         top_prob[first:first + count] = best.values.cpu().numpy()

@@ -48,10 +48,10 @@ card = loaded.card
 pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape, mean=card.mean,
                                  std=card.std)
 with right:
-    window, stride, baseline, target = occlusion.settings(T, card, tuple(x.shape[-2:]),
-                                                          picked.label)
+    window, stride, baseline, target, precision = occlusion.settings(
+        T, card, tuple(x.shape[-2:]), picked.label)
 try:
-    plan, result = occlusion.run(T, loaded, x, window, stride, baseline, target)
+    plan, result = occlusion.run(T, loaded, x, window, stride, baseline, target, precision)
 except ValueError as err:
     st.error(T["error"].format(error=err))
     st.stop()

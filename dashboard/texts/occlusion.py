@@ -59,6 +59,17 @@ value. The same map is what Captum calls `Occlusion` attribution (we check ours 
     "position": "Occluder position",
     "walk_image": "Occluded input at position ({r}, {c})",
     "walk_scores": "Class probabilities at this position",
+    "precision": "Arithmetic",
+    "precision_auto": "fast",
+    "precision_fp32": "exact (fp32)",
+    "precision_help": "Fast uses bfloat16 where this CPU computes it natively (maps within about "
+    "0.002 of the exact ones); exact uses 32-bit floats throughout.",
+    "how": "Computed in {precision}; {incremental}",
+    "how_fp32": "32-bit floats (exact)",
+    "how_bf16": "bfloat16 (fast; within about 0.002 of exact)",
+    "how_incremental_True": "each position recomputed only the part of each layer the occluder "
+    "changes (the rest is reused from the unoccluded pass).",
+    "how_incremental_False": "each position ran through the whole network.",
     "download_png": "Probability map (PNG)",
     "download_npy": "Probability map (.npy)",
     "download_csv": "Maps (CSV)",

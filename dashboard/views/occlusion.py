@@ -19,7 +19,7 @@ def settings(T: dict, card, hw: tuple[int, int], label: int | None):
     from core import occlusion
 
     h, w = hw
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     window = int(c1.slider(T["window"], 1, min(h, w), max(1, min(h, w) // 7), key=f"{KEY}_window"))
     stride = int(c2.slider(T["stride"], 1, window, max(1, window // 2), key=f"{KEY}_stride"))
     baseline = c3.selectbox(T["baseline"], occlusion.BASELINES, key=f"{KEY}_baseline",
@@ -33,10 +33,13 @@ def settings(T: dict, card, hw: tuple[int, int], label: int | None):
     elif kind == "chosen":
         target = c4.selectbox(T["chosen"], range(len(card.classes)), key=f"{KEY}_chosen",
                               format_func=lambda i: card.classes[i])
-    return window, stride, baseline, target
+    precision = c5.radio(T["precision"], ["auto", "fp32"], key=f"{KEY}_precision",
+                         format_func=lambda k: T[f"precision_{k}"], help=T["precision_help"])
+    return window, stride, baseline, target, precision
 
 
-def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: str, target):
+def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: str, target,
+        precision: str):
     """The occlusion result for these settings (kept in the session until they change)."""
     from core import occlusion
 
@@ -44,9 +47,10 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     p = occlusion.plan(tuple(x.shape[-2:]), window, stride)
     st.markdown(T["cost"].format(rows=p.rows, cols=p.cols, positions=p.rows * p.cols,
                                  passes=p.passes))
-    estimate = _estimate(loaded, x, p.passes)
+    estimate = _estimate(loaded, x, window, stride, precision)
     st.caption(T["estimate"].format(seconds=estimate))
-    wanted = (loaded.model_id, hash(x.numpy().tobytes()), window, stride, baseline, target)
+    wanted = (loaded.model_id, hash(x.numpy().tobytes()), window, stride, baseline, target,
+              precision)
     stored = st.session_state.get(f"{KEY}_result")
     if stored is not None and stored[0] == wanted:
         return p, stored[1]
@@ -57,7 +61,7 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     bar = st.progress(0.0)
     result = occlusion.occlusion(
         loaded.model, x, window=window, stride=stride, baseline=baseline, target=target,
-        mean=card.mean, std=card.std, precision="fp32",
+        mean=card.mean, std=card.std, precision=precision,
         progress=lambda done, total: bar.progress(done / max(total, 1), T["progress"].format(
             done=done, total=total)))
     bar.empty()
@@ -65,19 +69,16 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     return p, result
 
 
-def _estimate(loaded, x: torch.Tensor, passes: int) -> float:
-    """Seconds for ``passes`` forward passes, from one timed batch of 8 (cached per model)."""
-    import time
+def _estimate(loaded, x: torch.Tensor, window: int, stride: int, precision: str) -> float:
+    """Estimated seconds (core.occlusion.estimate_seconds), kept per model, size and settings."""
+    from core import occlusion
 
-    from core import inspect
-
-    key = f"{KEY}_per_pass_{loaded.model_id}"
-    if key not in st.session_state:
-        batch = x.expand(8, *x.shape[1:]).contiguous()
-        t = time.perf_counter()
-        inspect.predict(loaded.model, batch)
-        st.session_state[key] = (time.perf_counter() - t) / 8
-    return st.session_state[key] * passes
+    key = (f"{KEY}_estimate", loaded.model_id, tuple(x.shape), window, stride, precision)
+    cache = st.session_state.setdefault(f"{KEY}_estimates", {})
+    if key not in cache:
+        cache[key] = occlusion.estimate_seconds(loaded.model, x, window=window, stride=stride,
+                                                precision=precision)
+    return cache[key]
 
 
 def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
@@ -88,6 +89,8 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     st.markdown(T["summary"].format(cls=classes[int(np.argmax(result.base_probs))],
                                     p=float(np.max(result.base_probs)), target=target,
                                     passes=p.passes, seconds=result.seconds))
+    st.caption(T["how"].format(precision=T[f"how_{result.precision}"],
+                               incremental=T[f"how_incremental_{result.incremental}"]))
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(charts.feature_maps(result.prob_map[None], [T["prob_title"].format(target=target)],
                                         cols=1, height_per_row=300), key=f"{KEY}_prob")

@@ -9,13 +9,13 @@ from tests.pages.conftest import chart_spec as _chart, plotly_array
 
 
 
-def _core_result(path, window, stride, baseline="zero"):
+def _core_result(path, window, stride, baseline="zero", precision="auto"):
     model, card = models.load_checkpoint(path)
     _, test = data.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     return occlusion.occlusion(model, x, window=window, stride=stride, baseline=baseline,
-                               mean=card.mean, std=card.std)
+                               mean=card.mean, std=card.std, precision=precision)
 
 
 def test_renders_all_three_maps_equal_to_core(app, trained_default):
@@ -30,6 +30,18 @@ def test_renders_all_three_maps_equal_to_core(app, trained_default):
     classes = {t["name"] for t in _chart(at, "occ_classes")["data"]}
     assert classes == {str(int(k)) for k in np.unique(expected.class_map)}
     assert _chart(at, "occ_walk_scores")
+    assert any("recomputed only the part of each layer" in c.value for c in at.caption)
+
+
+def test_exact_fp32_choice_gives_the_fp32_map(app, trained_default):
+    at = app("occlusion")
+    at.radio(key="occ_precision").set_value("fp32").run()
+    assert not at.error
+    window, stride = at.slider(key="occ_window").value, at.slider(key="occ_stride").value
+    expected = _core_result(trained_default, window, stride, precision="fp32")
+    prob = plotly_array(_chart(at, "occ_prob")["data"][0]["z"])
+    np.testing.assert_allclose(prob, expected.prob_map, atol=1e-6)
+    assert any("32-bit floats (exact)" in c.value for c in at.caption)
 
 
 def test_changing_patch_size_and_stride_changes_the_maps(app, trained_default):
