@@ -89,7 +89,7 @@ def resnet_case() -> None:
           f"{np.abs(fp32_inc.prob_map - fp32.prob_map).max():.2e}")
     if accel.cpu_has_bf16():
         start = time.perf_counter()
-        oc.bf16_copy(model)  # built once per model and cached: timed apart, then reused
+        accel.bf16_copy(model)  # built once per model and cached: timed apart, then reused
         print(f"  ours bf16 private copy built once in {time.perf_counter() - start:.3f} s "
               "(cached per model)")
         run("bf16", 64, False)  # warm-up at the bf16 shapes

@@ -23,10 +23,14 @@ The fp32 path stays exact (no autocast at all).
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
+import threading
+import weakref
 from pathlib import Path
 
 import torch
+from torch import nn
 
 DEVICES = ("cpu", "cuda", "auto")
 PRECISIONS = ("fp32", "bf16", "auto")
@@ -122,3 +126,40 @@ def autocast(device: torch.device | str, precision: str) -> contextlib.AbstractC
     if precision == "fp32":
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+
+
+# --------------------------------------------------------------------------- private bf16 copies
+_BF16_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> (key, copy)
+_BF16_LOCK = threading.Lock()  # guards _BF16_COPIES and the building of a copy
+
+
+def _fingerprint(model: nn.Module) -> tuple:
+    """Changes when a parameter/buffer of ``model`` is replaced, moved or updated in place."""
+    return tuple((name, id(t), t.data_ptr(), t._version, t.dtype, t.device)
+                 for name, t in (*model.named_parameters(), *model.named_buffers()))
+
+
+def bf16_copy(model: nn.Module) -> nn.Module | None:
+    """A private bf16 channels_last copy of ``model`` for fast bf16 inference (cached).
+
+    Built once per model (``copy.deepcopy``, then ``.to(torch.bfloat16,
+    memory_format=torch.channels_last)``, gradients off) and reused while the model lives and its
+    weights stay the same; the shared model itself is never changed. None when the model cannot
+    be deep-copied (the caller then uses autocast on the shared model).
+    """
+    key = _fingerprint(model)
+    with _BF16_LOCK:
+        hit = _BF16_COPIES.get(model)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        try:
+            with torch.no_grad():
+                private = copy.deepcopy(model)
+        except Exception:  # noqa: BLE001 - e.g. a module holding a lock or a file handle
+            private = None
+        if private is not None:
+            private.requires_grad_(False)
+            private._private_bf16 = True  # marks the copy (never set on a shared model)
+            private.to(torch.bfloat16, memory_format=torch.channels_last)
+        _BF16_COPIES[model] = (key, private)
+        return private

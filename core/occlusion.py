@@ -11,24 +11,20 @@ the window (unless the window spans the axis), else a start could fall outside t
 
 The model is treated as shared and read-only (see ``core.inspect``): no hooks, no
 train()/eval() switch, no weight conversion of the shared model. For bf16 the forward passes run
-on a PRIVATE copy converted to bfloat16 weights in channels_last (``copy.deepcopy`` then
-``.to(torch.bfloat16, memory_format=torch.channels_last)``), kept per model in a
-``weakref.WeakKeyDictionary`` behind a lock and rebuilt when any parameter or buffer of the
-shared model changes (tensor identity, storage or in-place version differ). The passes still
-run under bf16 autocast (a no-op for the already-bf16 convolutions, a guard for models that
-make fp32 tensors internally); softmax is in fp32. Measured (benchmarks/occlusion.py, resnet18
+on a PRIVATE copy converted to bfloat16 weights in channels_last (``core.accel.bf16_copy``:
+built once per model, rebuilt when any parameter or buffer of the shared model changes). The
+passes still run under bf16 autocast (a no-op for the already-bf16 convolutions, a guard for
+models that make fp32 tensors internally); softmax is in fp32. Measured (benchmarks/occlusion.py, resnet18
 224x224, 729 positions, 2-core AVX-512 bf16 CPU): the pure-bf16 NHWC copy is several times
 faster than autocast over the fp32 model, which converts every weight on every batch. A model
-that cannot be deep-copied falls back to autocast with a channels_last input.
+that cannot be deep-copied falls back to autocast with a channels_last input. Incremental
+passes (``core.incremental``) recompute only the part of each layer an occluder changes.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +35,7 @@ import torchvision.transforms.functional as TF
 from torch import Tensor, nn
 
 from core import accel
+from core.accel import bf16_copy
 from core.graph import GUARD, check_batch, check_model, fits, is_int
 from core.incremental import LocalRunner
 
@@ -218,44 +215,8 @@ class OcclusionResult:
     incremental: bool = False  # True when only the changed windows were recomputed
 
 
-_BF16_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> (key, copy)
-_BF16_LOCK = threading.Lock()  # guards _BF16_COPIES and the building of a copy
-
-
-def _fingerprint(model: nn.Module) -> tuple:
-    """Changes when a parameter/buffer of ``model`` is replaced, moved or updated in place."""
-    return tuple((name, id(t), t.data_ptr(), t._version, t.dtype, t.device)
-                 for name, t in (*model.named_parameters(), *model.named_buffers()))
-
-
-def bf16_copy(model: nn.Module) -> nn.Module | None:
-    """The private bf16 channels_last copy of ``model`` used for bf16 occlusion (cached).
-
-    Built once per model (``copy.deepcopy``, then ``.to(torch.bfloat16,
-    memory_format=torch.channels_last)``, gradients off) and reused while the model lives and its
-    weights stay the same; the shared model itself is never changed. None when the model cannot
-    be deep-copied (the caller then uses autocast on the shared model).
-    """
-    key = _fingerprint(model)
-    with _BF16_LOCK:
-        hit = _BF16_COPIES.get(model)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        try:
-            with torch.no_grad():
-                private = copy.deepcopy(model)
-        except Exception:  # noqa: BLE001 - e.g. a module holding a lock or a file handle
-            private = None
-        if private is not None:
-            private.requires_grad_(False)
-            private._occlusion_bf16 = True  # marks the copy (never set on a shared model)
-            private.to(torch.bfloat16, memory_format=torch.channels_last)
-        _BF16_COPIES[model] = (key, private)
-        return private
-
-
 def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor:
-    if precision == "bf16" and getattr(model, "_occlusion_bf16", False):
+    if precision == "bf16" and getattr(model, "_private_bf16", False):
         t = t.to(torch.bfloat16)  # the private bf16 copy: feed it bf16 directly
     return t.contiguous(memory_format=torch.channels_last) if nhwc else t
 

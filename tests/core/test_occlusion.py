@@ -268,14 +268,14 @@ def test_bf16_private_copy_reused_and_shared_model_untouched():
     before = _snapshot(model)
     x = torch.randn(1, 1, 28, 28)
     first = oc.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
-    private = oc.bf16_copy(model)
-    assert private is not model and private is oc.bf16_copy(model)  # cached, one per model
+    private = accel.bf16_copy(model)
+    assert private is not model and private is accel.bf16_copy(model)  # cached, one per model
     assert all(p.dtype == torch.bfloat16 for p in private.parameters())
     assert all(p.dtype == torch.float32 for p in model.parameters())
     again = oc.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
-    assert oc.bf16_copy(model) is private  # the second call reused the same copy
+    assert accel.bf16_copy(model) is private  # the second call reused the same copy
     np.testing.assert_array_equal(first.prob_map, again.prob_map)
     _assert_same(before, model)
     with torch.no_grad():  # the shared model's weights change: the copy is rebuilt
         next(model.parameters()).mul_(2.0)
-    assert oc.bf16_copy(model) is not private
+    assert accel.bf16_copy(model) is not private
