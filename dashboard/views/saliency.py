@@ -1,0 +1,250 @@
+"""Saliency page body: target class with the top-5, method settings with their cost, the grid
+of maps (overlay + raw map + downloads per method) and the cascading-randomisation check."""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from dashboard import cache, charts
+
+KEY = "sal"
+MAX_STORED = 24  # attributions kept in the session (a 224 px one is ~0.6 MB)
+COLS = 3  # methods per row of the grid
+IMAGENET_BATCH = 8  # noisy copies / path steps per pass on an ImageNet model (memory)
+SMALL_BATCH = 50
+
+
+def _imagenet(loaded) -> bool:
+    return str(loaded.model_id).startswith("imagenet-")
+
+
+def _image_key(x: torch.Tensor) -> int:
+    return hash(x.numpy().tobytes())
+
+
+# --------------------------------------------------------------------------- target + top-5
+def target_panel(T: dict, loaded, x: torch.Tensor, label: int | None) -> int:
+    """The class to explain (predicted / true / chosen), with the top-5 probabilities."""
+    from core import inspect
+
+    classes = list(loaded.card.classes)
+    probs = inspect.predict(loaded.model, x)[0].numpy()  # (K,)
+    pred = int(np.argmax(probs))
+    kinds = ["pred"] + (["true"] if label is not None else []) + ["chosen"]
+    kind = st.radio(T["target"], kinds, horizontal=True, key=f"{KEY}_target",
+                    format_func=lambda k: T[f"target_{k}"])
+    target = pred
+    if kind == "true":
+        target = int(label)
+    elif kind == "chosen":
+        target = int(st.selectbox(T["chosen"], range(len(classes)), index=pred,
+                                  key=f"{KEY}_chosen", format_func=lambda i: classes[i]))
+    top = np.argsort(probs, kind="stable")[::-1][:5]
+    shown = [int(i) for i in top]
+    st.plotly_chart(charts.bars(probs[top], [classes[i] for i in shown],
+                                highlight=shown.index(target) if target in shown else None,
+                                title=T["top5_title"], height=250), key=f"{KEY}_top5")
+    st.markdown(T["prediction"].format(cls=classes[pred], p=float(probs[pred]),
+                                       target=classes[target]))
+    return target
+
+
+# --------------------------------------------------------------------------- settings
+def settings(T: dict, loaded) -> tuple[list[str], dict[str, dict]]:
+    """The chosen methods and each one's keyword parameters (precision included)."""
+    from core import accel
+    from core import saliency as sal
+
+    methods = st.multiselect(T["methods"], list(sal.METHODS), default=list(sal.METHODS),
+                             key=f"{KEY}_methods", format_func=lambda k: sal.METHODS[k].title)
+    card = loaded.card
+    layers = [r.name for r in cache.layer_table(loaded)
+              if r.name != "input" and len(r.output_shape) == 3]
+    default_layer = sal.default_gradcam_layer(loaded.model)
+    with st.expander(T["settings"]):
+        c1, c2, c3 = st.columns(3)
+        noise = c1.slider(T["sg_noise"], 0.0, 0.5, 0.15, 0.01, key=f"{KEY}_sg_noise")
+        samples = c1.slider(T["sg_samples"], 1, 100, 25, key=f"{KEY}_sg_samples")
+        steps = c2.slider(T["ig_steps"], 2, 300, 50, key=f"{KEY}_ig_steps")
+        baseline = c2.selectbox(T["ig_baseline"], sal.IG_BASELINES, key=f"{KEY}_ig_baseline",
+                                format_func=lambda b: T[f"base_{b}"])
+        rule = c2.selectbox(T["ig_method"], sal.IG_METHODS, key=f"{KEY}_ig_method")
+        layer = c3.selectbox(T["layer"], layers, index=layers.index(default_layer),
+                             key=f"{KEY}_layer", help=T["layer_help"])
+        precision = "fp32"
+        if accel.cpu_has_bf16():
+            precision = c3.radio(T["precision"], ["fp32", "bf16"], horizontal=True,
+                                 key=f"{KEY}_precision", help=T["precision_help"])
+    batch = IMAGENET_BATCH if _imagenet(loaded) else SMALL_BATCH
+    params = {
+        "vanilla": {},
+        "guided": {},
+        "smoothgrad": {"noise_level": float(noise), "samples": int(samples), "batch_size": batch},
+        "ig": {"baseline": baseline, "steps": int(steps), "method": rule, "batch_size": batch,
+               "mean": tuple(card.mean), "std": tuple(card.std)},
+        "gradcam": {"layer": layer},
+        "guided_gradcam": {"layer": layer},
+    }
+    for p in params.values():
+        p["precision"] = precision
+    return methods, params
+
+
+def _wanted(loaded, x: torch.Tensor, target: int, key: str, params: dict) -> tuple:
+    return (loaded.model_id, _image_key(x), target, key, tuple(sorted(params.items())))
+
+
+def _per_pass(loaded, x: torch.Tensor) -> float:
+    """Seconds of one forward + backward pass (one timed vanilla gradient, kept per model)."""
+    from core import saliency as sal
+
+    key = f"{KEY}_per_pass_{loaded.model_id}"
+    if key not in st.session_state:
+        start = time.perf_counter()
+        sal.vanilla_gradient(loaded.model, x, 0)
+        st.session_state[key] = time.perf_counter() - start
+    return st.session_state[key]
+
+
+# --------------------------------------------------------------------------- compute
+def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
+            params: dict[str, dict]) -> dict:
+    """{method: Attribution} for the chosen methods (kept in the session until inputs change).
+
+    Small models compute at once; an ImageNet model waits for the button (cost stated)."""
+    from core import saliency as sal
+
+    passes = {k: sal.METHODS[k].passes(params[k]) for k in methods}
+    detail = ", ".join(f"{sal.METHODS[k].title} {n}" for k, n in passes.items())
+    st.markdown(T["cost"].format(passes=sum(passes.values()), detail=detail))
+    store = st.session_state.setdefault(f"{KEY}_results", {})
+    wanted = {k: _wanted(loaded, x, target, k, params[k]) for k in methods}
+    missing = [k for k in methods if wanted[k] not in store]
+    if missing and _imagenet(loaded):
+        st.caption(T["estimate"].format(seconds=_per_pass(loaded, x) * sum(passes.values())))
+        st.caption(T["run_note"])
+        if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
+            missing = []
+    if missing:
+        bar = st.progress(0.0)
+        for i, k in enumerate(missing):
+            bar.progress(i / len(missing), T["progress"].format(title=sal.METHODS[k].title))
+            store[wanted[k]] = sal.attribute(k, loaded.model, x, target, **params[k])
+        bar.empty()
+        for old in list(store)[:-MAX_STORED]:
+            del store[old]
+    return {k: store[wanted[k]] for k in methods if wanted[k] in store}
+
+
+# --------------------------------------------------------------------------- the grid
+def grid(T: dict, loaded, x: torch.Tensor, results: dict) -> None:
+    from core import images
+
+    card = loaded.card
+    picture = images.to_display(images.denormalize(x, card.mean, card.std))
+    opacity = float(st.slider(T["opacity"], 0.0, 1.0, 0.7, 0.05, key=f"{KEY}_opacity"))
+    keys = list(results)
+    for first in range(0, len(keys), COLS):
+        for col, k in zip(st.columns(COLS), keys[first:first + COLS]):
+            with col:
+                _method_card(T, k, results[k], picture, opacity)
+
+
+def _method_card(T: dict, key: str, r, picture: np.ndarray, opacity: float) -> None:
+    from core import saliency as sal
+
+    m = sal.METHODS[key]
+    st.markdown(T["method_header"].format(title=m.title, paper=m.paper, url=m.url))
+    st.plotly_chart(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity,
+                                            height=260), key=f"{KEY}_overlay_{key}")
+    st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
+                    key=f"{KEY}_map_{key}")
+    notes = [T["seconds"].format(seconds=r.seconds, precision=r.precision),
+             T["signed_note"] if r.signed else T["unsigned_note"]]
+    if "layer" in r.info:
+        shape = "×".join(map(str, r.info["layer_shape"]))
+        notes.append(T["gradcam_layer"].format(layer=r.info["layer"], shape=shape))
+    st.caption(" · ".join(notes))
+    if key == "ig":
+        st.caption(T["ig_completeness"].format(
+            attr_sum=r.info["attr_sum"], score_diff=r.info["score_diff"], delta=r.info["delta"],
+            gap=r.info["relative_gap"]))
+    d1, d2 = st.columns(2)
+    h = r.heat.shape[0]
+    d1.download_button(T["download_png"], charts.map_png(r.heat, scale=max(1, 224 // h),
+                                                         signed=r.signed),
+                       file_name=f"saliency_{key}.png", mime="image/png", key=f"{KEY}_png_{key}")
+    buf = io.BytesIO()
+    np.save(buf, r.attr.numpy())
+    d2.download_button(T["download_npy"], buf.getvalue(), file_name=f"saliency_{key}.npy",
+                       key=f"{KEY}_npy_{key}",
+                       help=T["download_npy_help"].format(shape=tuple(r.attr.shape)))
+
+
+# --------------------------------------------------------------------------- sanity check
+def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
+           params: dict[str, dict]) -> None:
+    from core import saliency as sal
+    from core import sanity as sn
+
+    st.subheader(T["sanity_header"])
+    st.caption(T["sanity_intro"])
+    groups = sn.layer_groups(loaded.model)
+    cheap = [k for k in methods if sal.METHODS[k].passes(params[k]) <= 2]
+    default = cheap if _imagenet(loaded) else methods
+    c1, c2 = st.columns([2, 1])
+    chosen = c1.multiselect(T["sanity_methods"], list(sal.METHODS), default=default,
+                            key=f"{KEY}_sanity_methods",
+                            format_func=lambda k: sal.METHODS[k].title)
+    n = int(c2.slider(T["sanity_steps"], 1, len(groups), len(groups), key=f"{KEY}_sanity_steps")
+            if len(groups) > 1 else 1)
+    if not chosen:
+        st.info(T["no_methods"])
+        return
+    passes = (n + 1) * sum(sal.METHODS[k].passes(params[k]) for k in chosen)
+    st.markdown(T["sanity_cost"].format(steps=n, methods=len(chosen),
+                                        maps=(n + 1) * len(chosen), passes=passes))
+    wanted = (loaded.model_id, _image_key(x), target, tuple(chosen), n,
+              tuple((k, tuple(sorted(params[k].items()))) for k in chosen))
+    stored = st.session_state.get(f"{KEY}_sanity")
+    if stored is not None and stored[0] == wanted:
+        result = stored[1]
+    elif st.button(T["sanity_run"], key=f"{KEY}_sanity_run", type="primary"):
+        bar = st.progress(0.0)
+        result = sn.cascading_randomization(
+            loaded.model, x, target, methods=chosen, params={k: params[k] for k in chosen},
+            max_steps=n, progress=lambda done, total: bar.progress(
+                done / total, T["sanity_progress"].format(done=done, total=total)))
+        bar.empty()
+        st.session_state[f"{KEY}_sanity"] = (wanted, result)
+    else:
+        return
+    _show_sanity(T, loaded, result)
+
+
+def _show_sanity(T: dict, loaded, result) -> None:
+    from core import saliency as sal
+
+    titles = {k: sal.METHODS[k].title for k in result.rank_corr}
+    st.markdown(T["sanity_summary"].format(target=loaded.card.classes[result.target],
+                                           seconds=result.seconds))
+    st.plotly_chart(charts.rank_correlations(
+        result.steps, {titles[k]: v for k, v in result.rank_corr.items()},
+        title=T["sanity_corr_title"]), key=f"{KEY}_sanity_corr")
+    table = pd.DataFrame(
+        [[("—" if math.isnan(c) else f"{c:.3f}") for c in v] for v in result.rank_corr.values()],
+        index=[titles[k] for k in result.rank_corr], columns=result.steps)
+    table.index.name = T["sanity_table_method"]
+    st.dataframe(table, key=f"{KEY}_sanity_table")
+    if any(math.isnan(c) for v in result.rank_corr.values() for c in v):
+        st.caption(T["sanity_nan"])
+    st.plotly_chart(charts.map_grid({titles[k]: v for k, v in result.maps.items()},
+                                    result.steps, title=T["sanity_maps_title"]),
+                    key=f"{KEY}_sanity_maps")

@@ -1,0 +1,191 @@
+"""AppTest: the Saliency page with the default model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import data, images, inspect, models, sanity
+from core import saliency as sal
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _default_input(path, index: int = 0):
+    model, card = models.load_checkpoint(path)
+    model.requires_grad_(False)
+    _, test = data.load_digits()
+    _, x = images.prepare_input(images.tensor_to_image(test.images[index]),
+                                input_shape=card.input_shape, mean=card.mean, std=card.std)
+    return model, card, x, test
+
+
+def _keys(at, prefix: str) -> set[str]:
+    return {c.proto.id.split(prefix, 1)[1].split("-")[0] for c in at.get("plotly_chart")
+            if c.proto.id and prefix in c.proto.id}
+
+
+def test_renders_every_method_with_values_equal_to_core(app, trained_default):
+    at = app("saliency")
+    assert not at.error and not at.exception
+    assert at.title[0].value == "Saliency"
+    model, card, x, _ = _default_input(trained_default)
+    # the top-5 bars are core.inspect.predict's five largest probabilities
+    probs = inspect.predict(model, x)[0].numpy()
+    top = np.argsort(probs)[::-1][:5]
+    bars = _chart(at, "sal_top5")["data"][0]
+    np.testing.assert_allclose(plotly_array(bars["y"]), probs[top], atol=1e-6)
+    assert list(bars["x"]) == [card.classes[i] for i in top]
+    # every method is drawn (overlay + raw map), and the raw maps equal core's
+    assert _keys(at, "sal_map_") == set(sal.METHODS) == _keys(at, "sal_overlay_")
+    target = int(np.argmax(probs))
+    for key in ("vanilla", "guided", "gradcam"):
+        expected = sal.attribute(key, model, x, target).heat
+        shown = plotly_array(_chart(at, f"sal_map_{key}")["data"][0]["z"])
+        np.testing.assert_allclose(shown, expected, atol=1e-6)
+    # signed maps on a diverging scale centred on 0, unsigned ones from 0
+    guided = _chart(at, "sal_map_guided")["data"][0]
+    assert guided["zmid"] == 0 and guided["zmin"] == -guided["zmax"]
+    vanilla = _chart(at, "sal_map_vanilla")["data"][0]
+    assert vanilla["zmin"] == 0 and "zmid" not in vanilla
+    ig = sal.integrated_gradients(model, x, target, mean=card.mean, std=card.std)
+    assert any(f"S(x) − S(x′) {ig.info['score_diff']:.4f}" in c.value for c in at.caption)
+    assert {b.label for b in at.get("download_button")} >= {"PNG", ".npy"}
+
+
+def test_toggling_methods_changes_the_grid(app):
+    at = app("saliency")
+    at.multiselect(key="sal_methods").set_value(["vanilla", "ig"]).run()
+    assert not at.exception and not at.error
+    assert _keys(at, "sal_map_") == {"vanilla", "ig"}
+    assert any("**52** forward + backward passes" in m.value for m in at.markdown)
+    at.multiselect(key="sal_methods").set_value(["gradcam"]).run()
+    assert _keys(at, "sal_map_") == {"gradcam"}
+    at.multiselect(key="sal_methods").set_value([]).run()
+    assert not _keys(at, "sal_map_")
+    assert any("at least one method" in i.value for i in at.info)
+
+
+def test_settings_change_the_maps(app, trained_default):
+    at = app("saliency")
+    at.selectbox(key="sal_layer").set_value("relu1").run()
+    at.radio(key="sal_target").set_value("chosen").run()
+    at.selectbox(key="sal_chosen").set_value(3).run()
+    assert not at.exception and not at.error
+    model, _, x, _ = _default_input(trained_default)
+    expected = sal.gradcam(model, x, 3, layer="relu1").heat
+    np.testing.assert_allclose(plotly_array(_chart(at, "sal_map_gradcam")["data"][0]["z"]),
+                               expected, atol=1e-6)
+    assert any("Layer relu1, maps 32×28×28" in c.value for c in at.caption)
+
+
+def test_sanity_check_shows_rank_correlations(app, trained_default):
+    at = app("saliency")
+    at.multiselect(key="sal_sanity_methods").set_value(["vanilla", "guided"]).run()
+    assert any("**10** maps" in m.value for m in at.markdown)  # 4 groups + original, x 2
+    at.button(key="sal_sanity_run").click().run()
+    assert not at.exception and not at.error
+    model, _, x, _ = _default_input(trained_default)
+    expected = sanity.cascading_randomization(model, x, methods=["vanilla", "guided"])
+    lines = {t["name"]: plotly_array(t["y"]) for t in _chart(at, "sal_sanity_corr")["data"]}
+    np.testing.assert_allclose(lines["Vanilla gradient"], expected.rank_corr["vanilla"],
+                               atol=1e-9)
+    np.testing.assert_allclose(lines["Guided backprop"], expected.rank_corr["guided"], atol=1e-9)
+    assert list(_chart(at, "sal_sanity_corr")["data"][0]["x"]) == [
+        "original", "fc2", "fc1", "conv2", "conv1"]
+    table = at.dataframe[0].value
+    assert table.loc["Guided backprop", "original"] == "1.000"
+    assert _chart(at, "sal_sanity_maps")
+    # the result stays while the inputs do
+    at.slider(key="sal_opacity").set_value(0.3).run()
+    assert _chart(at, "sal_sanity_corr")
+
+
+def test_bad_upload_shows_an_error(app):
+    at = app("saliency")
+    at.radio(key="sal_img_source").set_value("upload").run()
+    at.file_uploader(key="sal_img_upload").set_value(("x.png", b"garbage", "image/png")).run()
+    assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
+
+
+def test_imagenet_offline_says_where_to_put_the_weights(app, tmp_path, monkeypatch):
+    from urllib.error import URLError
+
+    import torch
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
+
+    def offline(*args, **kwargs):
+        raise URLError("no network")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+    at = app("saliency")
+    at.radio(key="sal_model").set_value("vgg16").run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "vgg16-397923af.pth" in message and str(tmp_path / "hub" / "checkpoints") in message
+
+
+def test_imagenet_model_waits_for_the_button(app, tmp_path, monkeypatch):
+    import torch
+    import torchvision
+
+    from core import imagenet
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
+    path = imagenet.weights_path("resnet18")
+    path.parent.mkdir(parents=True)
+    torch.manual_seed(0)
+    torch.save(torchvision.models.resnet18().state_dict(), path)  # random weights, real loader
+    at = app("saliency")
+    at.radio(key="sal_model").set_value("resnet18").run()
+    at.multiselect(key="sal_methods").set_value(["vanilla", "gradcam"]).run()
+    assert not at.exception and not at.error
+    assert not _keys(at, "sal_map_")  # nothing computed before the button
+    assert any("**2** forward + backward passes" in m.value for m in at.markdown)
+    at.button(key="sal_run").click().run()
+    assert not at.exception and not at.error
+    assert _keys(at, "sal_map_") == {"vanilla", "gradcam"}
+    assert plotly_array(_chart(at, "sal_map_vanilla")["data"][0]["z"]).shape == (224, 224)
+    assert any("Layer layer4.1.conv2" in c.value for c in at.caption)
+
+
+def test_embeddings_hands_the_selected_image_to_saliency(app, trained_default):
+    at = app("embeddings")
+    at.number_input(key="emb_row").set_value(12).run()
+    at.button(key="emb_to_saliency").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Saliency"
+    assert at.number_input(key="sal_img_index").value == 12
+    model, _, x, _ = _default_input(trained_default, 12)
+    probs = inspect.predict(model, x)[0].numpy()
+    bars = _chart(at, "sal_top5")["data"][0]
+    np.testing.assert_allclose(plotly_array(bars["y"]), np.sort(probs)[::-1][:5], atol=1e-6)
+    assert at.radio(key="sal_target").options[:2] == ["predicted", "true"]
+    assert _keys(at, "sal_map_") == set(sal.METHODS)
+
+
+def test_chart_builders():
+    from dashboard import charts
+
+    heat = np.array([[-2.0, 0.0], [1.0, 0.5]])
+    signed = charts.saliency_map(heat, signed=True).data[0]
+    assert (signed.zmin, signed.zmax, signed.zmid) == (-2.0, 2.0, 0)
+    unsigned = charts.saliency_map(np.abs(heat), signed=False).data[0]
+    assert (unsigned.zmin, unsigned.zmax, unsigned.zmid) == (0.0, 2.0, None)
+    flat = charts.saliency_map(np.zeros((2, 2)), signed=False).data[0]
+    assert flat.zmax > flat.zmin  # an all-zero map still gets a range
+    over = charts.saliency_overlay(np.zeros((2, 2)), heat, signed=True, opacity=0.4).data[1]
+    assert over.opacity == 0.4 and over.zmid == 0
+    assert over.colorscale[2][1].endswith(",0)")  # transparent at 0: the image shows through
+    grid = charts.map_grid({"a": [np.arange(16.0).reshape(4, 4)] * 2}, ["original", "fc"],
+                           max_side=2)
+    np.testing.assert_allclose(grid.data[0].z, [[2.5, 4.5], [10.5, 12.5]] / np.float64(12.5))
+    assert grid.layout.yaxis2.scaleanchor == "x2"
+    lines = charts.rank_correlations(["original", "fc"], {"m": [1.0, float("nan")]})
+    assert list(lines.data[0].x) == ["original", "fc"] and np.isnan(lines.data[0].y[1])
