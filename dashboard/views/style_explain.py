@@ -1,0 +1,92 @@
+"""Style Transfer page, "Look inside": Gram matrices of both images, and the paper's Figure 1
+reconstructions (content from single layers, style from growing layer sets), on request."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dashboard import cache, charts
+from dashboard.views.style_transfer import KEY, image_id
+
+GRAM_SIZE = 192  # px, longer side, for the Gram explainer
+RECON = f"{KEY}_recon"
+
+
+def render(T: dict, weights: str, pooling: str, features, content, style) -> None:
+    st.subheader(T["explain_header"])
+    tab_gram, tab_recon = st.tabs([T["gram_tab"], T["recon_tab"]])
+    with tab_gram:
+        grams(T, weights, pooling, content, style)
+    with tab_recon:
+        reconstructions(T, weights, pooling, features, content, style)
+
+
+def grams(T: dict, weights: str, pooling: str, content, style) -> None:
+    from core import vgg_features
+
+    c1, c2 = st.columns(2)
+    layer = c1.selectbox(T["gram_layer"], vgg_features.CONV_LAYERS,
+                         index=vgg_features.CONV_LAYERS.index("conv2_1"), key=f"{KEY}_gram_layer")
+    n = int(c2.select_slider(T["gram_channels"], [8, 16, 32, 64, 128], 32,
+                             key=f"{KEY}_gram_channels"))
+    try:
+        gc = cache.style_gram(weights, pooling, content, image_id(content), layer, GRAM_SIZE)
+        gs = cache.style_gram(weights, pooling, style, image_id(style), layer, GRAM_SIZE)
+    except ValueError as err:
+        st.error(T["error"].format(error=err))
+        return
+    c = gc.shape[0]
+    n = min(n, c)
+    st.caption(T["gram_note"].format(size=GRAM_SIZE))
+    titles = [T["gram_content"].format(layer=layer, n=n, c=c),
+              T["gram_style"].format(layer=layer, n=n, c=c)]
+    st.plotly_chart(charts.feature_maps(np.stack([gc[:n, :n], gs[:n, :n]]), titles, cols=2,
+                                        height_per_row=420), key=f"{KEY}_grams")
+    st.caption(T["gram_diff"].format(c=c, mse=float(np.mean((gc - gs) ** 2))))
+
+
+def reconstructions(T: dict, weights: str, pooling: str, features, content, style) -> None:
+    from core import style_explain as core_st
+
+    st.caption(T["recon_intro"])
+    c1, c2 = st.columns(2)
+    size = int(c1.select_slider(T["recon_size"], [48, 64, 96, 128], 96, key=f"{KEY}_recon_size"))
+    steps = int(c2.select_slider(T["recon_steps"], [10, 20, 40, 60, 100], 40,
+                                 key=f"{KEY}_recon_steps"))
+    jobs = [("content", (layer,)) for layer in core_st.CONTENT_LAYERS] + \
+        [("style", layers) for layers in core_st.figure1_style_sets()]
+    st.caption(T["recon_cost"].format(n=len(jobs), steps=steps, size=size))
+    wanted = (weights, pooling, image_id(content), image_id(style), size, steps)
+    stored = st.session_state.get(RECON)
+    if st.button(T["recon_run"], key=f"{KEY}_recon_run"):
+        bar = st.progress(0.0)
+        results = []
+        try:
+            for i, (kind, layers) in enumerate(jobs):
+                bar.progress(i / len(jobs), T["recon_progress"].format(done=i + 1,
+                                                                       total=len(jobs)))
+                if kind == "content":
+                    results.append(core_st.reconstruct(features, content, content_layer=layers[0],
+                                                       size=size, steps=steps, pooling=pooling))
+                else:
+                    results.append(core_st.reconstruct(features, style, style_layers=layers,
+                                                       size=size, steps=steps, pooling=pooling))
+        except ValueError as err:
+            st.error(T["error"].format(error=err))
+            return
+        finally:
+            bar.empty()
+        stored = (wanted, results)
+        st.session_state[RECON] = stored
+    if stored is None or stored[0] != wanted:
+        return
+    results = stored[1]
+    half = len(core_st.CONTENT_LAYERS)
+    for title, row in ((T["recon_content_row"], results[:half]),
+                       (T["recon_style_row"], results[half:])):
+        st.markdown(f"**{title}**")
+        cols = st.columns(len(row))
+        for col, r in zip(cols, row):
+            col.image(r.image, width="stretch", caption=T["recon_caption"].format(
+                layers=" + ".join(r.layers), loss=r.loss))

@@ -1,0 +1,145 @@
+"""AppTest: the Style Transfer page offline — random features, a tiny live run, the explainers."""
+
+from __future__ import annotations
+
+from urllib.error import URLError
+
+import pytest
+
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
+
+
+@pytest.fixture(autouse=True)
+def offline_hub(tmp_path, monkeypatch):
+    """An empty private torch hub cache and no network: a fresh offline machine."""
+    import torch
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
+
+    def offline(*args, **kwargs):
+        raise URLError("no network")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+    return tmp_path / "hub"
+
+
+def _advance(at, until, limit: int = 60):
+    """Rerun (each run advances the live fragment by one chunk) until ``until(at)``."""
+    for _ in range(limit):
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if until(at):
+            return at
+    raise AssertionError("the run did not get there")
+
+
+def _tiny(at, steps: int = 4):
+    at.select_slider(key="sty_size").set_value(32).run()
+    at.number_input(key="sty_steps").set_value(steps).run()
+    return at
+
+
+def test_renders_offline_with_random_features_and_says_where_the_weights_go(app, offline_hub):
+    at = app("style_transfer")
+    assert not at.error
+    assert at.radio(key="sty_weights").value == "random"
+    info = " ".join(i.value for i in at.info)
+    assert "vgg19-dcbb9e9d.pth" in info and str(offline_hub / "checkpoints") in info
+    assert "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth" in info
+    assert any("200 steps at 171×256 px" in c.value and "up to conv5_1" in c.value
+               for c in at.caption)
+    grams = _chart(at, "sty_grams")["data"]
+    assert len(grams) == 2 and plotly_array(grams[0]["z"]).shape == (32, 32)
+
+
+def test_tiny_run_shows_the_image_and_loss_curves(app):
+    at = _tiny(app("style_transfer"), steps=4)
+    at.button(key="sty_start").click().run()
+    assert not at.exception and not at.error
+    _advance(at, lambda a: any("Finished: 4 steps" in s.value for s in a.success))
+    captions = [img.proto.imgs[0].caption for img in at.get("image")]
+    assert "Result after 4 steps" in captions
+    result = next(img for img in at.get("image") if img.proto.imgs[0].caption.startswith("Result"))
+    assert result.proto.imgs[0].url  # the picture itself was sent
+    losses = _chart(at, "sty_losses")["data"]
+    named = {t["name"]: plotly_array(t["y"]) for t in losses}
+    assert {"total", "content", "style"} <= set(named)  # tv is 0: not drawn on a log axis
+    assert len(named["total"]) == 4 and named["total"][-1] < named["total"][0]
+    assert at.get("download_button")
+    assert at.select_slider(key="sty_size").disabled  # settings are locked by the run
+    at.button(key="sty_discard").click().run()
+    assert not at.select_slider(key="sty_size").disabled
+
+
+def test_stop_and_resume(app):
+    at = _tiny(app("style_transfer"), steps=2000)
+    at.button(key="sty_start").click().run()
+    at.button(key="sty_stop").click().run()
+    assert any("Stopped after" in i.value for i in at.info)
+    done = int(next(i.value for i in at.info if "Stopped after" in i.value)
+               .split("Stopped after ")[1].split(" ")[0])
+    assert done >= 1 and at.get("download_button")
+    at.button(key="sty_resume").click().run()
+    at.button(key="sty_stop").click().run()
+    later = int(next(i.value for i in at.info if "Stopped after" in i.value)
+                .split("Stopped after ")[1].split(" ")[0])
+    assert later > done
+
+
+def test_colour_preservation_and_adam_run(app):
+    at = _tiny(app("style_transfer"), steps=3)
+    at.checkbox(key="sty_colour").check().run()
+    at.radio(key="sty_optimizer").set_value("adam").run()
+    at.select_slider(key="sty_lr").set_value(0.05).run()
+    at.button(key="sty_start").click().run()
+    _advance(at, lambda a: any("Finished: 3 steps" in s.value for s in a.success))
+    assert not at.error
+
+
+def test_bad_upload_shows_an_error(app):
+    at = app("style_transfer")
+    at.radio(key="sty_style_source").set_value("upload").run()
+    at.file_uploader(key="sty_style_upload").set_value(("x.png", b"garbage", "image/png")).run()
+    assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
+    assert any("Pick or upload" in i.value for i in at.info)
+
+
+def test_imagenet_offline_names_the_file_and_offers_random_features(app, offline_hub):
+    at = app("style_transfer")
+    at.radio(key="sty_weights").set_value("imagenet").run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "vgg19-dcbb9e9d.pth" in message and str(offline_hub / "checkpoints") in message
+    at.button(key="sty_use_random").click().run()
+    assert at.radio(key="sty_weights").value == "random" and not at.error
+
+
+def test_gram_layer_choice_and_reconstructions(app):
+    at = app("style_transfer")
+    at.selectbox(key="sty_gram_layer").set_value("conv1_1").run()
+    at.select_slider(key="sty_gram_channels").set_value(8).run()
+    grams = _chart(at, "sty_grams")["data"]
+    assert plotly_array(grams[1]["z"]).shape == (8, 8)
+    at.select_slider(key="sty_recon_size").set_value(48).run()
+    at.select_slider(key="sty_recon_steps").set_value(10).run()
+    at.button(key="sty_recon_run").click().run()
+    assert not at.exception and not at.error
+    captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
+    assert any(c.startswith("conv1_2 · loss") for c in captions)
+    assert any(c.startswith("conv1_1 + conv2_1 + conv3_1 + conv4_1 + conv5_1 · loss")
+               for c in captions)
+
+
+def test_loss_chart_builder():
+    import numpy as np
+
+    from dashboard import charts
+
+    fig = charts.style_losses([1, 2, 3], {"total": [3.0, 2.0, 1.0], "content": [0.0, 1.0, 0.5],
+                                          "tv": [0.0, 0.0, 0.0]})
+    assert [t.name for t in fig.data] == ["total", "content"]  # an all-zero term is left out
+    assert fig.layout.yaxis.type == "log"
+    assert np.isnan(fig.data[1].y[0]) and fig.data[1].y[1] == 1.0  # 0 has no place on a log axis
