@@ -159,3 +159,21 @@ def imagenet_model(key: str) -> LoadedModel:
     card = ImageNetCard(spec.title, key, imagenet.categories(key), imagenet.IMAGENET_MEAN,
                         imagenet.IMAGENET_STD, imagenet.INPUT_SHAPE)
     return LoadedModel(model, card, f"imagenet-{key}", imagenet.weights_path(key))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading VGG19…")
+def vgg19_features(weights: str):
+    """VGG19's convolutional part, "imagenet" or "random" (shared, read-only; style transfer
+    truncates and copies it per run). Raises WeightsUnavailableError offline."""
+    from core import vgg_features
+
+    return vgg_features.load_vgg19(weights=weights)
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing Gram matrices…")
+def style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, size: int):
+    """core.style_explain.gram_for_layer (cached per weights, pooling, image, layer, size)."""
+    from core import style_explain
+
+    return style_explain.gram_for_layer(vgg19_features(weights), _image, layer, size=size,
+                                         pooling=pooling)

@@ -383,3 +383,126 @@ def map_png(values: np.ndarray, *, scale: int = 8, signed: bool = False) -> byte
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- saliency
+_SIGNED_SCALE = "RdBu_r"  # diverging, white at 0 (zmid=0)
+_UNSIGNED_SCALE = "Inferno"  # sequential from 0
+# overlays: transparent where the map is 0, so the image shows through there
+_SIGNED_OVERLAY = [[0.0, "rgba(5,48,97,1)"], [0.25, "rgba(67,147,195,0.8)"],
+                   [0.5, "rgba(255,255,255,0)"], [0.75, "rgba(214,96,77,0.8)"],
+                   [1.0, "rgba(103,0,31,1)"]]
+_UNSIGNED_OVERLAY = [[0.0, "rgba(255,255,0,0)"], [0.3, "rgba(255,200,0,0.35)"],
+                     [0.65, "rgba(255,90,0,0.8)"], [1.0, "rgba(180,0,0,1)"]]
+
+
+def _map_range(h: np.ndarray, signed: bool) -> tuple[float, float]:
+    bound = float(np.nanmax(np.abs(h))) if h.size else 0.0
+    bound = bound or 1.0  # an all-zero map still needs a range
+    return (-bound, bound) if signed else (0.0, bound)
+
+
+def saliency_map(heat: np.ndarray, *, signed: bool, title: str = "",
+                 height: int = 300) -> go.Figure:
+    """A raw saliency map: diverging and centred on 0 when ``signed`` (zmid=0), else
+    sequential from 0 to its maximum. Row 0 at the top, square pixels."""
+    h = np.asarray(heat, dtype=float)
+    lo, hi = _map_range(h, signed)
+    fig = go.Figure(go.Heatmap(
+        z=h, zmin=lo, zmax=hi, zmid=0 if signed else None,
+        colorscale=_SIGNED_SCALE if signed else _UNSIGNED_SCALE, colorbar=dict(thickness=12),
+        hovertemplate="x %{x}, y %{y}: %{z:.4g}<extra></extra>"))
+    fig.update_layout(title=title or None, height=height,
+                      margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    return fig
+
+
+def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
+                     opacity: float = 0.7, title: str = "", height: int = 300) -> go.Figure:
+    """A saliency map over its image (same H, W); the colours fade to transparent where the
+    map is 0, so only the salient pixels are tinted. ``opacity`` scales the whole layer."""
+    fig = image(picture, height=height)
+    h = np.asarray(heat, dtype=float)
+    lo, hi = _map_range(h, signed)
+    fig.add_trace(go.Heatmap(
+        z=h, zmin=lo, zmax=hi, zmid=0 if signed else None, opacity=opacity,
+        colorscale=_SIGNED_OVERLAY if signed else _UNSIGNED_OVERLAY, colorbar=dict(thickness=12),
+        hovertemplate="x %{x}, y %{y}: %{z:.4g}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    return fig
+
+
+def rank_correlations(steps: list[str], corr: dict[str, list[float]], *, title: str = "",
+                      height: int = 340) -> go.Figure:
+    """One line per method: a correlation (in [-1, 1]) at each step; NaN leaves a gap."""
+    fig = go.Figure()
+    for name, values in corr.items():
+        fig.add_trace(go.Scatter(x=list(steps[:len(values)]), y=np.asarray(values, dtype=float),
+                                 mode="lines+markers", name=name))
+    fig.update_xaxes(type="category", title_text="")
+    fig.update_yaxes(range=[-1.05, 1.05], zeroline=True)
+    fig.update_layout(title=title or None, height=height,
+                      margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+def map_grid(maps: dict[str, list[np.ndarray]], steps: list[str], *, title: str = "",
+             max_side: int = 64, cell: int = 110) -> go.Figure:
+    """Rows = methods, columns = steps; each |map| scaled to its own maximum (0..1, one shared
+    grey scale), shrunk to at most ``max_side`` pixels a side by block averaging."""
+    from plotly.subplots import make_subplots
+
+    names = list(maps)
+    cols = max(len(v) for v in maps.values()) if maps else 1
+    fig = make_subplots(rows=len(names), cols=cols, horizontal_spacing=0.005,
+                        vertical_spacing=0.02, column_titles=list(steps[:cols]),
+                        row_titles=names)
+    for r, name in enumerate(names):
+        for c, m in enumerate(maps[name]):
+            a = np.abs(np.asarray(m, dtype=float))
+            k = max(1, -(-max(a.shape) // max_side))
+            h, w = a.shape[0] // k * k, a.shape[1] // k * k
+            a = a[:h, :w].reshape(h // k, k, w // k, k).mean(axis=(1, 3))  # block average
+            a = a / a.max() if a.max() > 0 else a
+            fig.add_trace(go.Heatmap(z=a, zmin=0, zmax=1, coloraxis="coloraxis",
+                                     hovertemplate=f"{name}, {steps[c]}<extra></extra>"),
+                          row=r + 1, col=c + 1)
+    fig.update_layout(coloraxis=dict(colorscale="gray", showscale=False), title=title or None,
+                      height=cell * len(names) + 80, margin=dict(l=5, r=30, t=90, b=5))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed")
+    for n in range(1, len(names) * cols + 1):  # square pixels in every cell, not just the first
+        fig.layout[f"yaxis{n if n > 1 else ''}"].scaleanchor = f"x{n if n > 1 else ''}"
+    fig.update_annotations(font_size=10)
+    return fig
+
+
+# --------------------------------------------------------------------------- style transfer
+STYLE_LOSS_COLOURS = {"total": "#222222", "content": "#1f77b4", "style": CHOSEN, "tv": "#2ca02c"}
+
+
+def style_losses(steps, series: dict[str, list[float]], *, title: str = "",
+                 height: int = 300) -> go.Figure:
+    """Loss curves over optimisation steps on a log y axis (zero values leave no point).
+
+    Args:
+        steps: the step numbers (x).
+        series: name -> values, e.g. {"total": [...], "content": [...], "style": [...]}.
+    """
+    fig = go.Figure()
+    for name, values in series.items():
+        y = np.asarray(values, dtype=float)
+        y = np.where(y > 0, y, np.nan)  # log axis: a switched-off term is not drawn
+        if np.isfinite(y).any():
+            fig.add_trace(go.Scatter(x=list(steps), y=y, mode="lines", name=name,
+                                     line=dict(color=STYLE_LOSS_COLOURS.get(name))))
+    fig.update_yaxes(type="log", title_text="loss")
+    fig.update_xaxes(title_text="step", rangemode="tozero")
+    fig.update_layout(title=title or None, height=height,
+                      margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig

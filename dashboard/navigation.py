@@ -65,6 +65,22 @@ PAGES: tuple[PageInfo, ...] = (
         "Slide a patch over the image and map how the active model's answer changes: "
         "probability, its drop, and the winning class at every occluder position.",
     ),
+    PageInfo(
+        "saliency",
+        "Interpret",
+        "Saliency",
+        ":material/gradient:",
+        "Gradient maps side by side — vanilla, guided backprop, SmoothGrad, Integrated "
+        "Gradients, Grad-CAM — and a sanity check that randomises the model layer by layer.",
+    ),
+    PageInfo(
+        "style_transfer",
+        "Create",
+        "Style Transfer",
+        ":material/palette:",
+        "Gatys et al. with VGG19: one photo in the style of another, live, with the Gram "
+        "matrices and the paper's layer-by-layer reconstructions that explain it.",
+    ),
 )
 
 

@@ -61,6 +61,7 @@ pixels to see what training changed.
     "point_caption": "#{index} · true {label} · predicted {pred} ({p:.1%})",
     "neighbours": "Its {k} nearest neighbours in feature space",
     "open_occlusion": "Open this image on the Occlusion page",
+    "open_saliency": "Open this image on the Saliency page",
     "download": "Download the coordinates (CSV)",
     "press_compute": "Choose the settings and press Compute.",
 }

@@ -178,6 +178,8 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
                                     value_format=".2f"), key=f"{KEY}_probs")
         if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
             _open_on("occlusion", "occ_img", index)
+        if split.split == "test" and st.button(T["open_saliency"], key=f"{KEY}_to_saliency"):
+            _open_on("saliency", "sal_img", index)
     with right:
         nn_rows, dist = embeddings.nearest_neighbours(f.vectors, row, k=8)
         st.caption(T["neighbours"].format(k=len(nn_rows)))

@@ -145,3 +145,46 @@ def test_occlusion_map(page, app_url):
     wait_idle(page)
     page.get_by_text("Unoccluded:").wait_for(timeout=120_000)
     assert page.get_by_text("Most probable class with the occluder").first.is_visible()
+
+
+def test_saliency_grid(page, app_url):
+    page.goto(f"{app_url}/saliency")
+    wait_idle(page)
+    page.get_by_role("heading", name="Saliency").first.wait_for()
+    page.locator(".st-key-sal_map_ig .js-plotly-plot").wait_for(timeout=120_000)
+    wait_idle(page)
+    for key in ("vanilla", "guided", "smoothgrad", "ig", "gradcam", "guided_gradcam"):
+        for kind in ("overlay", "map"):  # the map over the image, and the raw map
+            chart = page.locator(f".st-key-sal_{kind}_{key} .js-plotly-plot")
+            chart.wait_for()
+            assert chart.locator("g.hm image").count() >= 1  # a heatmap was drawn
+    assert page.get_by_text("Completeness: sum of attributions").is_visible()
+    # the sanity check runs from the page and draws its correlation chart
+    page.get_by_role("button", name="Run the sanity check").click()
+    page.locator(".st-key-sal_sanity_corr .js-plotly-plot").wait_for(timeout=120_000)
+    wait_idle(page)
+
+
+def test_style_transfer_short_run_shows_the_result(page, app_url):
+    main = page.get_by_test_id("stMainBlockContainer")
+    page.goto(f"{app_url}/style_transfer")
+    wait_idle(page)
+    page.get_by_role("heading", name="Style Transfer").first.wait_for()
+    start = page.get_by_role("button", name="Start style transfer")
+    start.wait_for(timeout=120_000)
+    steps = page.get_by_label("Steps (one forward + backward pass each)")
+    steps.fill("5")
+    steps.press("Enter")
+    page.get_by_text("5 steps at").first.wait_for()
+    wait_idle(page)
+    start.click()
+    page.get_by_text("Finished: 5 steps").wait_for(timeout=120_000)
+    wait_idle(page)
+    caption = main.get_by_test_id("stImageCaption").filter(has_text="Result after 5 steps")
+    caption.wait_for()
+    image = page.locator("[data-testid='stImage']").filter(has_text="Result after 5 steps") \
+        .locator("img")
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert image.evaluate("img => img.naturalWidth") == 256  # the default output size
+    assert main.get_by_role("button", name="Download the image (PNG)").is_visible()
+    assert page.locator(".st-key-sty_losses .js-plotly-plot").count() == 1
