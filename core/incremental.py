@@ -14,12 +14,13 @@ from the zero / -inf padded unoccluded map). Floating-point sums may group diffe
 results agree with a full pass to ~1e-6, not bitwise. Which layers can be windowed: Conv2d
 (zero padding), MaxPool2d / AvgPool2d (no ceil_mode), BatchNorm2d in eval, element-wise
 activations, dropout in eval, and +, -, * between maps; any other node first pastes the windows
-into full maps (so any model runs; it just saves less). ``LocalRunner.check`` compares one copy
-against a full pass, and callers fall back to full passes when it disagrees.
+into full maps (so any model runs; it just saves less). ``core.occlusion`` compares two copies
+against full passes before using the runner, and falls back to full passes if they disagree.
 
-Ideas from "incremental inference" for occlusion (Nakandala et al., SIGMOD 2019, "Incremental
-and Approximate Inference for Faster Occlusion-based Deep CNN Explanations",
-https://arxiv.org/abs/1901.09880), done here exactly and on any FX graph.
+The idea is "incremental inference" for occlusion: Nakandala, Kumar & Papakonstantinou (2019),
+"Incremental and Approximate Inference for Faster Occlusion-based Deep CNN Explanations",
+SIGMOD 2019 (https://adalabucsd.github.io/research-blog/research/2019/06/07/krypton.html);
+here only its exact part, on any FX graph.
 """
 
 from __future__ import annotations
