@@ -153,3 +153,25 @@ def selected_point(event) -> dict | None:
     elif data is not None and not isinstance(data, list):
         point["customdata"] = [data]
     return point
+
+
+def stop_button(key: str, label: str):
+    """A Stop button to show while long work runs in this script run; returns its placeholder
+    (``.empty()`` it when the work is done).
+
+    Clicking it makes Streamlit rerun the page, which ends the running script at its next
+    ``st.*`` call (the work's progress bar update); the rerun then sees `was_stopped`.
+    """
+    slot = st.empty()
+    slot.button(label, key=key, icon=":material/stop_circle:", on_click=_mark_stopped,
+                args=(key,))
+    return slot
+
+
+def _mark_stopped(key: str) -> None:
+    st.session_state[f"{key}_pressed"] = True
+
+
+def was_stopped(key: str) -> bool:
+    """True once, on the rerun after `stop_button` ``key`` was clicked."""
+    return bool(st.session_state.pop(f"{key}_pressed", False))

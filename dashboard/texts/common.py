@@ -1,4 +1,4 @@
-"""Text shared by several pages (English): the image picker. A page's own strings win."""
+"""Text shared by several pages (English): the image picker, Stop. A page's own strings win."""
 
 EN = {
     "source": "Image",
@@ -10,4 +10,6 @@ EN = {
     "upload_image": "PNG, JPEG, WebP, BMP or GIF (first frame)",
     "bad_image": "This image cannot be used: {error}",
     "no_image": "Upload an image, or pick a sample or dataset image.",
+    "stop": "Stop",
+    "stopped": "Stopped before the end; nothing was kept. Press the button to run it again.",
 }

@@ -115,4 +115,6 @@ no weight updates), also for torchvision's in-place ReLUs.
     "sanity_table_method": "method",
     "sanity_nan": "A correlation is missing (—) where a map is constant, e.g. an all-zero "
     "Grad-CAM map of a randomised model.",
+    "stopped_maps": "Stopped: the maps finished before Stop are kept; press the button to "
+    "compute the rest.",
 }

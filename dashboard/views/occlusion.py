@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from dashboard import charts
+from dashboard import charts, widgets
 
 KEY = "occ"
 AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
@@ -54,10 +54,14 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
     stored = st.session_state.get(f"{KEY}_result")
     if stored is not None and stored[0] == wanted:
         return p, stored[1]
+    stop = None
     if estimate > AUTO_SECONDS:
+        if widgets.was_stopped(f"{KEY}_stop"):
+            st.info(T["stopped"])
         st.caption(T["auto_note"])
         if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
             return p, None
+        stop = widgets.stop_button(f"{KEY}_stop", T["stop"])
     bar = st.progress(0.0)
     result = occlusion.occlusion(
         loaded.model, x, window=window, stride=stride, baseline=baseline, target=target,
@@ -65,6 +69,8 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
         progress=lambda done, total: bar.progress(done / max(total, 1), T["progress"].format(
             done=done, total=total)))
     bar.empty()
+    if stop is not None:
+        stop.empty()
     st.session_state[f"{KEY}_result"] = (wanted, result)
     return p, result
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dashboard import cache, charts
+from dashboard import cache, charts, widgets
 
 KEY = "sal"
 MAX_STORED = 24  # attributions kept in the session (a 224 px one is ~0.6 MB)
@@ -127,10 +127,15 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     store = st.session_state.setdefault(f"{KEY}_results", {})
     wanted = {k: _wanted(loaded, x, target, k, params[k]) for k in methods}
     missing = [k for k in methods if wanted[k] not in store]
+    stop = None
     if missing and _imagenet(loaded):
+        if widgets.was_stopped(f"{KEY}_stop"):
+            st.info(T["stopped_maps"])
         st.caption(T["estimate"].format(seconds=_per_pass(loaded, x) * sum(passes.values())))
         st.caption(T["run_note"])
-        if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
+        if st.button(T["run"], key=f"{KEY}_run", type="primary"):
+            stop = widgets.stop_button(f"{KEY}_stop", T["stop"])
+        else:
             missing = []
     if missing:
         bar = st.progress(0.0)
@@ -138,6 +143,8 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
             bar.progress(i / len(missing), T["progress"].format(title=sal.METHODS[k].title))
             store[wanted[k]] = sal.attribute(k, loaded.model, x, target, **params[k])
         bar.empty()
+        if stop is not None:
+            stop.empty()
         for old in list(store)[:-MAX_STORED]:
             del store[old]
     return {k: store[wanted[k]] for k in methods if wanted[k] in store}
@@ -216,16 +223,20 @@ def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     stored = st.session_state.get(f"{KEY}_sanity")
     if stored is not None and stored[0] == wanted:
         result = stored[1]
-    elif st.button(T["sanity_run"], key=f"{KEY}_sanity_run", type="primary"):
+    else:
+        if widgets.was_stopped(f"{KEY}_sanity_stop"):
+            st.info(T["stopped"])
+        if not st.button(T["sanity_run"], key=f"{KEY}_sanity_run", type="primary"):
+            return
+        stop = widgets.stop_button(f"{KEY}_sanity_stop", T["stop"])
         bar = st.progress(0.0)
         result = sn.cascading_randomization(
             loaded.model, x, target, methods=chosen, params={k: params[k] for k in chosen},
             max_steps=n, progress=lambda done, total: bar.progress(
                 done / total, T["sanity_progress"].format(done=done, total=total)))
         bar.empty()
+        stop.empty()
         st.session_state[f"{KEY}_sanity"] = (wanted, result)
-    else:
-        return
     _show_sanity(T, loaded, result)
 
 
