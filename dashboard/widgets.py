@@ -175,3 +175,40 @@ def _mark_stopped(key: str) -> None:
 def was_stopped(key: str) -> bool:
     """True once, on the rerun after `stop_button` ``key`` was clicked."""
     return bool(st.session_state.pop(f"{key}_pressed", False))
+
+
+MODEL_SOURCES = ("active", "resnet18", "vgg16")
+
+
+def model_source(T: dict, key: str):
+    """The model to explain: the sidebar's active model, or an ImageNet ResNet-18 / VGG-16.
+
+    Draws the choice (a radio with widget key ``key``; labels ``T["model_<source>"]``).
+    Returns (``cache.LoadedModel``, the active dataset's test split, or None for an ImageNet
+    model). When the model cannot be had, shows why (``T["weights_missing"]``, ``T["error"]``,
+    ``T["no_model"]``) and stops the page.
+    """
+    from core.data import DatasetUnavailableError
+    from core.imagenet import WeightsUnavailableError
+    from core.models import CheckpointError
+    from dashboard import cache, state
+
+    source = st.radio(T["model"], MODEL_SOURCES, horizontal=True, key=key,
+                      format_func=lambda m: T[f"model_{m}"])
+    test = None
+    try:
+        if source == "active":
+            loaded = cache.active_model()
+            test = cache.dataset(state.active_dataset())[1]
+        else:
+            loaded = cache.imagenet_model(source)
+    except WeightsUnavailableError as err:
+        st.error(T["weights_missing"].format(error=err))
+        st.stop()
+    except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+        st.error(T["error"].format(error=err))
+        st.stop()
+    if loaded is None:
+        st.info(T["no_model"])
+        st.stop()
+    return loaded, test

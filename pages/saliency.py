@@ -6,10 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import images
-from core.data import DatasetUnavailableError
-from core.imagenet import WeightsUnavailableError
-from core.models import CheckpointError
-from dashboard import cache, state, texts, widgets
+from dashboard import texts, widgets
 from dashboard.views import saliency
 
 T = texts.get("saliency")
@@ -19,24 +16,7 @@ st.caption(T["intro"])
 with st.expander(T["theory_title"]):
     st.markdown(T["theory"])
 
-source = st.radio(T["model"], ["active", "resnet18", "vgg16"], horizontal=True, key="sal_model",
-                  format_func=lambda m: T[f"model_{m}"])
-test = None
-try:
-    if source == "active":
-        loaded = cache.active_model()
-        test = cache.dataset(state.active_dataset())[1]
-    else:
-        loaded = cache.imagenet_model(source)
-except WeightsUnavailableError as err:
-    st.error(T["weights_missing"].format(error=err))
-    st.stop()
-except (CheckpointError, DatasetUnavailableError, ValueError) as err:
-    st.error(T["error"].format(error=err))
-    st.stop()
-if loaded is None:
-    st.info(T["no_model"])
-    st.stop()
+loaded, test = widgets.model_source(T, "sal_model")
 
 left, right = st.columns([1, 2])
 with left:

@@ -207,8 +207,10 @@ def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     cheap = [k for k in methods if sal.METHODS[k].passes(params[k]) <= 2]
     default = cheap if _imagenet(loaded) else methods
     c1, c2 = st.columns([2, 1])
+    # one widget per kind of model, so that its default (cheap methods on ImageNet) applies
+    kind = "_imagenet" if _imagenet(loaded) else ""
     chosen = c1.multiselect(T["sanity_methods"], list(sal.METHODS), default=default,
-                            key=f"{KEY}_sanity_methods",
+                            key=f"{KEY}_sanity_methods{kind}",
                             format_func=lambda k: sal.METHODS[k].title)
     n = int(c2.slider(T["sanity_steps"], 1, len(groups), len(groups), key=f"{KEY}_sanity_steps")
             if len(groups) > 1 else 1)
