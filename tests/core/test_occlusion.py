@@ -279,3 +279,15 @@ def test_bf16_private_copy_reused_and_shared_model_untouched():
     with torch.no_grad():  # the shared model's weights change: the copy is rebuilt
         next(model.parameters()).mul_(2.0)
     assert accel.bf16_copy(model) is not private
+
+
+def test_estimate_seconds():
+    model = _small()
+    x = torch.randn(1, 1, 28, 28)
+    for window, stride in ((4, 1), (28, 1)):  # many batches; a single position
+        est = oc.estimate_seconds(model, x, window=window, stride=stride, sample=8)
+        assert math.isfinite(est) and est > 0
+    with pytest.raises(ValueError, match="sample must be an int >= 1"):
+        oc.estimate_seconds(model, x, window=4, stride=1, sample=0)
+    with pytest.raises(ValueError, match="larger than the image"):
+        oc.estimate_seconds(model, x, window=29, stride=1)
