@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import urllib.error
-
 import pytest
 import torch
 import torchvision
 
 from core import imagenet
-
-
-@pytest.fixture
-def hub_dir(tmp_path, monkeypatch):
-    """A private torch hub cache: TORCH_HOME and torch.hub.set_dir both point into tmp_path."""
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(torch.hub, "_hub_dir", torch.hub._hub_dir)  # restored afterwards
-    hub = tmp_path / "torch" / "hub"
-    torch.hub.set_dir(str(hub))
-    return hub
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    calls = []
-
-    def fail(url, dst, *args, **kwargs):
-        calls.append(url)
-        raise urllib.error.URLError("no network in tests")
-
-    monkeypatch.setattr(torch.hub, "download_url_to_file", fail)
-    return calls
 
 
 def test_weights_path_names():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-
 import pytest
 import torch
 import torchvision
@@ -18,28 +16,6 @@ URL = torchvision.models.VGG19_Weights.IMAGENET1K_V1.url
 @pytest.fixture(scope="module")
 def shared():
     return vf.load_vgg19(weights="random", seed=0)
-
-
-@pytest.fixture
-def hub_dir(tmp_path, monkeypatch):
-    """A private torch hub cache: TORCH_HOME and torch.hub.set_dir both point into tmp_path."""
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(torch.hub, "_hub_dir", torch.hub._hub_dir)  # restored afterwards
-    hub = tmp_path / "torch" / "hub"
-    torch.hub.set_dir(str(hub))
-    return hub
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    calls = []
-
-    def fail(url, dst, *args, **kwargs):
-        calls.append(url)
-        raise urllib.error.URLError("no network in tests")
-
-    monkeypatch.setattr(torch.hub, "download_url_to_file", fail)
-    return calls
 
 
 def test_layer_names_match_torchvision_vgg19():

@@ -74,25 +74,8 @@ def test_bad_upload_shows_an_error(app):
     assert any("cannot be used" in e.value for e in at.error)
 
 
-def _hub(tmp_path, monkeypatch):
-    import torch
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
-    return tmp_path / "hub"
-
-
-def test_imagenet_offline_says_where_to_put_the_weights(app, tmp_path, monkeypatch):
-    from urllib.error import URLError
-
-    import torch
-
-    hub = _hub(tmp_path, monkeypatch)
-
-    def offline(*args, **kwargs):
-        raise URLError("no network")
-
-    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network):
+    hub = hub_dir
     at = app("occlusion")
     at.radio(key="occ_model").set_value("resnet18").run()
     assert not at.exception
@@ -100,17 +83,7 @@ def test_imagenet_offline_says_where_to_put_the_weights(app, tmp_path, monkeypat
     assert "resnet18-f37072fd.pth" in message and str(hub / "checkpoints") in message
 
 
-def test_imagenet_weights_from_the_hub_cache(app, tmp_path, monkeypatch):
-    import torch
-    import torchvision
-
-    from core import imagenet
-
-    _hub(tmp_path, monkeypatch)
-    path = imagenet.weights_path("resnet18")
-    path.parent.mkdir(parents=True)
-    torch.manual_seed(0)
-    torch.save(torchvision.models.resnet18().state_dict(), path)  # random weights, real loader
+def test_imagenet_weights_from_the_hub_cache(app, resnet18_weights):
     at = app("occlusion")
     at.radio(key="occ_model").set_value("resnet18").run()
     at.slider(key="occ_window").set_value(112).run()

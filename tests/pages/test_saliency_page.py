@@ -111,37 +111,15 @@ def test_bad_upload_shows_an_error(app):
     assert any("cannot be used" in e.value for e in at.error)
 
 
-def test_imagenet_offline_says_where_to_put_the_weights(app, tmp_path, monkeypatch):
-    from urllib.error import URLError
-
-    import torch
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
-
-    def offline(*args, **kwargs):
-        raise URLError("no network")
-
-    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
+def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network):
     at = app("saliency")
     at.radio(key="sal_model").set_value("vgg16").run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
-    assert "vgg16-397923af.pth" in message and str(tmp_path / "hub" / "checkpoints") in message
+    assert "vgg16-397923af.pth" in message and str(hub_dir / "checkpoints") in message
 
 
-def test_imagenet_model_waits_for_the_button(app, tmp_path, monkeypatch):
-    import torch
-    import torchvision
-
-    from core import imagenet
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
-    path = imagenet.weights_path("resnet18")
-    path.parent.mkdir(parents=True)
-    torch.manual_seed(0)
-    torch.save(torchvision.models.resnet18().state_dict(), path)  # random weights, real loader
+def test_imagenet_model_waits_for_the_button(app, resnet18_weights):
     at = app("saliency")
     at.radio(key="sal_model").set_value("resnet18").run()
     at.multiselect(key="sal_methods").set_value(["vanilla", "gradcam"]).run()

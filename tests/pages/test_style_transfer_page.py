@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.error import URLError
-
 import pytest
 
 from tests.pages.conftest import chart_spec as _chart
@@ -11,18 +9,9 @@ from tests.pages.conftest import plotly_array
 
 
 @pytest.fixture(autouse=True)
-def offline_hub(tmp_path, monkeypatch):
+def offline_hub(hub_dir, no_network):
     """An empty private torch hub cache and no network: a fresh offline machine."""
-    import torch
-
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr(torch.hub, "_hub_dir", str(tmp_path / "hub"))
-
-    def offline(*args, **kwargs):
-        raise URLError("no network")
-
-    monkeypatch.setattr(torch.hub, "download_url_to_file", offline)
-    return tmp_path / "hub"
+    return hub_dir
 
 
 def _advance(at, until, limit: int = 60):
