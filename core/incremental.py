@@ -162,7 +162,8 @@ class LocalRunner:
             elif (node.op == "call_function" and node.target in _POINTWISE_FUNCTIONS) or (
                     node.op == "call_method" and node.target in _POINTWISE_METHODS):
                 return self._on_crops(node, env, {inputs[0]: value})
-        if self._binary(node) and all(isinstance(env[n], _Local) for n in inputs):
+        if self._binary(node) and all(isinstance(env[n], _Local) for n in inputs) and len(
+                {tuple(self.base[n].shape[-2:]) for n in inputs}) == 1:
             return self._on_crops(node, env, self._union(inputs, env))
         if self._binary(node) and len(inputs) == 1 and isinstance(value, _Local) and all(
                 self._small(n, env) for n in node.all_input_nodes if n is not inputs[0]):
@@ -199,9 +200,7 @@ class LocalRunner:
     def _union(self, nodes: list[fx.Node], env: dict[fx.Node, Any]) -> dict[fx.Node, _Local]:
         """The operands cut to one common window (the smallest that holds all of theirs)."""
         locs = [env[n] for n in nodes]
-        hw = self.base[nodes[0]].shape[-2:]
-        if any(self.base[n].shape[-2:] != hw for n in nodes):
-            raise ValueError("operands of different map sizes")
+        hw = self.base[nodes[0]].shape[-2:]  # the same for all (checked by the caller)
         y0, h = _hull([(v.y0, v.crop.shape[-2]) for v in locs], hw[0])
         x0, w = _hull([(v.x0, v.crop.shape[-1]) for v in locs], hw[1])
         out = {}

@@ -344,14 +344,11 @@ class _Batches:
 
     def probs(self, first: int, count: int, full: bool = False) -> Tensor:
         """(count, K) probabilities of positions first .. first+count-1."""
+        if self.runner is None or full:
+            return _probs(self.model, _occluded(self.x, self.base, self.p, first, count),
+                          self.prec, self.nhwc)
         with accel.autocast(self.x.device, self.prec), \
                 fits(f"an image of shape {tuple(self.x.shape[1:])}"):
-            if self.runner is None or full:
-                batch = _occluded(self.x, self.base, self.p, first, count)
-                if self.nhwc:
-                    batch = batch.contiguous(memory_format=torch.channels_last)
-                with GUARD.run():
-                    return _logits(self.model(batch))
             return _logits(self.runner.run(*_crops(self.x, self.base, self.p, first, count)))
 
     def agrees(self) -> bool:
