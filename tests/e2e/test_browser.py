@@ -144,7 +144,8 @@ def test_occlusion_map(page, app_url):
     page.goto(f"{app_url}/occlusion")
     wait_idle(page)
     page.get_by_text("Unoccluded:").wait_for(timeout=120_000)
-    assert page.get_by_text("Most probable class with the occluder").first.is_visible()
+    # Plotly draws the chart (and its title) after the summary text: wait for it to be visible
+    page.get_by_text("Most probable class with the occluder").first.wait_for(timeout=60_000)
 
 
 def test_saliency_grid(page, app_url):
