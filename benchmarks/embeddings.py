@@ -1,4 +1,4 @@
-"""Feature extraction speed: core.embeddings.extract vs the usual ways of getting features.
+"""Feature extraction speed: core.interpret.embeddings.extract vs the usual ways of getting features.
 
 Run from the repository root: ``python benchmarks/embeddings.py``. 10,000 digits-sized images
 (1x28x28: the 1,797 digits tiled) through small_cnn (random init, eval mode): the 128-d
@@ -24,24 +24,26 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision.models.feature_extraction import create_feature_extractor
 
-from core import data, embeddings, models
+from core.data import datasets
+from core.interpret import embeddings
+from core.models import builder
 
 N, BATCH, ROUNDS = 10_000, 512, 3
 
 
-def digits(n: int) -> data.Dataset:
-    train, test = data.load_digits()
+def digits(n: int) -> datasets.Dataset:
+    train, test = datasets.load_digits()
     images = torch.cat([train.images, test.images])  # (1797, 1, 28, 28) uint8
     labels = torch.cat([train.labels, test.labels])
     reps = -(-n // len(images))
-    return data.Dataset("digits", "test", images.repeat(reps, 1, 1, 1)[:n].contiguous(),
+    return datasets.Dataset("digits", "test", images.repeat(reps, 1, 1, 1)[:n].contiguous(),
                         labels.repeat(reps)[:n].contiguous(), train.classes, train.mean,
                         train.std)
 
 
 def main() -> None:
     torch.manual_seed(0)
-    model = models.build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
+    model = builder.build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
     ds = digits(N)
 
     def ours():
@@ -92,7 +94,7 @@ def main() -> None:
     t_ours, t_ref = min(times["ours"]), min(times["create_feature_extractor + DataLoader"])
     print(f"{N} images 1x28x28, small_cnn, relu_fc1 (128-d) + probabilities, batch {BATCH}, "
           f"{torch.get_num_threads()} torch threads (same results from all three)")
-    print(f"  ours (core.embeddings.extract): {t_ours:.2f} s (budget 2 s); runs "
+    print(f"  ours (core.interpret.embeddings.extract): {t_ours:.2f} s (budget 2 s); runs "
           f"{', '.join(f'{t:.2f}' for t in times['ours'])}")
     print(f"  create_feature_extractor + DataLoader: {t_ref:.2f} s")
     print(f"  naive loop, one image per forward pass + hook: {t_naive:.2f} s "

@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python benchmarks/layers.py``. The reference for feature maps
 is torchvision's ``create_feature_extractor`` (built once, then called), the usual way to read
-every layer's output; ours is ``core.inspect.activations``. The last line is
+every layer's output; ours is ``core.interpret.layers.activations``. The last line is
 ``ratio: X.XX`` = reference time / our time (higher is better).
 """
 
@@ -19,7 +19,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.models.feature_extraction import create_feature_extractor  # noqa: E402
 
-from core import data, filters, images, inspect, models, samples, training  # noqa: E402
+from core.data import datasets, images, samples
+from core.interpret import layers as inspect
+from core.models import checkpoints
+from core.teach import filters, kernels
+from core.train import training
 
 
 def best_of(fn, repeat: int = 30) -> float:
@@ -36,8 +40,8 @@ def best_of(fn, repeat: int = 30) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = training.train_default_model(Path(tmp) / "default")
-        model, card = models.load_checkpoint(path)
-    _, test = data.load_digits()
+        model, card = checkpoints.load_checkpoint(path)
+    _, test = datasets.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     layers = inspect.layer_names(model)
@@ -58,7 +62,7 @@ def main() -> None:
     t_ours, t_ref = best_of(ours), best_of(reference)
     t_table = best_of(lambda: inspect.layer_table(model, tuple(card.input_shape)))
     print(f"feature maps of all {len(layers)} layers + prediction, one 28x28 input:")
-    print(f"  ours (core.inspect.activations + predict): {t_ours * 1e3:.2f} ms")
+    print(f"  ours (core.interpret.layers.activations + predict): {t_ours * 1e3:.2f} ms")
     print(f"  reference (create_feature_extractor, built once): {t_ref * 1e3:.2f} ms")
     print(f"  layer table: {t_table * 1e3:.2f} ms (budget for the whole view: 300 ms)")
 
@@ -80,7 +84,7 @@ def main() -> None:
           f"{result.trajectory[-1]:.3f}")
 
     image = images.to_float_array(samples.sample_image("china"), max_side=512)
-    bank = [filters.KERNELS[k].weights for k in filters.DEFAULT_FILTER_BANK]
+    bank = [kernels.KERNELS[k].weights for k in kernels.DEFAULT_FILTER_BANK]
     t_walk = best_of(lambda: filters.conv_relu_pool(image, bank, None, padding=1,
                                                     mode="per_channel"), repeat=5)
     print(f"convolution walk-through, {image.shape[1]}x{image.shape[0]} RGB, 4 kernels per "

@@ -1,4 +1,4 @@
-"""Occlusion sensitivity: ours (core.occlusion) against Captum's Occlusion.
+"""Occlusion sensitivity: ours (core.interpret.occlusion) against Captum's Occlusion.
 
 Run from the repo root: ``python benchmarks/occlusion.py``. Prints the times (best of a few
 runs; the CPU is shared, so timings are noisy), the bf16-vs-fp32 map difference, the
@@ -8,7 +8,7 @@ time / our best time. Captum runs at perturbations_per_eval 64 and 128 in full; 
 extrapolated to all calls (said so in the output). Ours in bf16 runs on a private bf16
 channels_last copy of the model, built once per model (its build time is printed apart).
 "incremental" recomputes only the window of each layer an occluder position changes
-(core.incremental); "full" runs every occluded copy through the whole model.
+(core.runtime.incremental); "full" runs every occluded copy through the whole model.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from captum.attr import Occlusion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import accel  # noqa: E402
-from core import occlusion as oc  # noqa: E402
-from core.models import build_model  # noqa: E402
+from core.interpret import occlusion
+from core.models.builder import build_model
+from core.runtime import accel
 
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
@@ -69,9 +69,9 @@ def resnet_case() -> None:
     model = torchvision.models.resnet18(weights=None).eval()
     x = torch.randn(1, 3, 224, 224)
     window, stride = (16, 16), (8, 8)
-    base = oc.baseline_image(x, "zero", mean=MEAN, std=STD)
+    base = occlusion.baseline_image(x, "zero", mean=MEAN, std=STD)
     def run(prec, bs=64, inc=True):
-        return oc.occlusion(model, x, window=window, stride=stride, mean=MEAN, std=STD,
+        return occlusion.occlusion(model, x, window=window, stride=stride, mean=MEAN, std=STD,
                             precision=prec, batch_size=bs, incremental=inc)
 
     with torch.inference_mode():  # warm oneDNN up (first pass at a shape builds its kernels)
@@ -119,7 +119,7 @@ def resnet_case() -> None:
         captum[ppe] = t * total / calls
         print(f"  captum ppe {ppe:3d}       {captum[ppe]:7.2f} s  (EXTRAPOLATED: first {calls} "
               f"of {total} forward calls took {t:.2f} s)")
-    diff = np.abs(oc.attribution_map(fp32, (224, 224)) - attr[0, 0].numpy()).max()
+    diff = np.abs(occlusion.attribution_map(fp32, (224, 224)) - attr[0, 0].numpy()).max()
     print(f"  max |ours fp32 - captum ppe 128| attribution: {diff:.2e}")
     print(f"  best captum {min(captum.values()):.2f} s (ppe {min(captum, key=captum.get)}), "
           f"best ours {min(ours.values()):.2f} s ({min(ours, key=ours.get)})")
@@ -132,7 +132,7 @@ def digits_case() -> None:
     x = torch.randn(1, 1, 28, 28)
     for prec in ("fp32", "auto"):
         for inc in (True, False):
-            t, r = best_of(lambda: oc.occlusion(model, x, window=4, stride=1, mean=0.5, std=0.5,
+            t, r = best_of(lambda: occlusion.occlusion(model, x, window=4, stride=1, mean=0.5, std=0.5,
                                                 precision=prec, incremental=inc), 3)
             print(f"small_cnn 28x28, window 4, stride 1 ({r.plan.passes} passes), {prec:4s} "
                   f"({r.precision}) {'incremental' if r.incremental else 'full':11s}: "

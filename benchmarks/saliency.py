@@ -1,4 +1,4 @@
-"""Saliency maps: ours (core.saliency) against Captum.
+"""Saliency maps: ours (core.interpret.saliency) against Captum.
 
 Run from the repo root: ``python benchmarks/saliency.py``. Prints (best of a few runs; the CPU
 is shared, so timings are noisy):
@@ -25,10 +25,10 @@ from captum.attr import IntegratedGradients, NoiseTunnel, Saliency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import accel
-from core import saliency as sal
-from core.models import build_model
-from core.sanity import spearman
+from core.interpret import saliency
+from core.interpret.sanity import spearman
+from core.models.builder import build_model
+from core.runtime import accel
 
 
 def best_of(fn, repeats: int) -> tuple[float, object]:
@@ -45,7 +45,7 @@ def digits_case() -> None:
     model = build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
     model.requires_grad_(False)
     x = torch.randn(1, 1, 28, 28)
-    run = lambda: [sal.attribute(k, model, x) for k in sal.METHODS]
+    run = lambda: [saliency.attribute(k, model, x) for k in saliency.METHODS]
     run()  # warm-up
     t, results = best_of(run, 5)
     parts = ", ".join(f"{r.method} {r.seconds * 1000:.0f} ms" for r in results)
@@ -93,11 +93,11 @@ def resnet_case() -> None:
                                                     target=target, n_steps=50)
 
     def ours_sg(prec, bs=25):
-        return sal.smoothgrad(model, x, target, samples=25, noise_level=0.15, batch_size=bs,
+        return saliency.smoothgrad(model, x, target, samples=25, noise_level=0.15, batch_size=bs,
                               precision=prec)
 
     def ours_ig(prec, bs=25):
-        return sal.integrated_gradients(model, x, target, steps=50, batch_size=bs,
+        return saliency.integrated_gradients(model, x, target, steps=50, batch_size=bs,
                                         precision=prec)
 
     runs = {"captum SmoothGrad": captum_sg, "captum IG": captum_ig,

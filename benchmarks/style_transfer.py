@@ -1,4 +1,4 @@
-"""Style transfer: ours (core.style_transfer) against the PyTorch tutorial's construction.
+"""Style transfer: ours (core.style.transfer) against the PyTorch tutorial's construction.
 
 Run from the repo root: ``python benchmarks/style_transfer.py``. The reference is the
 tutorial "Neural Transfer Using PyTorch" (https://pytorch.org/tutorials/advanced/
@@ -37,9 +37,11 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import accel, samples
-from core import style_transfer as st
-from core.vgg_features import IMAGENET_MEAN, IMAGENET_STD, load_vgg19
+from core.data import samples
+from core.models.imagenet import IMAGENET_MEAN, IMAGENET_STD
+from core.runtime import accel
+from core.style import transfer
+from core.style.vgg import load_vgg19
 
 SIZE = 256
 STYLE_WEIGHT, CONTENT_WEIGHT = 1e6, 1.0
@@ -152,18 +154,18 @@ def square(key: str):
     return img.crop((0, 0, side, side))  # square, so both runs see exactly SIZE x SIZE
 
 
-def our_run(features, content, style, precision: str, steps: int = 100) -> st.StyleTransfer:
-    config = st.StyleConfig(size=SIZE, steps=steps, precision=precision, device="cpu",
+def our_run(features, content, style, precision: str, steps: int = 100) -> transfer.StyleTransfer:
+    config = transfer.StyleConfig(size=SIZE, steps=steps, precision=precision, device="cpu",
                             style_weight=STYLE_WEIGHT, content_weight=CONTENT_WEIGHT)
-    return st.StyleTransfer(features, content, style, config)
+    return transfer.StyleTransfer(features, content, style, config)
 
 
 def main() -> None:
     torch.manual_seed(0)
     features = load_vgg19(weights="random", seed=0)
     content, style = square("china"), square("flower")
-    content_t = st.to_batch(content, (SIZE, SIZE))
-    style_t = st.to_batch(style, (SIZE, SIZE))
+    content_t = transfer.to_batch(content, (SIZE, SIZE))
+    style_t = transfer.to_batch(style, (SIZE, SIZE))
     print(f"VGG19 random weights, {SIZE}x{SIZE}, style conv1_1..conv5_1, content conv4_2, "
           f"{torch.get_num_threads()} threads, bf16 native: {accel.cpu_has_bf16()}")
 

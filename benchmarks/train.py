@@ -1,4 +1,4 @@
-"""Training throughput: the classic tutorial pipeline against core.training.Trainer.
+"""Training throughput: the classic tutorial pipeline against core.train.training.Trainer.
 
 Run from the repository root:  python benchmarks/train.py   (about 1 minute on 2 cores;
 add --device cuda to time both pipelines on a GPU)
@@ -10,8 +10,8 @@ blobs plus noise, so no network is needed and there is something to learn).
 
 - reference: torchvision.datasets.FashionMNIST(transform=ToTensor + Normalize) + DataLoader
   (batch 64, shuffle, no workers, as in the tutorials), fp32, default Adam.
-- ours: the same files read once by core.data into one uint8 tensor; Trainer indexes batches
-  and normalises them as a whole; channels_last and bf16 autocast where core.accel says so.
+- ours: the same files read once by core.data.datasets into one uint8 tensor; Trainer indexes batches
+  and normalises them as a whole; channels_last and bf16 autocast where core.runtime.accel says so.
 
 Each pipeline is timed for a fixed number of steps (after a warm-up), several rounds
 interleaved, best round kept (other engineers share the machine). The second section trains
@@ -35,7 +35,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import accel, data, models, training
+from core.data import datasets
+from core.models import checkpoints
+from core.runtime import accel
+from core.train import evaluation, training
 
 N_TRAIN, N_TEST, SIZE = 60_000, 2_000, 28
 STEPS, WARMUP, ROUNDS = 300, 10, 2
@@ -75,7 +78,7 @@ def write_fake_fashion_mnist(root: Path) -> None:
 
 
 # --------------------------------------------------------------------------- pipelines
-def _model(train_set: data.Dataset) -> torch.nn.Module:
+def _model(train_set: datasets.Dataset) -> torch.nn.Module:
     return training.build_for("small_cnn", train_set, training.TrainConfig(seed=SEED))
 
 
@@ -84,7 +87,7 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
-def reference_steps(root: Path, train_set: data.Dataset, device: torch.device):
+def reference_steps(root: Path, train_set: datasets.Dataset, device: torch.device):
     """A generator: each next() runs one timed chunk of STEPS tutorial steps, yields seconds."""
     import torchvision.datasets as tvd
     from torch.utils.data import DataLoader
@@ -124,7 +127,7 @@ def reference_steps(root: Path, train_set: data.Dataset, device: torch.device):
 
 @contextlib.contextmanager
 def forced_layout(channels_last: bool | None):
-    """Override core.accel's memory-format rule (None keeps it) while a Trainer is built."""
+    """Override core.runtime.accel's memory-format rule (None keeps it) while a Trainer is built."""
     if channels_last is None:
         yield
         return
@@ -136,7 +139,7 @@ def forced_layout(channels_last: bool | None):
         accel.channels_last = rule
 
 
-def ours_steps(train_set: data.Dataset, device: torch.device, precision: str,
+def ours_steps(train_set: datasets.Dataset, device: torch.device, precision: str,
                channels_last: bool | None):
     config = training.TrainConfig(epochs=100, batch_size=BATCH, lr=LR, val_fraction=0.0,
                                   seed=SEED, device=device.type, precision=precision)
@@ -152,7 +155,7 @@ def ours_steps(train_set: data.Dataset, device: torch.device, precision: str,
 
 
 def speed_section(root: Path, device: torch.device) -> float:
-    train_set, _ = data.load_dataset("fashion_mnist", data_dir=root, download=False)
+    train_set, _ = datasets.load_dataset("fashion_mnist", data_dir=root, download=False)
     auto = accel.resolve_precision("auto", device)
     has_bf16 = accel.has_bf16(device)
     where = (torch.cuda.get_device_name() if device.type == "cuda"
@@ -183,13 +186,13 @@ def speed_section(root: Path, device: torch.device) -> float:
 
 # --------------------------------------------------------------------------- accuracy
 def digits_run(config: training.TrainConfig) -> tuple[float, float]:
-    train_set, test_set = data.load_digits()
+    train_set, test_set = datasets.load_digits()
     start = time.perf_counter()
     trainer = training.Trainer(training.build_for(training.DEFAULT_ARCH, train_set, config),
                                train_set, config)
     trainer.run()
     seconds = time.perf_counter() - start
-    return training.accuracy(trainer.model_for_eval(), test_set), seconds
+    return evaluation.accuracy(trainer.model_for_eval(), test_set), seconds
 
 
 def accuracy_section() -> None:
@@ -200,7 +203,7 @@ def accuracy_section() -> None:
         start = time.perf_counter()
         path = training.train_default_model(Path(tmp) / "default")
         seconds = time.perf_counter() - start
-        _, card = models.load_checkpoint(path)
+        _, card = checkpoints.load_checkpoint(path)
     print(f"train_default_model (fp32): test accuracy {card.metrics['test_accuracy']:.4f}, "
           f"{seconds:.2f} s wall (train + evaluate + save)")
     precisions = ["fp32", "bf16"] if accel.cpu_has_bf16() else ["fp32"]

@@ -1,4 +1,4 @@
-"""t-SNE speed and quality: core.embeddings.tsne (openTSNE) vs scikit-learn's TSNE.
+"""t-SNE speed and quality: core.interpret.embeddings.tsne (openTSNE) vs scikit-learn's TSNE.
 
 Run from the repository root: ``python benchmarks/tsne.py [ITERATIONS]``. The data are real
 64-d CNN features: the ready default model (small_cnn trained on digits, into a temporary
@@ -27,16 +27,19 @@ import torch
 import torch.nn.functional as F
 from sklearn.manifold import TSNE
 
-from core import data, embeddings, models, training
+from core.data import datasets
+from core.interpret import embeddings
+from core.models import checkpoints
+from core.train import training
 
 N, SHIFT, NOISE = 10_000, 2, 12.0
 ITERATIONS = 400  # our schedule: 133 early-exaggeration iterations, then 267
 ROUNDS = 2  # each round: scikit-learn once, ours twice; best time of each kept
 
 
-def augmented_digits(n: int, seed: int = 0) -> data.Dataset:
+def augmented_digits(n: int, seed: int = 0) -> datasets.Dataset:
     """n digits drawn from all 1,797, shifted by up to SHIFT px and with pixel noise."""
-    train, test = data.load_digits()
+    train, test = datasets.load_digits()
     images = torch.cat([train.images, test.images])  # (1797, 1, 28, 28) uint8
     labels = torch.cat([train.labels, test.labels])
     gen = torch.Generator().manual_seed(seed)
@@ -46,13 +49,13 @@ def augmented_digits(n: int, seed: int = 0) -> data.Dataset:
     size = images.shape[-1]
     moved = torch.stack([padded[k, :, dy[k]:dy[k] + size, dx[k]:dx[k] + size] for k in range(n)])
     noisy = moved + NOISE * torch.randn(moved.shape, generator=gen)
-    return data.Dataset("digits", "test", noisy.round().clamp(0, 255).to(torch.uint8),
+    return datasets.Dataset("digits", "test", noisy.round().clamp(0, 255).to(torch.uint8),
                         labels[pick].clone(), train.classes, train.mean, train.std)
 
 
 def features() -> tuple[np.ndarray, np.ndarray]:
     with tempfile.TemporaryDirectory() as tmp:
-        model, _ = models.load_checkpoint(training.train_default_model(Path(tmp) / "default"))
+        model, _ = checkpoints.load_checkpoint(training.train_default_model(Path(tmp) / "default"))
     feats = embeddings.extract(model, augmented_digits(N), layer="pool2", mode="gap")
     return feats.vectors, feats.labels
 

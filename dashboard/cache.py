@@ -20,7 +20,7 @@ _DEFAULT_LOCK = threading.Lock()  # one default training per process, whatever t
 @dataclass(frozen=True)
 class LoadedModel:
     model: object  # torch.nn.Module, shared and read-only
-    card: object  # core.cards.ModelCard
+    card: object  # core.models.cards.ModelCard
     model_id: str
     path: Path
 
@@ -28,12 +28,12 @@ class LoadedModel:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _load_checkpoint(path: str, mtime_ns: int) -> LoadedModel:
     """Load a checkpoint once per (path, modification time)."""
-    from core import models
+    from core.models import checkpoints
 
-    model, card = models.load_checkpoint(Path(path))
+    model, card = checkpoints.load_checkpoint(Path(path))
     for p in model.parameters():
         p.requires_grad_(False)  # shared: nobody may accumulate .grad on it
-    return LoadedModel(model, card, models.model_id(card, model), Path(path))
+    return LoadedModel(model, card, checkpoints.model_id(card, model), Path(path))
 
 
 def load_model(path: Path) -> LoadedModel:
@@ -49,7 +49,7 @@ def ensure_default_model() -> Path:
         return choice.path
     with _DEFAULT_LOCK:
         if state.default_choice().card is None:  # another session may have finished meanwhile
-            from core import training
+            from core.train import training
 
             with st.status("Training the default model (small CNN on digits)…") as status:
                 bar = st.progress(0.0)
@@ -71,9 +71,9 @@ def active_model() -> LoadedModel | None:
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
 def _registered_dataset(name: str):
-    from core import data
+    from core.data import datasets
 
-    return data.load_dataset(name)
+    return datasets.load_dataset(name)
 
 
 def dataset(name: str):
@@ -86,17 +86,17 @@ def dataset(name: str):
 @st.cache_data(max_entries=1, show_spinner=False)
 def notes_flatten_demo():
     """The course notes' network run with its wrong and its right flatten size (once)."""
-    from core import explainers
+    from core.models import builder
 
-    return explainers.notes_flatten_demo()
+    return builder.notes_flatten_demo()
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
 def layer_table(loaded: LoadedModel):
     """The layer table of a loaded model (cached by model id)."""
-    from core import inspect
+    from core.interpret import layers
 
-    return inspect.layer_table(loaded.model, tuple(loaded.card.input_shape))
+    return layers.layer_table(loaded.model, tuple(loaded.card.input_shape))
 
 
 @st.cache_data(max_entries=64, show_spinner="Scanning the test split…",
@@ -104,9 +104,9 @@ def layer_table(loaded: LoadedModel):
 def top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
                    k: int):
     """The k images of a split that most excite (layer, channel); cached per model and split."""
-    from core import inspect
+    from core.interpret import layers
 
-    return inspect.top_activating(loaded.model, _split.images, layer, channel, k=k,
+    return layers.top_activating(loaded.model, _split.images, layer, channel, k=k,
                                   normalize=_normalizer(loaded.card))
 
 
@@ -121,8 +121,8 @@ def _normalizer(card):
 @st.cache_data(max_entries=16, show_spinner="Evaluating on the test split…",
                hash_funcs={LoadedModel: lambda m: m.model_id})
 def evaluation(loaded: LoadedModel, _split, split_name: str):
-    """core.evaluation.evaluate of a loaded model on a split (cached by model id and split)."""
-    from core.evaluation import evaluate
+    """core.train.evaluation.evaluate of a loaded model on a split (cached by model id and split)."""
+    from core.train.evaluation import evaluate
 
     return evaluate(loaded.model, _split)
 
@@ -131,8 +131,8 @@ def evaluation(loaded: LoadedModel, _split, split_name: str):
                hash_funcs={LoadedModel: lambda m: m.model_id})
 def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
                        count: int):
-    """core.embeddings.extract for the first ``count`` images of a split (cached)."""
-    from core import embeddings
+    """core.interpret.embeddings.extract for the first ``count`` images of a split (cached)."""
+    from core.interpret import embeddings
 
     return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)
 
@@ -152,7 +152,7 @@ class ImageNetCard:
 @st.cache_resource(max_entries=2, show_spinner="Loading the ImageNet weights…")
 def imagenet_model(key: str) -> LoadedModel:
     """A torchvision ImageNet model (shared, read-only). Raises WeightsUnavailableError offline."""
-    from core import imagenet
+    from core.models import imagenet
 
     spec = imagenet.IMAGENET_MODELS[key]
     model = imagenet.load_imagenet(key)
@@ -165,15 +165,15 @@ def imagenet_model(key: str) -> LoadedModel:
 def vgg19_features(weights: str):
     """VGG19's convolutional part, "imagenet" or "random" (shared, read-only; style transfer
     truncates and copies it per run). Raises WeightsUnavailableError offline."""
-    from core import vgg_features
+    from core.style import vgg
 
-    return vgg_features.load_vgg19(weights=weights)
+    return vgg.load_vgg19(weights=weights)
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing Gram matrices…")
 def style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, size: int):
-    """core.style_explain.gram_for_layer (cached per weights, pooling, image, layer, size)."""
-    from core import style_explain
+    """core.style.explain.gram_for_layer (cached per weights, pooling, image, layer, size)."""
+    from core.style import explain
 
-    return style_explain.gram_for_layer(vgg19_features(weights), _image, layer, size=size,
+    return explain.gram_for_layer(vgg19_features(weights), _image, layer, size=size,
                                          pooling=pooling)

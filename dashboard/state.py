@@ -14,7 +14,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import cards, catalog, paths
+from core import paths
+from core.data import catalog
+from core.models import cards
 
 DATASET_KEY = "active_dataset"
 MODEL_KEY = "active_model"

@@ -109,11 +109,11 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
 
     Args:
         labels: the page's text (``texts.get`` includes the picker's shared strings).
-        dataset: the test split (``core.data.Dataset``) or None when unavailable.
+        dataset: the test split (``core.data.datasets.Dataset``) or None when unavailable.
     Returns:
         The picked image, or None (after showing why) when there is none yet or it is bad.
     """
-    from core import images, samples
+    from core.data import images, samples
 
     sources = [s for s in IMAGE_SOURCES if s != "dataset" or dataset is not None]
     source = st.radio(labels["source"], sources, index=sources.index(default)
@@ -188,9 +188,9 @@ def model_source(T: dict, key: str):
     model). When the model cannot be had, shows why (``T["weights_missing"]``, ``T["error"]``,
     ``T["no_model"]``) and stops the page.
     """
-    from core.data import DatasetUnavailableError
-    from core.imagenet import WeightsUnavailableError
-    from core.models import CheckpointError
+    from core.data.datasets import DatasetUnavailableError
+    from core.models.checkpoints import CheckpointError
+    from core.models.imagenet import WeightsUnavailableError
     from dashboard import cache, state
 
     source = st.radio(T["model"], MODEL_SOURCES, horizontal=True, key=key,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.data import DatasetUnavailableError
-from core.models import CheckpointError
+from core.data.datasets import DatasetUnavailableError
+from core.models.checkpoints import CheckpointError
 from dashboard import cache, state, texts
 from dashboard.views import channel, conv, explainers, network
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import matrices, pooling
+from core.teach import matrices, pooling
 from dashboard import charts, texts, widgets
 
 T = texts.get("pooling")

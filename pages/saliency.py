@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import images
+from core.data import images
 from dashboard import texts, widgets
 from dashboard.views import saliency
 

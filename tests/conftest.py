@@ -17,7 +17,7 @@ def _cnnlab_home(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def _default_checkpoint(tmp_path_factory) -> Path:
     """The default model, trained once per test session (deterministic: seed 0)."""
-    from core import training
+    from core.train import training
 
     return training.train_default_model(tmp_path_factory.mktemp("default") / "model")
 
@@ -56,7 +56,7 @@ def resnet18_weights(hub_dir) -> Path:
     import torch
     import torchvision
 
-    from core import imagenet
+    from core.models import imagenet
 
     path = imagenet.weights_path("resnet18")
     path.parent.mkdir(parents=True)

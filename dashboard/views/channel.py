@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import images, inspect
+from core.data import images
+from core.interpret import layers
 from dashboard import cache, charts
 
 KEY = "layers_channel"
@@ -62,7 +63,7 @@ def _actmax(T: dict, loaded, layer: str, channel: int) -> None:
         bar = st.progress(0.0)
         card = loaded.card
         try:
-            result = inspect.activation_maximisation(
+            result = layers.activation_maximisation(
                 loaded.model, layer, channel, input_shape=tuple(card.input_shape),
                 mean=card.mean, std=card.std, steps=steps, lr=lr, jitter=jitter, tv_weight=tv,
                 l2_weight=l2, seed=seed,

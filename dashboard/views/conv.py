@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import filters, images, matrices
+from core.data import images
+from core.teach import filters, matrices
+from core.teach import kernels as kernel_presets
 from dashboard import charts, widgets
 
 KEY = "layers_conv"
@@ -35,12 +37,12 @@ def render(T: dict, test_split=None) -> None:
         if array.ndim == 3:
             mode = st.radio(T["mode"], filters.MODES, horizontal=True, key=f"{KEY}_mode",
                             format_func=lambda m: T[f"mode_{m}"])
-        chosen = st.multiselect(T["kernels"], list(filters.KERNELS),
-                                default=list(filters.DEFAULT_FILTER_BANK),
+        chosen = st.multiselect(T["kernels"], list(kernel_presets.KERNELS),
+                                default=list(kernel_presets.DEFAULT_FILTER_BANK),
                                 max_selections=filters.MAX_FILTERS, key=f"{KEY}_kernels",
-                                format_func=lambda k: filters.KERNELS[k].title)
-        kernels = [filters.KERNELS[k].weights for k in chosen]
-        names = [filters.KERNELS[k].title for k in chosen]
+                                format_func=lambda k: kernel_presets.KERNELS[k].title)
+        kernels = [kernel_presets.KERNELS[k].weights for k in chosen]
+        names = [kernel_presets.KERNELS[k].title for k in chosen]
         if st.toggle(T["custom"], key=f"{KEY}_custom"):
             custom = _custom_kernel(T)
             if custom is None:
@@ -86,7 +88,7 @@ def render(T: dict, test_split=None) -> None:
 def _custom_kernel(T: dict) -> np.ndarray | None:
     size = st.radio(T["custom_size"], [3, 5], horizontal=True, key=f"{KEY}_custom_size")
     # 3x3: the Laplacian; 5x5: a wide outline detector (-1 around, 24 in the centre)
-    initial = filters.KERNELS["laplacian"].weights if size == 3 else \
+    initial = kernel_presets.KERNELS["laplacian"].weights if size == 3 else \
         np.where(np.arange(25).reshape(5, 5) == 12, 24.0, -1.0)
     if st.session_state.get(f"{KEY}_custom_shape") != size:  # size changed: new starting kernel
         st.session_state[f"{KEY}_custom_shape"] = size

@@ -32,13 +32,13 @@ class Settings:
 
 @dataclass(frozen=True)
 class Result:
-    features: object  # core.embeddings.Features
+    features: object  # core.interpret.embeddings.Features
     maps: dict  # {"features": Projection, "pixels": Projection}
     quality: dict  # {"features": (trust, knn), ...}
 
 
 def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
-    from core import embeddings
+    from core.interpret import embeddings
 
     layers = embeddings.feature_layers(loaded.model)
     default = embeddings.default_feature_layer(loaded.model, loaded.card.arch)
@@ -77,7 +77,7 @@ def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
 
 def compute(T: dict, loaded, split, s: Settings) -> Result:
     """The maps for these settings, from this session's cache or computed with progress."""
-    from core import embeddings
+    from core.interpret import embeddings
 
     key = (loaded.model_id, split.name, s)
     results = st.session_state.setdefault(RESULTS, {})
@@ -113,7 +113,7 @@ def compute(T: dict, loaded, split, s: Settings) -> Result:
 
 
 def show(T: dict, loaded, split, s: Settings, result: Result) -> None:
-    from core import embeddings
+    from core.interpret import embeddings
 
     classes = list(loaded.card.classes)
     f = result.features
@@ -159,7 +159,8 @@ def _take_click(event) -> None:
 
 
 def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
-    from core import embeddings, images
+    from core.data import images
+    from core.interpret import embeddings
 
     st.markdown(f"**{T['point']}**")
     n = len(f.indices)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import explainers, matrices
+from core.teach import explainers, matrices
 from dashboard import cache, charts
 
 KEY = "layers_explain"

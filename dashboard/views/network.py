@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import images, inspect
+from core.data import images
+from core.interpret import layers
 from dashboard import cache, charts, widgets
 
 KEY = "layers_net"
@@ -42,7 +43,7 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
         return None
     pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape,
                                      mean=card.mean, std=card.std)
-    probs = inspect.predict(model, x)[0].numpy()  # (K,)
+    probs = layers.predict(model, x)[0].numpy()  # (K,)
     with left:
         st.plotly_chart(
             charts.image(images.to_display(pixels), height=220,
@@ -63,10 +64,10 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
         sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort",
                         format_func=lambda s: T[f"sort_{s}"])
         limit = int(c3.number_input(T["max_maps"], 1, 256, 32, key=f"{KEY}_limit"))
-        acts = inspect.activations(model, x, [layer, _feature_layer(loaded, names)])
+        acts = layers.activations(model, x, [layer, _feature_layer(loaded, names)])
         act = acts[layer][0]  # (C, H, W) or (N,)
         if act.dim() == 3:
-            order = inspect.channel_order(act, by=sort)[:limit]
+            order = layers.channel_order(act, by=sort)[:limit]
             st.caption(T["maps_of"].format(n=len(order), total=act.shape[0], layer=layer,
                                            shape=" × ".join(map(str, act.shape))))
             st.plotly_chart(
@@ -84,20 +85,20 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
 
 
 def _feature_layer(loaded: cache.LoadedModel, names: list[str]) -> str:
-    from core import archs
+    from core.models import archs
 
     spec = archs.ARCHS.get(loaded.card.arch)
     return spec.feature_layer if spec and spec.feature_layer in names else names[-2]
 
 
 def _weights(T: dict, loaded: cache.LoadedModel) -> None:
-    convs = inspect.conv_layer_names(loaded.model)
+    convs = layers.conv_layer_names(loaded.model)
     if not convs:
         return
     st.markdown(f"**{T['weights']}**")
     c1, c2 = st.columns(2)
     layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer")
-    w = inspect.filter_weights(loaded.model, layer).numpy()  # (out, in, kh, kw)
+    w = layers.filter_weights(loaded.model, layer).numpy()  # (out, in, kh, kw)
     if w.shape[1] == 1:  # first layer of a grayscale model: one image per filter
         maps, names = w[:, 0], [f"filter {i}" for i in range(w.shape[0])]
     else:
@@ -107,7 +108,7 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
                                         height_per_row=110), key=f"{KEY}_weights")
 
 
-def _table_frame(table: list[inspect.LayerInfo]) -> pd.DataFrame:
+def _table_frame(table: list[layers.LayerInfo]) -> pd.DataFrame:
     return pd.DataFrame([{
         "layer": r.name, "type": r.type, "output shape": " × ".join(map(str, r.output_shape)),
         "parameters": r.params, "receptive field": r.receptive_field, "jump": r.jump,

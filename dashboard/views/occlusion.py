@@ -16,7 +16,7 @@ TOP = 10  # classes shown in the walk-through's bar chart for models with many c
 
 
 def settings(T: dict, card, hw: tuple[int, int], label: int | None):
-    from core import occlusion
+    from core.interpret import occlusion
 
     h, w = hw
     c1, c2, c3, c4, c5 = st.columns(5)
@@ -41,7 +41,7 @@ def settings(T: dict, card, hw: tuple[int, int], label: int | None):
 def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: str, target,
         precision: str):
     """The occlusion result for these settings (kept in the session until they change)."""
-    from core import occlusion
+    from core.interpret import occlusion
 
     card = loaded.card
     p = occlusion.plan(tuple(x.shape[-2:]), window, stride)
@@ -76,8 +76,8 @@ def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: st
 
 
 def _estimate(loaded, x: torch.Tensor, window: int, stride: int, precision: str) -> float:
-    """Estimated seconds (core.occlusion.estimate_seconds), kept per model, size and settings."""
-    from core import occlusion
+    """Estimated seconds (core.interpret.occlusion.estimate_seconds), kept per model, size and settings."""
+    from core.interpret import occlusion
 
     key = (f"{KEY}_estimate", loaded.model_id, tuple(x.shape), window, stride, precision)
     cache = st.session_state.setdefault(f"{KEY}_estimates", {})
@@ -88,7 +88,8 @@ def _estimate(loaded, x: torch.Tensor, window: int, stride: int, precision: str)
 
 
 def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
-    from core import images, inspect, occlusion
+    from core.data import images
+    from core.interpret import layers, occlusion
 
     classes = list(loaded.card.classes)
     target = classes[result.target]
@@ -127,7 +128,7 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     r, c = divmod(position, p.cols)
     base = occlusion.baseline_image(x, result.baseline, mean=card.mean, std=card.std)
     occluded = occlusion.occluded_input(x, r, c, p, base)
-    probs = inspect.predict(loaded.model, occluded)[0].numpy()
+    probs = layers.predict(loaded.model, occluded)[0].numpy()
     pixels = images.to_display(images.denormalize(occluded, card.mean, card.std))
     w1, w2 = st.columns([1, 2])
     w1.plotly_chart(charts.image(pixels, title=T["walk_image"].format(r=r, c=c), height=260),

@@ -10,7 +10,7 @@ KEY = "train_pg"
 
 
 def render(T: dict) -> None:
-    from core import playground
+    from core.train import playground
 
     st.markdown(T["pg_text"])
     c1, c2, c3, c4 = st.columns(4)

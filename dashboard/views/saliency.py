@@ -32,7 +32,7 @@ def _image_key(x: torch.Tensor) -> int:
 # --------------------------------------------------------------------------- target + top-5
 def target_panel(T: dict, loaded, x: torch.Tensor, label: int | None) -> int:
     """The class to explain (predicted / true / chosen), with the top-5 probabilities."""
-    from core import inspect
+    from core.interpret import layers as inspect
 
     classes = list(loaded.card.classes)
     probs = inspect.predict(loaded.model, x)[0].numpy()  # (K,)
@@ -59,23 +59,23 @@ def target_panel(T: dict, loaded, x: torch.Tensor, label: int | None) -> int:
 # --------------------------------------------------------------------------- settings
 def settings(T: dict, loaded) -> tuple[list[str], dict[str, dict]]:
     """The chosen methods and each one's keyword parameters (precision included)."""
-    from core import accel
-    from core import saliency as sal
+    from core.interpret import saliency
+    from core.runtime import accel
 
-    methods = st.multiselect(T["methods"], list(sal.METHODS), default=list(sal.METHODS),
-                             key=f"{KEY}_methods", format_func=lambda k: sal.METHODS[k].title)
+    methods = st.multiselect(T["methods"], list(saliency.METHODS), default=list(saliency.METHODS),
+                             key=f"{KEY}_methods", format_func=lambda k: saliency.METHODS[k].title)
     card = loaded.card
     layers = [r.name for r in cache.layer_table(loaded)
               if r.name != "input" and len(r.output_shape) == 3]
-    default_layer = sal.default_gradcam_layer(loaded.model)
+    default_layer = saliency.default_gradcam_layer(loaded.model)
     with st.expander(T["settings"]):
         c1, c2, c3 = st.columns(3)
         noise = c1.slider(T["sg_noise"], 0.0, 0.5, 0.15, 0.01, key=f"{KEY}_sg_noise")
         samples = c1.slider(T["sg_samples"], 1, 100, 25, key=f"{KEY}_sg_samples")
         steps = c2.slider(T["ig_steps"], 2, 300, 50, key=f"{KEY}_ig_steps")
-        baseline = c2.selectbox(T["ig_baseline"], sal.IG_BASELINES, key=f"{KEY}_ig_baseline",
+        baseline = c2.selectbox(T["ig_baseline"], saliency.IG_BASELINES, key=f"{KEY}_ig_baseline",
                                 format_func=lambda b: T[f"base_{b}"])
-        rule = c2.selectbox(T["ig_method"], sal.IG_METHODS, key=f"{KEY}_ig_method")
+        rule = c2.selectbox(T["ig_method"], saliency.IG_METHODS, key=f"{KEY}_ig_method")
         layer = c3.selectbox(T["layer"], layers, index=layers.index(default_layer),
                              key=f"{KEY}_layer", help=T["layer_help"])
         precision = "fp32"
@@ -103,12 +103,12 @@ def _wanted(loaded, x: torch.Tensor, target: int, key: str, params: dict) -> tup
 
 def _per_pass(loaded, x: torch.Tensor) -> float:
     """Seconds of one forward + backward pass (one timed vanilla gradient, kept per model)."""
-    from core import saliency as sal
+    from core.interpret import saliency
 
     key = f"{KEY}_per_pass_{loaded.model_id}"
     if key not in st.session_state:
         start = time.perf_counter()
-        sal.vanilla_gradient(loaded.model, x, 0)
+        saliency.vanilla_gradient(loaded.model, x, 0)
         st.session_state[key] = time.perf_counter() - start
     return st.session_state[key]
 
@@ -119,10 +119,10 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     """{method: Attribution} for the chosen methods (kept in the session until inputs change).
 
     Small models compute at once; an ImageNet model waits for the button (cost stated)."""
-    from core import saliency as sal
+    from core.interpret import saliency
 
-    passes = {k: sal.METHODS[k].passes(params[k]) for k in methods}
-    detail = ", ".join(f"{sal.METHODS[k].title} {n}" for k, n in passes.items())
+    passes = {k: saliency.METHODS[k].passes(params[k]) for k in methods}
+    detail = ", ".join(f"{saliency.METHODS[k].title} {n}" for k, n in passes.items())
     st.markdown(T["cost"].format(passes=sum(passes.values()), detail=detail))
     store = st.session_state.setdefault(f"{KEY}_results", {})
     wanted = {k: _wanted(loaded, x, target, k, params[k]) for k in methods}
@@ -140,8 +140,8 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     if missing:
         bar = st.progress(0.0)
         for i, k in enumerate(missing):
-            bar.progress(i / len(missing), T["progress"].format(title=sal.METHODS[k].title))
-            store[wanted[k]] = sal.attribute(k, loaded.model, x, target, **params[k])
+            bar.progress(i / len(missing), T["progress"].format(title=saliency.METHODS[k].title))
+            store[wanted[k]] = saliency.attribute(k, loaded.model, x, target, **params[k])
         bar.empty()
         if stop is not None:
             stop.empty()
@@ -152,7 +152,7 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
 
 # --------------------------------------------------------------------------- the grid
 def grid(T: dict, loaded, x: torch.Tensor, results: dict) -> None:
-    from core import images
+    from core.data import images
 
     card = loaded.card
     picture = images.to_display(images.denormalize(x, card.mean, card.std))
@@ -165,9 +165,9 @@ def grid(T: dict, loaded, x: torch.Tensor, results: dict) -> None:
 
 
 def _method_card(T: dict, key: str, r, picture: np.ndarray, opacity: float) -> None:
-    from core import saliency as sal
+    from core.interpret import saliency
 
-    m = sal.METHODS[key]
+    m = saliency.METHODS[key]
     st.markdown(T["method_header"].format(title=m.title, paper=m.paper, url=m.url))
     st.plotly_chart(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity,
                                             height=260), key=f"{KEY}_overlay_{key}")
@@ -198,26 +198,26 @@ def _method_card(T: dict, key: str, r, picture: np.ndarray, opacity: float) -> N
 # --------------------------------------------------------------------------- sanity check
 def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
            params: dict[str, dict]) -> None:
-    from core import saliency as sal
-    from core import sanity as sn
+    from core.interpret import saliency
+    from core.interpret import sanity as sn
 
     st.subheader(T["sanity_header"])
     st.caption(T["sanity_intro"])
     groups = sn.layer_groups(loaded.model)
-    cheap = [k for k in methods if sal.METHODS[k].passes(params[k]) <= 2]
+    cheap = [k for k in methods if saliency.METHODS[k].passes(params[k]) <= 2]
     default = cheap if _imagenet(loaded) else methods
     c1, c2 = st.columns([2, 1])
     # one widget per kind of model, so that its default (cheap methods on ImageNet) applies
     kind = "_imagenet" if _imagenet(loaded) else ""
-    chosen = c1.multiselect(T["sanity_methods"], list(sal.METHODS), default=default,
+    chosen = c1.multiselect(T["sanity_methods"], list(saliency.METHODS), default=default,
                             key=f"{KEY}_sanity_methods{kind}",
-                            format_func=lambda k: sal.METHODS[k].title)
+                            format_func=lambda k: saliency.METHODS[k].title)
     n = int(c2.slider(T["sanity_steps"], 1, len(groups), len(groups), key=f"{KEY}_sanity_steps")
             if len(groups) > 1 else 1)
     if not chosen:
         st.info(T["no_methods"])
         return
-    passes = (n + 1) * sum(sal.METHODS[k].passes(params[k]) for k in chosen)
+    passes = (n + 1) * sum(saliency.METHODS[k].passes(params[k]) for k in chosen)
     st.markdown(T["sanity_cost"].format(steps=n, methods=len(chosen),
                                         maps=(n + 1) * len(chosen), passes=passes))
     wanted = (loaded.model_id, _image_key(x), target, tuple(chosen), n,
@@ -243,9 +243,9 @@ def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
 
 
 def _show_sanity(T: dict, loaded, result) -> None:
-    from core import saliency as sal
+    from core.interpret import saliency
 
-    titles = {k: sal.METHODS[k].title for k in result.rank_corr}
+    titles = {k: saliency.METHODS[k].title for k in result.rank_corr}
     st.markdown(T["sanity_summary"].format(target=loaded.card.classes[result.target],
                                            seconds=result.seconds))
     st.plotly_chart(charts.rank_correlations(

@@ -23,11 +23,11 @@ def render(T: dict, weights: str, pooling: str, features, content, style) -> Non
 
 
 def grams(T: dict, weights: str, pooling: str, content, style) -> None:
-    from core import vgg_features
+    from core.style import vgg
 
     c1, c2 = st.columns(2)
-    layer = c1.selectbox(T["gram_layer"], vgg_features.CONV_LAYERS,
-                         index=vgg_features.CONV_LAYERS.index("conv2_1"), key=f"{KEY}_gram_layer")
+    layer = c1.selectbox(T["gram_layer"], vgg.CONV_LAYERS,
+                         index=vgg.CONV_LAYERS.index("conv2_1"), key=f"{KEY}_gram_layer")
     n = int(c2.select_slider(T["gram_channels"], [8, 16, 32, 64, 128], 32,
                              key=f"{KEY}_gram_channels"))
     try:
@@ -47,15 +47,15 @@ def grams(T: dict, weights: str, pooling: str, content, style) -> None:
 
 
 def reconstructions(T: dict, weights: str, pooling: str, features, content, style) -> None:
-    from core import style_explain as core_st
+    from core.style import explain, transfer
 
     st.caption(T["recon_intro"])
     c1, c2 = st.columns(2)
     size = int(c1.select_slider(T["recon_size"], [48, 64, 96, 128], 96, key=f"{KEY}_recon_size"))
     steps = int(c2.select_slider(T["recon_steps"], [10, 20, 40, 60, 100], 40,
                                  key=f"{KEY}_recon_steps"))
-    jobs = [("content", (layer,)) for layer in core_st.CONTENT_LAYERS] + \
-        [("style", layers) for layers in core_st.figure1_style_sets()]
+    jobs = [("content", (layer,)) for layer in transfer.CONTENT_LAYERS] + \
+        [("style", layers) for layers in explain.figure1_style_sets()]
     st.caption(T["recon_cost"].format(n=len(jobs), steps=steps, size=size))
     wanted = (weights, pooling, image_id(content), image_id(style), size, steps)
     stored = st.session_state.get(RECON)
@@ -67,10 +67,10 @@ def reconstructions(T: dict, weights: str, pooling: str, features, content, styl
                 bar.progress(i / len(jobs), T["recon_progress"].format(done=i + 1,
                                                                        total=len(jobs)))
                 if kind == "content":
-                    results.append(core_st.reconstruct(features, content, content_layer=layers[0],
+                    results.append(explain.reconstruct(features, content, content_layer=layers[0],
                                                        size=size, steps=steps, pooling=pooling))
                 else:
-                    results.append(core_st.reconstruct(features, style, style_layers=layers,
+                    results.append(explain.reconstruct(features, style, style_layers=layers,
                                                        size=size, steps=steps, pooling=pooling))
         except ValueError as err:
             st.error(T["error"].format(error=err))
@@ -82,7 +82,7 @@ def reconstructions(T: dict, weights: str, pooling: str, features, content, styl
     if stored is None or stored[0] != wanted:
         return
     results = stored[1]
-    half = len(core_st.CONTENT_LAYERS)
+    half = len(transfer.CONTENT_LAYERS)
     for title, row in ((T["recon_content_row"], results[:half]),
                        (T["recon_style_row"], results[half:])):
         st.markdown(f"**{title}**")

@@ -1,5 +1,5 @@
 """Style Transfer page: the network choice (offline-aware), the images, the settings, and the
-live run (a core.style_transfer.StyleTransfer stepped in short chunks inside a fragment).
+live run (a core.style.transfer.StyleTransfer stepped in short chunks inside a fragment).
 
 The run lives in st.session_state; its settings are captured when it starts, so changing a
 widget mid-run cannot corrupt it.
@@ -32,12 +32,12 @@ class Setup:
     content: object  # PIL images
     style: object
     style2: object | None
-    config: object  # core.style_transfer.StyleConfig
+    config: object  # core.style.transfer.StyleConfig
 
 
 @dataclass
 class Run:
-    transfer: object  # core.style_transfer.StyleTransfer
+    transfer: object  # core.style.transfer.StyleTransfer
     weights: str
     running: bool = True
     started: float = field(default_factory=time.monotonic)
@@ -63,21 +63,22 @@ def _use_random() -> None:
 def network(T: dict, *, locked: bool):
     """The weights and pooling radios; returns (weights, pooling, shared features) or None
     after explaining why the ImageNet weights cannot be used."""
-    from core import vgg_features
+    from core.models import imagenet
+    from core.style import vgg
 
-    path = vgg_features.vgg19_weights_path()
+    path = vgg.vgg19_weights_path()
     c1, c2 = st.columns(2)
-    weights = c1.radio(T["weights"], vgg_features.WEIGHTS, horizontal=True, key=f"{KEY}_weights",
+    weights = c1.radio(T["weights"], vgg.WEIGHTS, horizontal=True, key=f"{KEY}_weights",
                        index=0 if path.is_file() else 1, disabled=locked,
                        format_func=lambda w: T[f"weights_{w}"])
-    pooling = c2.radio(T["pooling"], vgg_features.POOLINGS, horizontal=True,
+    pooling = c2.radio(T["pooling"], vgg.POOLINGS, horizontal=True,
                        key=f"{KEY}_pooling", disabled=locked, format_func=lambda p: T[f"pool_{p}"])
     if weights == "random" and not path.is_file():
-        st.info(T["weights_missing"].format(url=vgg_features.VGG19_IMAGENET.url, file=path.name,
+        st.info(T["weights_missing"].format(url=vgg.VGG19_IMAGENET.url, file=path.name,
                                             directory=path.parent))
     try:
         features = cache.vgg19_features(weights)
-    except vgg_features.WeightsUnavailableError as err:
+    except imagenet.WeightsUnavailableError as err:
         st.error(T["weights_failed"].format(error=err))
         st.button(T["use_random"], key=f"{KEY}_use_random", on_click=_use_random)
         return None
@@ -116,8 +117,8 @@ def images(T: dict):
 # --------------------------------------------------------------------------- settings
 def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
     """The StyleConfig from the widgets, or None after showing why it is not valid."""
-    from core import style_transfer as core_st
-    from core import vgg_features
+    from core.style import transfer as core_st
+    from core.style import vgg
 
     c1, c2, c3, c4 = st.columns(4)
     size = c1.select_slider(T["size"], SIZES, DEFAULT_SIZE, key=f"{KEY}_size",
@@ -125,8 +126,8 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
     exponent = c2.select_slider(T["ratio"], list(range(11)), 6, key=f"{KEY}_ratio",
                                 format_func=lambda k: f"10^{k}", help=T["ratio_help"],
                                 disabled=locked)
-    content_layer = c3.selectbox(T["content_layer"], vgg_features.CONV_LAYERS,
-                                 index=vgg_features.CONV_LAYERS.index("conv4_2"),
+    content_layer = c3.selectbox(T["content_layer"], vgg.CONV_LAYERS,
+                                 index=vgg.CONV_LAYERS.index("conv4_2"),
                                  key=f"{KEY}_content_layer", disabled=locked)
     tv = c4.select_slider(T["tv"], TV_CHOICES, 0.0, key=f"{KEY}_tv", help=T["tv_help"],
                           format_func=lambda v: f"{v:g}", disabled=locked)
@@ -166,15 +167,15 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
 
 
 def cost(T: dict, setup: Setup) -> None:
-    from core import style_transfer as core_st
-    from core import vgg_features
+    from core.style import transfer as core_st
+    from core.style import vgg
 
     try:
         h, w = core_st.output_size(setup.content, setup.config.size)
     except ValueError as err:
         st.error(T["error"].format(error=err))
         return
-    last = vgg_features.deepest(setup.config.layers_used())
+    last = vgg.deepest(setup.config.layers_used())
     st.caption(T["cost"].format(steps=setup.config.steps, h=h, w=w, last=last))
 
 
@@ -201,7 +202,7 @@ def render_run(T: dict, setup: Setup | None) -> None:
 
 
 def _start(setup: Setup) -> None:
-    from core import style_transfer as core_st
+    from core.style import transfer as core_st
 
     try:
         transfer = core_st.StyleTransfer(cache.vgg19_features(setup.weights), setup.content,

@@ -11,9 +11,9 @@ KEY = "train_eval"
 
 
 def render(T: dict) -> None:
-    from core import snapshots
-    from core.data import DatasetUnavailableError
-    from core.models import CheckpointError
+    from core.data.datasets import DatasetUnavailableError
+    from core.models import snapshots
+    from core.models.checkpoints import CheckpointError
 
     try:
         loaded = cache.active_model()
@@ -49,7 +49,7 @@ def render(T: dict) -> None:
                             key=f"{KEY}_true")
         pred = c2.selectbox(T["cell_pred"], range(len(classes)), format_func=classes.__getitem__,
                             key=f"{KEY}_pred")
-        from core import evaluation
+        from core.train import evaluation
 
         cell = evaluation.cell_examples(ev, true, pred, k=24)
         if cell:
@@ -100,7 +100,7 @@ def _clicked(event) -> tuple[int, int] | None:
 def _gallery(indices: list[int], captions: list[str], test) -> None:
     if not indices:
         return
-    from core.images import to_display
+    from core.data.images import to_display
 
     imgs = [to_display(test.images[i]) for i in indices]
     st.image(imgs, caption=captions, width=84)

@@ -6,7 +6,8 @@ import shutil
 
 import streamlit as st
 
-from core import cards, paths
+from core import paths
+from core.models import cards
 from dashboard import state
 
 KEY = "train_library"
@@ -43,9 +44,9 @@ def render(T: dict) -> None:
             ref = state.DEFAULT_REF if path.name == cards.DEFAULT_MODEL_DIR else f"library:{path.name}"
             state.request_select(ref, card.dataset)
             st.rerun()
-        from core import models
+        from core.models import checkpoints
 
-        c2.download_button(T["download"], models.export_zip(path), file_name=f"{path.name}.zip",
+        c2.download_button(T["download"], checkpoints.export_zip(path), file_name=f"{path.name}.zip",
                            mime="application/zip", key=f"{KEY}_download")
         if c3.button(T["delete_model"], key=f"{KEY}_delete"):
             shutil.rmtree(path, ignore_errors=True)
@@ -54,7 +55,7 @@ def render(T: dict) -> None:
 
 
 def _upload(T: dict) -> None:
-    from core import models
+    from core.models import checkpoints
 
     st.subheader(T["upload_header"])
     upload = st.file_uploader(T["upload"], type=["zip", "safetensors"], key=f"{KEY}_upload")
@@ -64,11 +65,11 @@ def _upload(T: dict) -> None:
     if done == upload.file_id:  # already imported this upload
         return
     try:
-        model, card = models.import_upload(upload.getvalue(), upload.name)
-    except models.CheckpointError as err:
+        model, card = checkpoints.import_upload(upload.getvalue(), upload.name)
+    except checkpoints.CheckpointError as err:
         st.error(T["upload_error"].format(error=err))
         return
-    directory = models.save_to_library(model, card, state.model_root())
+    directory = checkpoints.save_to_library(model, card, state.model_root())
     st.session_state[f"{KEY}_done"] = upload.file_id
     state.request_select(f"library:{directory.name}", card.dataset)
     st.session_state[f"{KEY}_message"] = T["upload_ok"].format(

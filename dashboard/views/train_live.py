@@ -1,6 +1,6 @@
 """Train page, step 4: start/stop/resume a run that trains in short chunks inside a fragment.
 
-The run (a core.training.Trainer that owns a private model) lives in st.session_state; the
+The run (a core.train.training.Trainer that owns a private model) lives in st.session_state; the
 fragment reruns itself every half second while the run is going and trains ~0.3 s per rerun.
 Settings are captured when the run starts, so changing a widget mid-run cannot corrupt it.
 """
@@ -24,7 +24,7 @@ CHUNK_S = 0.3  # training per fragment rerun: short enough for Stop to feel inst
 
 @dataclass
 class Run:
-    trainer: object  # core.training.Trainer
+    trainer: object  # core.train.training.Trainer
     setup: Setup
     directory: Path
     running: bool = True
@@ -53,9 +53,9 @@ def render(T: dict, setup: Setup | None) -> None:
         cols[1].button(T["discard"], key="train_discard", on_click=_discard,
                        disabled=run.running)
         if run.saved and not run.running:
-            from core import models
+            from core.models import checkpoints
 
-            cols[2].download_button(T["download"], models.export_zip(run.directory),
+            cols[2].download_button(T["download"], checkpoints.export_zip(run.directory),
                                     file_name=f"{run.directory.name}.zip",
                                     mime="application/zip", key="train_download")
         st.caption(T["running_note"])
@@ -63,7 +63,7 @@ def render(T: dict, setup: Setup | None) -> None:
 
 
 def _start(setup: Setup) -> None:
-    from core import training
+    from core.train import training
 
     model = training.build_for(setup.arch, setup.train, setup.config, **setup.options)
     slug = re.sub(r"[^a-z0-9]+", "-", setup.name.lower()).strip("-")[:40] or "model"
@@ -88,7 +88,8 @@ def _discard() -> None:
 
 def _save(run: Run) -> None:
     """Save the run's model (finished or stopped) with its card and snapshots; make it active."""
-    from core import evaluation, models, snapshots
+    from core.models import checkpoints, snapshots
+    from core.train import evaluation
 
     trainer = run.trainer
     model = trainer.model_for_eval()
@@ -110,7 +111,7 @@ def _save(run: Run) -> None:
     card = evaluation.make_card(model, arch=run.setup.arch, options=run.setup.options,
                               train_set=run.setup.train, name=run.setup.name,
                               metrics={k: v for k, v in metrics.items() if v is not None})
-    models.save_checkpoint(model, card, run.directory)
+    checkpoints.save_checkpoint(model, card, run.directory)
     snapshots.save_snapshots(run.directory, trainer.snapshots)
     run.saved = f"library:{run.directory.name}"
     state.request_select(run.saved, run.setup.dataset)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import archs
+from core.models import archs
 from dashboard import cache, state
 
 KEY = "train"
@@ -15,17 +15,17 @@ LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 
 @dataclass(frozen=True)
 class Setup:
-    train: object  # core.data.Dataset
+    train: object  # core.data.datasets.Dataset
     test: object
     dataset: str  # the sidebar's dataset key
     arch: str
     options: dict
-    config: object  # core.training.TrainConfig
+    config: object  # core.train.training.TrainConfig
     name: str
 
 
 def render(T: dict, *, locked: bool) -> Setup | None:
-    from core.data import DatasetUnavailableError
+    from core.data.datasets import DatasetUnavailableError
 
     st.subheader(T["data_header"])
     _folder_upload(T, locked)
@@ -62,7 +62,7 @@ def _folder_upload(T: dict, locked: bool) -> None:
         if upload is None or not st.button(T["folder_load"], key=f"{KEY}_folder_load",
                                            disabled=locked):
             return
-        from core import archives
+        from core.data import archives
 
         try:
             with st.spinner():
@@ -82,7 +82,8 @@ def _folder_upload(T: dict, locked: bool) -> None:
 
 
 def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
-    from core import inspect, models
+    from core.interpret import layers
+    from core.models import builder
 
     names = list(archs.ARCHS)
     arch = st.selectbox(T["arch"], names, index=names.index("small_cnn"), key=f"{KEY}_arch",
@@ -109,13 +110,13 @@ def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
     try:
         options["channels"] = tuple(int(v) for v in channels.replace(";", ",").split(",")
                                     if v.strip())
-        model = models.build_model(arch, in_channels=c, num_classes=len(train.classes),
+        model = builder.build_model(arch, in_channels=c, num_classes=len(train.classes),
                                    image_size=h, **options)
     except ValueError as err:
         st.error(T["bad_arch"].format(error=err))
         return None, {}
-    st.markdown(T["params"].format(n=models.count_parameters(model)))
-    table = inspect.layer_table(model.eval(), (c, h, h))
+    st.markdown(T["params"].format(n=builder.count_parameters(model)))
+    table = layers.layer_table(model.eval(), (c, h, h))
     st.dataframe([{"layer": r.name, "type": r.type, "output": " × ".join(map(str, r.output_shape)),
                    "parameters": r.params, "details": r.detail} for r in table],
                  hide_index=True, height=220, key=f"{KEY}_arch_table")
@@ -123,7 +124,7 @@ def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
 
 
 def _optimiser(T: dict, locked: bool, *, colour: bool):
-    from core import training
+    from core.train import training
 
     c1, c2, c3, c4 = st.columns(4)
     optimizer = c1.radio(T["optimizer"], ["adam", "sgd"], horizontal=True, key=f"{KEY}_optimizer",

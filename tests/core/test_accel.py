@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from core import accel
+from core.runtime import accel
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""core.archives: zips built in memory, hostile ones included, against load_image_folder."""
+"""core.data.archives: zips built in memory, hostile ones included, against load_image_folder."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 import torch
 from PIL import Image
 
-from core import archives
-from core.archives import ArchiveError, extract_image_zip, load_image_zip
-from core.data import load_image_folder
+from core.data import archives
+from core.data.archives import ArchiveError, extract_image_zip, load_image_zip
+from core.data.datasets import load_image_folder
 
 # --- helpers -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""core.data: exact contents against scikit-learn / torchvision / numpy references, offline."""
+"""core.data.datasets: exact contents against scikit-learn / torchvision / numpy references, offline."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import torchvision.transforms.functional as TF
 from PIL import Image
 from sklearn.model_selection import train_test_split
 
-from core import data
-from core.data import (
-    DATASETS,
+from core.data import datasets
+from core.data.catalog import DATASETS
+from core.data.datasets import (
     Dataset,
     DatasetUnavailableError,
     channel_stats,
@@ -125,7 +125,7 @@ def test_digits_shapes_dtypes_counts_and_classes():
 def test_digits_is_cached_and_deterministic():
     first = load_digits()
     assert load_digits() is first  # the same frozen objects
-    data._digits.cache_clear()
+    datasets._digits.cache_clear()
     fresh = load_digits()
     assert fresh is not first
     for a, b in zip(first, fresh):

@@ -1,4 +1,4 @@
-"""Tests for core.embeddings: extraction against a manual forward pass and core.evaluation,
+"""Tests for core.interpret.embeddings: extraction against a manual forward pass and core.train.evaluation,
 the shared model left untouched, PCA against scikit-learn, t-SNE behaviour (shape, seed,
 progress, stop, quality), quality measures, nearest neighbours and the CSV export."""
 
@@ -17,9 +17,10 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import KNeighborsClassifier
 from torch import nn
 
-from core import data, evaluation, inspect
-from core import embeddings as emb
-from core.models import build_model
+from core.data import datasets
+from core.interpret import embeddings, layers
+from core.models.builder import build_model
+from core.train import evaluation
 
 _HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
 
@@ -40,12 +41,12 @@ def _small_cnn(**options) -> nn.Sequential:
                                **options))
 
 
-def _dataset(n: int = 40, shape=(1, 28, 28), classes: int = 10) -> data.Dataset:
+def _dataset(n: int = 40, shape=(1, 28, 28), classes: int = 10) -> datasets.Dataset:
     gen = torch.Generator().manual_seed(3)
     images = torch.randint(0, 256, (n, *shape), dtype=torch.uint8, generator=gen)
     labels = torch.arange(n, dtype=torch.int64) % classes
     c = shape[0]
-    return data.Dataset("folder", "test", images, labels, tuple(str(i) for i in range(classes)),
+    return datasets.Dataset("folder", "test", images, labels, tuple(str(i) for i in range(classes)),
                         (0.4,) * c, (0.3,) * c)
 
 
@@ -59,23 +60,23 @@ def _blobs(n_per: int = 40, k: int = 5, d: int = 20, seed: int = 0):
 # --------------------------------------------------------------------------- layers
 def test_feature_layers_are_the_inspectable_layers():
     model = _small_cnn()
-    assert emb.feature_layers(model) == inspect.layer_names(model)
+    assert embeddings.feature_layers(model) == layers.layer_names(model)
 
 
 def test_default_feature_layer():
     model = _small_cnn(dropout=0.3)
-    assert emb.default_feature_layer(model, "small_cnn") == "relu_fc1"
+    assert embeddings.default_feature_layer(model, "small_cnn") == "relu_fc1"
     # unknown arch: the input of the last Linear, skipping the Dropout before it
-    assert emb.default_feature_layer(model) == "relu_fc1"
-    assert emb.default_feature_layer(model, "resnet18") == "relu_fc1"
+    assert embeddings.default_feature_layer(model) == "relu_fc1"
+    assert embeddings.default_feature_layer(model, "resnet18") == "relu_fc1"
     tiny = _shared(build_model("tiny_vgg", in_channels=1, num_classes=10, image_size=28))
-    assert emb.default_feature_layer(tiny) == "flatten"
+    assert embeddings.default_feature_layer(tiny) == "flatten"
     resnet = _shared(torchvision.models.resnet18(weights=None, num_classes=10))
-    assert emb.default_feature_layer(resnet) == "avgpool"  # through torch.flatten to fc
+    assert embeddings.default_feature_layer(resnet) == "avgpool"  # through torch.flatten to fc
     with pytest.raises(ValueError, match="'relu_fc1', which this model lacks"):
-        emb.default_feature_layer(tiny, "small_cnn")
+        embeddings.default_feature_layer(tiny, "small_cnn")
     with pytest.raises(ValueError, match="no nn.Linear"):
-        emb.default_feature_layer(_shared(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())))
+        embeddings.default_feature_layer(_shared(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())))
 
 
 # --------------------------------------------------------------------------- extraction
@@ -90,7 +91,7 @@ def test_default_feature_layer():
 def test_extract_equals_a_manual_forward(layer, mode, done, reduce):
     model = _small_cnn(batch_norm=True)
     ds = _dataset(37)
-    feats = emb.extract(model, ds, layer=layer, mode=mode, batch_size=16)
+    feats = embeddings.extract(model, ds, layer=layer, mode=mode, batch_size=16)
     names = [n for n, _ in model.named_children()]
     prefix = model[: names.index(layer) + 1]
     with torch.no_grad():
@@ -106,8 +107,8 @@ def test_extract_equals_a_manual_forward(layer, mode, done, reduce):
 
 def test_extract_defaults_on_the_digits_test_split():
     model = _small_cnn()
-    _, test = data.load_digits()
-    feats = emb.extract(model, test)
+    _, test = datasets.load_digits()
+    feats = embeddings.extract(model, test)
     assert feats.layer == "relu_fc1" and feats.mode == "vector"
     assert feats.vectors.shape == (len(test), 128) and feats.probs.shape == (len(test), 10)
     np.testing.assert_allclose(feats.probs.sum(1), 1.0, rtol=1e-5)
@@ -115,18 +116,18 @@ def test_extract_defaults_on_the_digits_test_split():
 
 def test_extract_limit_and_progress():
     calls = []
-    feats = emb.extract(_small_cnn(), _dataset(37), limit=25, batch_size=10,
+    feats = embeddings.extract(_small_cnn(), _dataset(37), limit=25, batch_size=10,
                         progress=lambda done, total: calls.append((done, total)))
     assert feats.vectors.shape == (25, 128)
     np.testing.assert_array_equal(feats.indices, np.arange(25))
     assert calls == [(10, 25), (20, 25), (25, 25)]
-    assert len(emb.extract(_small_cnn(), _dataset(12), limit=500).indices) == 12
+    assert len(embeddings.extract(_small_cnn(), _dataset(12), limit=500).indices) == 12
 
 
 def test_extract_through_a_traced_model():
     model = _shared(torchvision.models.resnet18(weights=None, num_classes=4))
     ds = _dataset(6, (3, 32, 32), classes=4)
-    feats = emb.extract(model, ds)
+    feats = embeddings.extract(model, ds)
     assert feats.layer == "avgpool" and feats.mode == "gap" and feats.vectors.shape == (6, 512)
     with torch.no_grad():
         x = ds.normalize(ds.images)
@@ -171,13 +172,13 @@ def _boom_at(n: int):
 
 
 @pytest.mark.parametrize("call, raises", [
-    (lambda m, ds: emb.extract(m, ds, layer="relu2", mode="gap", batch_size=8), None),
-    (lambda m, ds: emb.extract(m, ds, layer="pool1", mode="flatten"), None),
-    (lambda m, ds: emb.extract(m, ds, layer="relu2", mode="vector"), ValueError),
-    (lambda m, ds: emb.extract(m, ds, layer="nope"), ValueError),
-    (lambda m, ds: emb.extract(m, _dataset(4, (3, 28, 28))), ValueError),  # wrong channels
-    (lambda m, ds: emb.extract(m, ds, batch_size=8, progress=_boom_at(16)), _Boom),
-    (lambda m, ds: emb.extract(m, ds, limit=0), ValueError),
+    (lambda m, ds: embeddings.extract(m, ds, layer="relu2", mode="gap", batch_size=8), None),
+    (lambda m, ds: embeddings.extract(m, ds, layer="pool1", mode="flatten"), None),
+    (lambda m, ds: embeddings.extract(m, ds, layer="relu2", mode="vector"), ValueError),
+    (lambda m, ds: embeddings.extract(m, ds, layer="nope"), ValueError),
+    (lambda m, ds: embeddings.extract(m, _dataset(4, (3, 28, 28))), ValueError),  # wrong channels
+    (lambda m, ds: embeddings.extract(m, ds, batch_size=8, progress=_boom_at(16)), _Boom),
+    (lambda m, ds: embeddings.extract(m, ds, limit=0), ValueError),
 ])
 def test_the_shared_model_is_left_untouched(call, raises):
     model = _small_cnn(batch_norm=True, dropout=0.5)
@@ -198,13 +199,13 @@ def test_extract_passes_on_errors_of_the_progress_callback():
         raise RuntimeError("the page went away")  # not a shape mismatch: not a ValueError
 
     with pytest.raises(RuntimeError, match="the page went away"):
-        emb.extract(_small_cnn(), _dataset(4), progress=progress)
+        embeddings.extract(_small_cnn(), _dataset(4), progress=progress)
 
 
 def test_extract_needs_eval_mode_and_says_so():
     model = _small_cnn().train()
     with pytest.raises(ValueError, match="eval mode"):
-        emb.extract(model, _dataset(4))
+        embeddings.extract(model, _dataset(4))
     assert all(m.training for m in model.modules())
 
 
@@ -219,23 +220,23 @@ def test_extract_needs_eval_mode_and_says_so():
 ])
 def test_extract_validates(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        emb.extract(_small_cnn(), _dataset(4), **kwargs)
+        embeddings.extract(_small_cnn(), _dataset(4), **kwargs)
 
 
 def test_extract_caps_the_memory_of_flattened_maps(monkeypatch):
-    monkeypatch.setattr(emb, "MAX_FEATURE_BYTES", 10 * 32 * 28 * 28 * 4 - 1)
+    monkeypatch.setattr(embeddings, "MAX_FEATURE_BYTES", 10 * 32 * 28 * 28 * 4 - 1)
     with pytest.raises(ValueError, match="use mode 'gap'"):
-        emb.extract(_small_cnn(), _dataset(10), layer="relu1", mode="flatten")
+        embeddings.extract(_small_cnn(), _dataset(10), layer="relu1", mode="flatten")
 
 
 def test_raw_pixels():
     ds = _dataset(12)
     idx = np.array([3, 0, 11])
-    x = emb.raw_pixels(ds, idx)
+    x = embeddings.raw_pixels(ds, idx)
     assert x.shape == (3, 28 * 28) and x.dtype == np.float32
     np.testing.assert_allclose(x, ds.normalize(ds.images[[3, 0, 11]]).reshape(3, -1).numpy())
     with pytest.raises(ValueError, match="indices must be a non-empty array of integers in 0..11"):
-        emb.raw_pixels(ds, np.array([12]))
+        embeddings.raw_pixels(ds, np.array([12]))
 
 
 # --------------------------------------------------------------------------- PCA
@@ -243,7 +244,7 @@ def test_raw_pixels():
 def test_pca_matches_scikit_learn(dims):
     rng = np.random.default_rng(0)
     x = (rng.normal(size=(300, 40)) * np.linspace(5, 0.1, 40)).astype(np.float32)
-    proj = emb.pca(x, dims)
+    proj = embeddings.pca(x, dims)
     ref = PCA(n_components=dims, svd_solver="full").fit(x.astype(np.float64))
     expected = ref.transform(x.astype(np.float64))
     assert proj.coords.shape == (300, dims) and proj.coords.dtype == np.float32
@@ -261,14 +262,14 @@ def test_pca_matches_scikit_learn(dims):
 ])
 def test_pca_validates(x, dims, message):
     with pytest.raises(ValueError, match=message):
-        emb.pca(x, dims)
+        embeddings.pca(x, dims)
 
 
 # --------------------------------------------------------------------------- t-SNE
 @pytest.mark.parametrize("dims", [2, 3])
 def test_tsne_shape_and_params(dims):
     x, _ = _blobs(24)
-    proj = emb.tsne(x, dims, perplexity=10, iterations=250)
+    proj = embeddings.tsne(x, dims, perplexity=10, iterations=250)
     assert proj.coords.shape == (120, dims) and proj.coords.dtype == np.float32
     assert np.isfinite(proj.coords).all()
     assert proj.method == "tsne" and proj.dims == dims and proj.explained_variance is None
@@ -279,8 +280,8 @@ def test_tsne_shape_and_params(dims):
 
 def test_tsne_is_deterministic_for_a_seed():
     x, _ = _blobs(20, d=60)  # D > 50: the PCA step runs too
-    a = emb.tsne(x, perplexity=8, iterations=250, seed=3)
-    b = emb.tsne(x, perplexity=8, iterations=250, seed=3)
+    a = embeddings.tsne(x, perplexity=8, iterations=250, seed=3)
+    b = embeddings.tsne(x, perplexity=8, iterations=250, seed=3)
     np.testing.assert_array_equal(a.coords, b.coords)
     assert a.params["pca_dims"] == 50 and a.params["seed"] == 3
 
@@ -290,21 +291,21 @@ def test_tsne_does_not_depend_on_the_thread_count(monkeypatch):
 
     def run():  # the first 100 iterations (2-thread runs are slow on a busy machine)
         calls = []
-        return emb.tsne(x, perplexity=8, should_stop=lambda: len(calls) == 3 or calls.append(1))
+        return embeddings.tsne(x, perplexity=8, should_stop=lambda: len(calls) == 3 or calls.append(1))
 
     one = run()  # small: one thread
-    monkeypatch.setattr(emb, "PARALLEL_MIN_POINTS", 1)  # every core
+    monkeypatch.setattr(embeddings, "PARALLEL_MIN_POINTS", 1)  # every core
     np.testing.assert_array_equal(run().coords, one.coords)
     assert one.params["stopped"]
 
 
 def test_tsne_reports_progress():
     calls = []
-    emb.tsne(_blobs(20)[0], perplexity=8, iterations=300,
+    embeddings.tsne(_blobs(20)[0], perplexity=8, iterations=300,
              progress=lambda i, n: calls.append((i, n)))
     assert calls[0] == (0, 300) and calls[-1] == (300, 300)
     steps = [i for i, _ in calls]
-    assert steps == sorted(steps) and len(calls) >= 300 // emb.CALLBACK_EVERY
+    assert steps == sorted(steps) and len(calls) >= 300 // embeddings.CALLBACK_EVERY
     assert {n for _, n in calls} == {300}
 
 
@@ -316,27 +317,27 @@ def test_tsne_stops_when_asked():
         return len(asked) >= 2
 
     x, _ = _blobs(20)
-    proj = emb.tsne(x, perplexity=8, iterations=1000, should_stop=should_stop,
+    proj = embeddings.tsne(x, perplexity=8, iterations=1000, should_stop=should_stop,
                     progress=lambda i, n: calls.append(i))
     assert proj.params["stopped"] is True and len(asked) == 2
-    assert calls[-1] == 2 * emb.CALLBACK_EVERY  # no iteration after the stop
-    assert proj.params["iterations_run"] == 2 * emb.CALLBACK_EVERY - 1  # updates made
+    assert calls[-1] == 2 * embeddings.CALLBACK_EVERY  # no iteration after the stop
+    assert proj.params["iterations_run"] == 2 * embeddings.CALLBACK_EVERY - 1  # updates made
     assert proj.coords.shape == (100, 2) and np.isfinite(proj.coords).all()
 
 
 def test_tsne_keeps_separated_blobs_apart():
     x, labels = _blobs(40)
-    proj = emb.tsne(x, perplexity=20, iterations=500)
-    assert emb.trustworthiness(x, proj.coords) > 0.9
-    assert emb.knn_accuracy(proj.coords, labels) == pytest.approx(1.0)
+    proj = embeddings.tsne(x, perplexity=20, iterations=500)
+    assert embeddings.trustworthiness(x, proj.coords) > 0.9
+    assert embeddings.knn_accuracy(proj.coords, labels) == pytest.approx(1.0)
 
 
 def test_tsne_uses_fft_for_large_2d_maps(monkeypatch):
-    monkeypatch.setattr(emb, "FFT_MIN_POINTS", 50)
+    monkeypatch.setattr(embeddings, "FFT_MIN_POINTS", 50)
     x, labels = _blobs(20)
-    proj = emb.tsne(x, perplexity=8, iterations=250)
+    proj = embeddings.tsne(x, perplexity=8, iterations=250)
     assert proj.params["gradient"] == "fft"
-    assert emb.knn_accuracy(proj.coords, labels) == pytest.approx(1.0)
+    assert embeddings.knn_accuracy(proj.coords, labels) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("x, kwargs, message", [
@@ -354,7 +355,7 @@ def test_tsne_uses_fft_for_large_2d_maps(monkeypatch):
 def test_tsne_validates(x, kwargs, message):
     kwargs.setdefault("perplexity", 5)
     with pytest.raises(ValueError, match=message):
-        emb.tsne(x, **kwargs)
+        embeddings.tsne(x, **kwargs)
 
 
 # --------------------------------------------------------------------------- quality
@@ -362,15 +363,15 @@ def test_trustworthiness_is_scikit_learns_on_a_seeded_subsample():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(120, 10))
     y = x[:, :2] + 0.3 * rng.normal(size=(120, 2))
-    assert emb.trustworthiness(x, y, k=7) == pytest.approx(
+    assert embeddings.trustworthiness(x, y, k=7) == pytest.approx(
         sklearn.manifold.trustworthiness(x, y, n_neighbors=7))
     rows = np.sort(np.random.default_rng(4).choice(120, 50, replace=False))
-    assert emb.trustworthiness(x, y, k=7, max_samples=50, seed=4) == pytest.approx(
+    assert embeddings.trustworthiness(x, y, k=7, max_samples=50, seed=4) == pytest.approx(
         sklearn.manifold.trustworthiness(x[rows], y[rows], n_neighbors=7))
     with pytest.raises(ValueError, match=r"k must be < n/2 = 25.0"):
-        emb.trustworthiness(x, y, k=25, max_samples=50)
+        embeddings.trustworthiness(x, y, k=25, max_samples=50)
     with pytest.raises(ValueError, match="same number of rows"):
-        emb.trustworthiness(x, y[:-1])
+        embeddings.trustworthiness(x, y[:-1])
 
 
 def test_knn_accuracy_is_leave_one_out():
@@ -380,16 +381,16 @@ def test_knn_accuracy_is_leave_one_out():
     expected = np.mean([
         KNeighborsClassifier(5).fit(np.delete(y, i, 0), np.delete(labels, i)).predict(y[i:i + 1])[0]
         == labels[i] for i in range(60)])
-    assert emb.knn_accuracy(y, labels, k=5) == pytest.approx(expected)
+    assert embeddings.knn_accuracy(y, labels, k=5) == pytest.approx(expected)
     blobs, blob_labels = _blobs(30, d=2)
-    assert emb.knn_accuracy(blobs, blob_labels) == 1.0
+    assert embeddings.knn_accuracy(blobs, blob_labels) == 1.0
     with pytest.raises(ValueError, match=r"k must be an integer in 1..59"):
-        emb.knn_accuracy(y, labels, k=60)
+        embeddings.knn_accuracy(y, labels, k=60)
 
 
 def test_knn_accuracy_with_duplicate_points():
     y = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.0], [5.0, 5.0]])
-    assert emb.knn_accuracy(y, np.array([0, 0, 0, 1, 1, 1]), k=2) == 1.0
+    assert embeddings.knn_accuracy(y, np.array([0, 0, 0, 1, 1, 1]), k=2) == 1.0
 
 
 # --------------------------------------------------------------------------- neighbours
@@ -399,7 +400,7 @@ def test_nearest_neighbours_match_brute_force(metric):
     x = rng.normal(size=(80, 16)).astype(np.float32)
     x[10] = 0.0  # a zero vector (an all-dead ReLU layer): cosine similarity 0
     for i in (0, 10, 79):
-        rows, dist = emb.nearest_neighbours(x, i, k=6, metric=metric)
+        rows, dist = embeddings.nearest_neighbours(x, i, k=6, metric=metric)
         ref = cdist(x[i:i + 1].astype(np.float64), x.astype(np.float64), metric)[0]
         if metric == "cosine":
             ref = np.nan_to_num(ref, nan=1.0)  # scipy gives nan for a zero vector
@@ -412,27 +413,27 @@ def test_nearest_neighbours_match_brute_force(metric):
 
 def test_nearest_neighbours_validates_and_caps_k():
     x = np.arange(12, dtype=np.float32).reshape(4, 3)
-    rows, _ = emb.nearest_neighbours(x, 0, k=10)
+    rows, _ = embeddings.nearest_neighbours(x, 0, k=10)
     np.testing.assert_array_equal(rows, [1, 2, 3])
     with pytest.raises(ValueError, match=r"i must be an integer in 0..3, got 4"):
-        emb.nearest_neighbours(x, 4)
+        embeddings.nearest_neighbours(x, 4)
     with pytest.raises(ValueError, match="metric must be 'euclidean' or 'cosine'"):
-        emb.nearest_neighbours(x, 0, metric="manhattan")
+        embeddings.nearest_neighbours(x, 0, metric="manhattan")
 
 
 # --------------------------------------------------------------------------- CSV
 def test_to_csv_header_and_rows():
-    feats = emb.Features(vectors=np.zeros((3, 4), np.float32), indices=np.array([5, 9, 2]),
+    feats = embeddings.Features(vectors=np.zeros((3, 4), np.float32), indices=np.array([5, 9, 2]),
                          labels=np.array([0, 1, 2]), preds=np.array([0, 2, 2]),
                          probs=np.full((3, 3), 1 / 3, np.float32), layer="fc1", mode="vector")
     coords = np.array([[0.5, -1.25, 2.0], [1.0, 2.0, 3.0], [0.1, 0.2, 0.3]], np.float32)
-    proj = emb.Projection(coords, "pca", 3, None, {}, 0.0)
-    rows = list(csv.reader(io.StringIO(emb.to_csv(feats, proj, ["cat", "dog, big", "eel"]))))
+    proj = embeddings.Projection(coords, "pca", 3, None, {}, 0.0)
+    rows = list(csv.reader(io.StringIO(embeddings.to_csv(feats, proj, ["cat", "dog, big", "eel"]))))
     assert rows[0] == ["index", "label", "prediction", "x", "y", "z"]
     assert rows[1] == ["5", "cat", "cat", "0.5", "-1.25", "2"]
     assert rows[2][:3] == ["9", "dog, big", "eel"]
     assert len(rows) == 4 and float(rows[3][4]) == pytest.approx(0.2)
-    flat = emb.Projection(coords[:, :2], "tsne", 2, None, {}, 0.0)
-    assert emb.to_csv(feats, flat, ["a", "b", "c"]).splitlines()[0] == "index,label,prediction,x,y"
+    flat = embeddings.Projection(coords[:, :2], "tsne", 2, None, {}, 0.0)
+    assert embeddings.to_csv(feats, flat, ["a", "b", "c"]).splitlines()[0] == "index,label,prediction,x,y"
     with pytest.raises(ValueError, match="classes must name every class"):
-        emb.to_csv(feats, flat, ["a", "b"])
+        embeddings.to_csv(feats, flat, ["a", "b"])

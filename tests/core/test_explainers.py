@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from core import explainers
+from core.models import builder
+from core.teach import explainers
 
 
 @pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 3.0])
@@ -59,7 +60,7 @@ def test_dropout_matches_torch_semantics():
 
 
 def test_notes_flatten_size_and_torch_error():
-    demo = explainers.notes_flatten_demo()
+    demo = builder.notes_flatten_demo()
     assert demo.shapes[2] == ("pool1", (32, 12, 12))
     assert demo.flatten == 32 * 12 * 12 == 4608
     assert demo.notes_size == 128

@@ -15,9 +15,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from core.filters import (
-    DEFAULT_FILTER_BANK,
-    KERNELS,
+from core.teach.filters import (
     MAX_FILTERS,
     MAX_KERNEL,
     MAX_SIDE,
@@ -31,6 +29,7 @@ from core.filters import (
     output_size,
     to_gray,
 )
+from core.teach.kernels import DEFAULT_FILTER_BANK, KERNELS
 
 REPO = Path(__file__).resolve().parents[2]
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -450,7 +449,7 @@ def test_output_size_rejects_bad_arguments():
 
 
 def test_importing_filters_does_not_import_torch():
-    code = "import sys, core.filters; print('torch' in sys.modules)"
+    code = "import sys, core.teach.filters; print('torch' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

@@ -1,4 +1,4 @@
-"""core.imagenet: offline-first loading of torchvision ImageNet models (no network needed)."""
+"""core.models.imagenet: offline-first loading of torchvision ImageNet models (no network needed)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 import torchvision
 
-from core import imagenet
+from core.models import imagenet
 
 
 def test_weights_path_names():

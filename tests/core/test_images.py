@@ -1,4 +1,4 @@
-"""core.images: every odd input either decodes to exact 8-bit pixels or raises ImageError."""
+"""core.data.images: every odd input either decodes to exact 8-bit pixels or raises ImageError."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from core.images import ImageError, decode_image, to_8bit, to_tensor
+from core.data.images import ImageError, decode_image, to_8bit, to_tensor
 
 
 def encode(img: Image.Image, fmt: str, **kwargs) -> bytes:

@@ -1,4 +1,4 @@
-"""Incremental forward passes (core.incremental): equal to full passes of the changed copies,
+"""Incremental forward passes (core.runtime.incremental): equal to full passes of the changed copies,
 for every kind of layer the runner windows and for layers it does not."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import torch
 import torchvision
 from torch import nn
 
-from core import occlusion as oc
-from core.incremental import LocalRunner
+from core.interpret import occlusion
+from core.runtime.incremental import LocalRunner
 
 
 def _copies(x: torch.Tensor, boxes: list[tuple[int, int, int, int]], seed: int = 0):
@@ -110,8 +110,8 @@ def test_occlusion_incremental_equals_full(window, stride):
     model = torchvision.models.resnet18(weights=None, num_classes=10).eval()
     x = torch.randn(1, 3, 64, 72)
     kw = dict(window=window, stride=stride, baseline="blur", mean=0.5, std=0.25, batch_size=23)
-    inc = oc.occlusion(model, x, **kw)
-    full = oc.occlusion(model, x, incremental=False, **kw)
+    inc = occlusion.occlusion(model, x, **kw)
+    full = occlusion.occlusion(model, x, incremental=False, **kw)
     assert inc.incremental and not full.incremental
     np.testing.assert_allclose(inc.prob_map, full.prob_map, atol=1e-5, rtol=0)
     np.testing.assert_array_equal(inc.class_map, full.class_map)
@@ -134,8 +134,8 @@ class _Dynamic(nn.Module):
 def test_untraceable_model_runs_full_passes():
     model = _Dynamic().eval()
     x = torch.randn(1, 1, 8, 8)
-    r = oc.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0)
-    full = oc.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0, incremental=False)
+    r = occlusion.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0)
+    full = occlusion.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0, incremental=False)
     assert not r.incremental
     np.testing.assert_array_equal(r.prob_map, full.prob_map)
 
@@ -146,7 +146,7 @@ def test_disagreeing_runner_falls_back(monkeypatch):
     x = torch.randn(1, 1, 8, 8)
     real_run = LocalRunner.run
     monkeypatch.setattr(LocalRunner, "run", lambda self, *a: real_run(self, *a) * 3.0)
-    r = oc.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0)
-    full = oc.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0, incremental=False)
+    r = occlusion.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0)
+    full = occlusion.occlusion(model, x, window=2, stride=2, mean=0.0, std=1.0, incremental=False)
     assert not r.incremental
     np.testing.assert_array_equal(r.prob_map, full.prob_map)

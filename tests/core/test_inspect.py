@@ -1,4 +1,4 @@
-"""Tests for core.inspect: layer table, receptive fields, activations, top examples, activation
+"""Tests for core.interpret.layers: layer table, receptive fields, activations, top examples, activation
 maximisation, and that the shared model is never changed (also when a function raises)."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import torchvision
 from torch import nn
 from torchvision.models.feature_extraction import create_feature_extractor
 
-from core import inspect as ci
-from core.models import build_model, count_parameters
+from core.interpret import layers
+from core.models.builder import build_model, count_parameters
+from core.runtime import graph
 
 MEAN, STD = (0.3,), (0.3,)
 
@@ -80,9 +81,9 @@ def _ones(model: nn.Module) -> nn.Module:
                                            ("tiny_vgg", {})])
 def test_layer_table_matches_a_real_forward_pass(arch, options):
     model = _arch(arch, **options)
-    rows = ci.layer_table(model, (1, 28, 28))
-    names = ci.layer_names(model)
-    assert rows[0] == ci.LayerInfo("input", "Input", (1, 28, 28), 0, 1, 1, 0.0, "1×28×28 image")
+    rows = layers.layer_table(model, (1, 28, 28))
+    names = layers.layer_names(model)
+    assert rows[0] == layers.LayerInfo("input", "Input", (1, 28, 28), 0, 1, 1, 0.0, "1×28×28 image")
     assert [r.name for r in rows[1:]] == names == [n for n, m in model.named_children()]
     with torch.no_grad():  # the Sequential prefix up to each layer
         ref = [model[: i + 1](torch.zeros(1, 1, 28, 28)) for i in range(len(names))]
@@ -104,7 +105,7 @@ RECEPTIVE = {  # (name, receptive field, jump), worked by hand from the kernels/
 
 @pytest.mark.parametrize("arch", list(RECEPTIVE))
 def test_receptive_fields_by_hand(arch):
-    rows = {r.name: r for r in ci.layer_table(_arch(arch), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(_arch(arch), (1, 28, 28))}
     found = [(n, rows[n].receptive_field, rows[n].jump) for n, _, _ in RECEPTIVE[arch]]
     assert found == RECEPTIVE[arch]
     assert rows["flatten"].receptive_field is None and "whole input" in rows["flatten"].note
@@ -112,7 +113,7 @@ def test_receptive_fields_by_hand(arch):
 
 
 def test_details_and_starts():
-    rows = {r.name: r for r in ci.layer_table(_arch("seed_net"), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(_arch("seed_net"), (1, 28, 28))}
     assert rows["conv1"].detail == "32 filters 5×5, stride 1, pad 0"
     assert rows["pool1"].detail == "2×2 max, stride 2"
     assert rows["fc1"].detail == "4608 → 10"
@@ -121,16 +122,16 @@ def test_details_and_starts():
 
 
 def test_receptive_box_by_hand():
-    rows = {r.name: r for r in ci.layer_table(_arch("small_cnn"), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(_arch("small_cnn"), (1, 28, 28))}
     # pool2: field 10, jump 4, unit (0, 0) centred at 1.5 -> rows -3..6, clipped to 0..6
-    assert ci.receptive_box(rows["pool2"], 0, 0, (28, 28)) == (0, 7, 0, 7)
-    assert ci.receptive_box(rows["pool2"], 3, 5, (28, 28)) == (9, 19, 17, 27)
-    assert ci.receptive_box(rows["pool2"], 6, 6, (28, 28)) == (21, 28, 21, 28)
-    assert ci.receptive_box(rows["fc2"], 0, 0, (28, 28)) == (0, 28, 0, 28)
+    assert layers.receptive_box(rows["pool2"], 0, 0, (28, 28)) == (0, 7, 0, 7)
+    assert layers.receptive_box(rows["pool2"], 3, 5, (28, 28)) == (9, 19, 17, 27)
+    assert layers.receptive_box(rows["pool2"], 6, 6, (28, 28)) == (21, 28, 21, 28)
+    assert layers.receptive_box(rows["fc2"], 0, 0, (28, 28)) == (0, 28, 0, 28)
     with pytest.raises(ValueError, match=r"row must be an integer in 0..6 for 'pool2', got 7"):
-        ci.receptive_box(rows["pool2"], 7, 0, (28, 28))
+        layers.receptive_box(rows["pool2"], 7, 0, (28, 28))
     with pytest.raises(ValueError, match="image_size must be"):
-        ci.receptive_box(rows["pool2"], 0, 0, (28,))
+        layers.receptive_box(rows["pool2"], 0, 0, (28,))
 
 
 def _gradient_support(model: nn.Module, layer: str, unit: tuple, size: int) -> set:
@@ -161,12 +162,12 @@ def test_receptive_box_is_the_gradient_support(model, holes):
     """All-positive weights and inputs: the pixels that reach a unit fill its box (clipped at the
     border), except for the holes a dilation wider than its input's field leaves (conv_c)."""
     model, size = _ones(model), 24
-    rows = [r for r in ci.layer_table(model, (1, size, size))[1:] if r.receptive_field is not None]
+    rows = [r for r in layers.layer_table(model, (1, size, size))[1:] if r.receptive_field is not None]
     assert len(rows) >= 6
     for info in rows:
         _, h, w = info.output_shape
         for unit in {(0, 0), (h // 2, w // 2), (h - 1, w - 1)}:
-            box = ci.receptive_box(info, *unit, (size, size))
+            box = layers.receptive_box(info, *unit, (size, size))
             support = _gradient_support(model, info.name, unit, size)
             rows_, cols_ = [r for r, _ in support], [c for _, c in support]
             assert (min(rows_), max(rows_) + 1, min(cols_), max(cols_) + 1) == box, info
@@ -186,8 +187,8 @@ def test_traced_names_keep_module_paths_and_number_repeat_calls():
             return self.act(self.conv1_2(self.act(self.conv1_1(x))))
 
     model = _shared(Twice())
-    assert ci.layer_names(model) == ["conv1_1", "act", "conv1_2", "act_1"]
-    rows = ci.layer_table(model, (1, 9, 9))
+    assert layers.layer_names(model) == ["conv1_1", "act", "conv1_2", "act_1"]
+    rows = layers.layer_table(model, (1, 9, 9))
     assert [(r.name, r.output_shape, r.receptive_field) for r in rows[2:]] == [
         ("act", (2, 7, 7), 3), ("conv1_2", (2, 5, 5), 5), ("act_1", (2, 5, 5), 5)]
 
@@ -203,7 +204,7 @@ def test_a_squeeze_excitation_gate_keeps_the_local_field_and_says_so():
             y = self.conv(x)
             return self.conv2(y * self.gate(self.squeeze(y)))
 
-    rows = {r.name: r for r in ci.layer_table(_shared(Gated()), (1, 12, 12))}
+    rows = {r.name: r for r in layers.layer_table(_shared(Gated()), (1, 12, 12))}
     assert (rows["squeeze"].receptive_field, rows["squeeze"].jump) == (12, 10)  # 10×10 map -> 1
     assert (rows["conv2"].receptive_field, rows["conv2"].jump, rows["conv2"].start) == (5, 1, 2.0)
     assert "global gate" in rows["conv2"].note and rows["conv"].note == ""
@@ -211,7 +212,7 @@ def test_a_squeeze_excitation_gate_keeps_the_local_field_and_says_so():
 
 def test_resnet18_fields_and_names():
     model = _shared(torchvision.models.resnet18(weights=None, num_classes=10), freeze=False)
-    rows = {r.name: r for r in ci.layer_table(model, (3, 64, 64))}
+    rows = {r.name: r for r in layers.layer_table(model, (3, 64, 64))}
     # 7 (conv1, /2) + 4 (maxpool, /4) + 4·8 (layer1) + 8 + 3·16 + 16 + 3·32 + 32 + 3·64 = 435
     assert (rows["layer4.1.relu_1"].receptive_field, rows["layer4.1.relu_1"].jump) == (435, 32)
     assert rows["layer1.0.relu"].output_shape == (64, 16, 16)  # the block's first ReLU call
@@ -224,8 +225,8 @@ def test_resnet18_fields_and_names():
 def test_activations_match_the_sequential_prefix():
     model = _arch("small_cnn", batch_norm=True)
     x = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(2))
-    names = ci.layer_names(model)
-    acts = ci.activations(model, x, names[::-1])
+    names = layers.layer_names(model)
+    acts = layers.activations(model, x, names[::-1])
     assert list(acts) == names[::-1]
     with torch.no_grad():
         for i, name in enumerate(names):
@@ -237,7 +238,7 @@ def test_activations_are_taken_before_a_following_inplace_relu():
     model = _shared(torchvision.models.resnet18(weights=None, num_classes=10))
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(3))
     names = ["bn1", "relu", "layer1.0.bn2", "layer1.0.relu_1", "layer2.0.downsample.1", "fc"]
-    acts, ref = ci.activations(model, x, names), _reference(model, names, x)
+    acts, ref = layers.activations(model, x, names), _reference(model, names, x)
     assert (acts["bn1"] < 0).any()  # create_feature_extractor would hand back relu's output here
     for name in names:
         torch.testing.assert_close(acts[name], ref[name], rtol=0, atol=1e-6)
@@ -247,27 +248,27 @@ def test_unknown_layer_lists_the_valid_names():
     model = _arch("seed_net")
     with pytest.raises(ValueError, match="unknown layer 'conv9'; valid names: conv1, relu1, pool1, "
                                          "flatten, fc1"):
-        ci.activations(model, torch.zeros(1, 1, 28, 28), ["conv1", "conv9"])
+        layers.activations(model, torch.zeros(1, 1, 28, 28), ["conv1", "conv9"])
     with pytest.raises(ValueError, match="layers must be a non-empty list of layer names, "
                                          "got 'conv1'"):
-        ci.activations(model, torch.zeros(1, 1, 28, 28), "conv1")
+        layers.activations(model, torch.zeros(1, 1, 28, 28), "conv1")
     with pytest.raises(ValueError, match=r"x of shape \(1, 3, 28, 28\) does not fit this model"):
-        ci.activations(model, torch.zeros(1, 3, 28, 28), ["fc1"])
+        layers.activations(model, torch.zeros(1, 3, 28, 28), ["fc1"])
     with pytest.raises(ValueError, match="x must be a float tensor"):
-        ci.activations(model, torch.zeros(1, 1, 28, 28, dtype=torch.uint8), ["fc1"])
+        layers.activations(model, torch.zeros(1, 1, 28, 28, dtype=torch.uint8), ["fc1"])
 
 
 def test_a_model_in_training_mode_is_refused():
     model = _arch("small_cnn", batch_norm=True).train()
     with pytest.raises(ValueError, match="model must be in eval mode.*'\\(model\\)' in training"):
-        ci.layer_table(model, (1, 28, 28))
+        layers.layer_table(model, (1, 28, 28))
     assert model.training
 
 
 def test_predict_gives_probabilities():
     model = _arch("small_cnn")
     x = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(4))
-    probs = ci.predict(model, x)
+    probs = layers.predict(model, x)
     torch.testing.assert_close(probs.sum(1), torch.ones(4))
     with torch.no_grad():
         torch.testing.assert_close(probs, model(x).softmax(1))
@@ -275,32 +276,32 @@ def test_predict_gives_probabilities():
 
 def test_channel_order():
     act = torch.tensor([[[0.0, 10.0]], [[6.0, 6.0]], [[1.0, 1.0]], [[5.0, 5.0]]])  # (4, 1, 2)
-    assert ci.channel_order(act) == [1, 0, 3, 2]  # means 5, 6, 1, 5: ties by index
-    assert ci.channel_order(act, by="max") == [0, 1, 3, 2]
-    assert ci.channel_order(act, by="index") == [0, 1, 2, 3]
-    assert ci.channel_order(torch.tensor([0.5, 2.0, -1.0])) == [1, 0, 2]
+    assert layers.channel_order(act) == [1, 0, 3, 2]  # means 5, 6, 1, 5: ties by index
+    assert layers.channel_order(act, by="max") == [0, 1, 3, 2]
+    assert layers.channel_order(act, by="index") == [0, 1, 2, 3]
+    assert layers.channel_order(torch.tensor([0.5, 2.0, -1.0])) == [1, 0, 2]
     with pytest.raises(ValueError, match="by must be 'mean', 'max' or 'index', got 'median'"):
-        ci.channel_order(act, by="median")
+        layers.channel_order(act, by="median")
     with pytest.raises(ValueError, match=r"act must be a \(C, H, W\) or \(N,\) tensor, "
                                          r"got \(1, 4, 1, 2\)"):
-        ci.channel_order(act[None])
+        layers.channel_order(act[None])
 
 
 def test_filter_weights_is_a_copy():
     model = _arch("seed_net")
     before = model.conv1.weight.clone()
-    w = ci.filter_weights(model, "conv1")
+    w = layers.filter_weights(model, "conv1")
     assert w.shape == (32, 1, 5, 5) and torch.equal(w, before) and not w.requires_grad
     w.add_(1.0)
     assert torch.equal(model.conv1.weight, before)
-    assert ci.conv_layer_names(_arch("tiny_vgg")) == ["conv1_1", "conv1_2", "conv2_1", "conv2_2"]
+    assert layers.conv_layer_names(_arch("tiny_vgg")) == ["conv1_1", "conv1_2", "conv2_1", "conv2_2"]
     with pytest.raises(ValueError, match=r"layer must be a Conv2d \(conv1\), got 'fc1' \(Linear\)"):
-        ci.filter_weights(model, "fc1")
+        layers.filter_weights(model, "fc1")
 
 
 # --------------------------------------------------------------------------- top activating
 def _brute_force(model, images, layer, channel, k):
-    index = ci.layer_names(model).index(layer)
+    index = layers.layer_names(model).index(layer)
     with torch.no_grad():
         out = model[: index + 1](_normalize(images))[:, channel]
     found = []
@@ -317,14 +318,14 @@ def test_top_activating_equals_brute_force(layer, channel):
     model = _arch("small_cnn")
     images = torch.randint(0, 256, (23, 1, 28, 28), dtype=torch.uint8,
                            generator=torch.Generator().manual_seed(5))
-    top = ci.top_activating(model, images, layer, channel, k=7, normalize=_normalize, batch_size=5)
-    info = next(r for r in ci.layer_table(model, (1, 28, 28)) if r.name == layer)
+    top = layers.top_activating(model, images, layer, channel, k=7, normalize=_normalize, batch_size=5)
+    info = next(r for r in layers.layer_table(model, (1, 28, 28)) if r.name == layer)
     expected = _brute_force(model, images, layer, channel, 7)
     assert [t.index for t in top] == [i for _, i, _ in expected]
     assert [t.position for t in top] == [p for _, _, p in expected]
     torch.testing.assert_close(torch.tensor([t.score for t in top]),
                                torch.tensor([-s for s, _, _ in expected]))
-    assert [t.box for t in top] == [ci.receptive_box(info, *t.position, (28, 28)) for t in top]
+    assert [t.box for t in top] == [layers.receptive_box(info, *t.position, (28, 28)) for t in top]
     if layer == "fc2":
         assert {t.box for t in top} == {(0, 28, 0, 28)}
 
@@ -333,18 +334,18 @@ def test_top_activating_validates():
     model, images = _arch("small_cnn"), torch.zeros(4, 1, 28, 28, dtype=torch.uint8)
     with pytest.raises(ValueError, match=r"channel must be an integer in 0..31 for 'conv1', "
                                          r"got 32"):
-        ci.top_activating(model, images, "conv1", 32, normalize=_normalize)
+        layers.top_activating(model, images, "conv1", 32, normalize=_normalize)
     with pytest.raises(ValueError, match="images must be a non-empty"):
-        ci.top_activating(model, images.float(), "conv1", 0, normalize=_normalize)
+        layers.top_activating(model, images.float(), "conv1", 0, normalize=_normalize)
     with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
-        ci.top_activating(model, images, "conv1", 0, k=0, normalize=_normalize)
-    assert len(ci.top_activating(model, images, "conv1", 0, k=9, normalize=_normalize)) == 4
+        layers.top_activating(model, images, "conv1", 0, k=0, normalize=_normalize)
+    assert len(layers.top_activating(model, images, "conv1", 0, k=9, normalize=_normalize)) == 4
 
 
 # --------------------------------------------------------------------------- activation max.
 def _actmax(model, layer="conv2", channel=7, **kw):
     kw = {"steps": 40, **kw}
-    return ci.activation_maximisation(model, layer, channel, input_shape=(1, 28, 28), mean=MEAN,
+    return layers.activation_maximisation(model, layer, channel, input_shape=(1, 28, 28), mean=MEAN,
                                       std=STD, **kw)
 
 
@@ -354,14 +355,14 @@ def test_activation_maximisation_raises_the_target(layer, channel):
     seen = []
     result = _actmax(model, layer, channel, progress=lambda *a: seen.append(a))
     noise = torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(6))
-    act = ci.activations(model, _normalize(noise * 255), [layer])[layer][0, channel]
+    act = layers.activations(model, _normalize(noise * 255), [layer])[layer][0, channel]
     assert result.trajectory[-1] > result.trajectory[0]
     assert result.trajectory[-1] > float(act.mean())
     assert seen == [(i + 1, 40, v) for i, v in enumerate(result.trajectory)]
     assert result.image.shape == (1, 28, 28) and 0 <= result.image.min() <= result.image.max() <= 1
     lo, hi = (0 - MEAN[0]) / STD[0], (1 - MEAN[0]) / STD[0]
     assert lo - 1e-6 <= result.raw.min() and result.raw.max() <= hi + 1e-6
-    final = ci.activations(model, result.raw, [layer])[layer][0, channel].mean()
+    final = layers.activations(model, result.raw, [layer])[layer][0, channel].mean()
     assert result.trajectory[-1] == pytest.approx(float(final), rel=1e-5)
     assert not result.stopped
 
@@ -401,7 +402,7 @@ def test_activation_maximisation_validates(kwargs, message):
     args = {"layer": "conv2", "channel": 0, "input_shape": (1, 28, 28), "mean": MEAN, "std": STD}
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        ci.activation_maximisation(_arch("small_cnn"), args.pop("layer"), args.pop("channel"),
+        layers.activation_maximisation(_arch("small_cnn"), args.pop("layer"), args.pop("channel"),
                                    **args)
 
 
@@ -459,23 +460,23 @@ def _calls(shape: tuple[int, int, int], layer: str, channel: int, mean, std):
     x = torch.randn(2, *shape, generator=torch.Generator().manual_seed(8))
     act = {"input_shape": shape, "mean": mean, "std": std, "steps": 3}
     return [
-        (lambda m: ci.layer_table(m, shape), None),
-        (lambda m: ci.layer_names(m), None),
-        (lambda m: ci.conv_layer_names(m), None),
-        (lambda m: ci.activations(m, x, [layer]), None),
-        (lambda m: ci.predict(m, x), None),
-        (lambda m: ci.filter_weights(m, ci.conv_layer_names(m)[0]), None),
-        (lambda m: ci.top_activating(m, images, layer, channel, k=3, normalize=_normalize,
+        (lambda m: layers.layer_table(m, shape), None),
+        (lambda m: layers.layer_names(m), None),
+        (lambda m: layers.conv_layer_names(m), None),
+        (lambda m: layers.activations(m, x, [layer]), None),
+        (lambda m: layers.predict(m, x), None),
+        (lambda m: layers.filter_weights(m, layers.conv_layer_names(m)[0]), None),
+        (lambda m: layers.top_activating(m, images, layer, channel, k=3, normalize=_normalize,
                                      batch_size=4), None),
-        (lambda m: ci.activation_maximisation(m, layer, channel, **act), None),
-        (lambda m: ci.activations(m, x, [layer, "nope"]), ValueError),
-        (lambda m: ci.activations(m, torch.cat([x, x], 1), [layer]), ValueError),
-        (lambda m: ci.filter_weights(m, "nope"), ValueError),
-        (lambda m: ci.top_activating(m, images, layer, 10_000, normalize=_normalize), ValueError),
-        (lambda m: ci.top_activating(m, images, layer, channel, normalize=_late_normalize(),
+        (lambda m: layers.activation_maximisation(m, layer, channel, **act), None),
+        (lambda m: layers.activations(m, x, [layer, "nope"]), ValueError),
+        (lambda m: layers.activations(m, torch.cat([x, x], 1), [layer]), ValueError),
+        (lambda m: layers.filter_weights(m, "nope"), ValueError),
+        (lambda m: layers.top_activating(m, images, layer, 10_000, normalize=_normalize), ValueError),
+        (lambda m: layers.top_activating(m, images, layer, channel, normalize=_late_normalize(),
                                      batch_size=4), _Boom),
-        (lambda m: ci.activation_maximisation(m, layer, 10_000, **act), ValueError),
-        (lambda m: ci.activation_maximisation(m, layer, channel, progress=_boom, **act), _Boom),
+        (lambda m: layers.activation_maximisation(m, layer, 10_000, **act), ValueError),
+        (lambda m: layers.activation_maximisation(m, layer, channel, progress=_boom, **act), _Boom),
     ]
 
 
@@ -505,7 +506,7 @@ def test_resnet18_with_inplace_relus_is_left_untouched():
         else:
             fn(model)
         _assert_untouched(model, before)
-    result = ci.activation_maximisation(model, "layer2.0.relu_1", 5, input_shape=(3, 64, 64),
+    result = layers.activation_maximisation(model, "layer2.0.relu_1", 5, input_shape=(3, 64, 64),
                                         mean=mean, std=std, steps=4)
     assert result.trajectory[-1] > result.trajectory[0]
 
@@ -522,16 +523,16 @@ def test_tracing_does_not_add_attributes_to_the_model():
     model = _shared(WithConstant())
     before = _snapshot(model)
     x = torch.randn(1, 1, 8, 8)
-    out = ci.activations(model, x, ["conv"])["conv"]
+    out = layers.activations(model, x, ["conv"])["conv"]
     with torch.no_grad():
         assert torch.equal(out, model.conv(x))
-    assert [r.receptive_field for r in ci.layer_table(model, (1, 8, 8))] == [1, 3]
+    assert [r.receptive_field for r in layers.layer_table(model, (1, 8, 8))] == [1, 3]
     _assert_untouched(model, before)
 
 
 def test_the_trace_cache_does_not_keep_a_model_alive():
     model = _shared(Residual())
-    ci.layer_names(model)
+    layers.layer_names(model)
     ref = weakref.ref(model)
     del model
     gc.collect()
@@ -541,8 +542,8 @@ def test_the_trace_cache_does_not_keep_a_model_alive():
 # --------------------------------------------------------------------------- threads
 def _work(model, layer, seed, size):
     x = torch.randn(2, 1, size, size, generator=torch.Generator().manual_seed(seed))
-    acts = ci.activations(model, x, [layer])[layer]
-    result = ci.activation_maximisation(model, layer, seed % 3, input_shape=(1, size, size),
+    acts = layers.activations(model, x, [layer])[layer]
+    result = layers.activation_maximisation(model, layer, seed % 3, input_shape=(1, size, size),
                                         mean=MEAN, std=STD, steps=10, seed=seed)
     return acts, result.raw, result.trajectory
 
@@ -576,13 +577,13 @@ def test_concurrent_calls_match_sequential_calls(make, layer, size):
 
 def test_a_trace_waits_for_forward_passes_in_flight():
     model, done = _shared(Residual()), threading.Event()
-    worker = threading.Thread(target=lambda: (ci.layer_names(model), done.set()))
-    with ci.shared_forward():
+    worker = threading.Thread(target=lambda: (layers.layer_names(model), done.set()))
+    with graph.shared_forward():
         worker.start()
         assert not done.wait(timeout=0.2)  # the first trace of this model is held back
     worker.join(timeout=10)
     assert done.is_set()
-    with ci.shared_forward():  # nesting is fine for a traced model, a first trace is refused
-        assert ci.layer_names(model)[0] == "conv_a"
+    with graph.shared_forward():  # nesting is fine for a traced model, a first trace is refused
+        assert layers.layer_names(model)[0] == "conv_a"
         with pytest.raises(RuntimeError, match="cannot trace a model while this thread holds"):
-            ci.layer_names(_shared(Residual()))
+            layers.layer_names(_shared(Residual()))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core import matrices, pooling
+from core.teach import matrices, pooling
 
 
 def test_notes_preset_is_the_notes_matrix():

@@ -8,17 +8,17 @@ import zipfile
 import pytest
 import torch
 
-from core import cards, models
+from core.models import archs, builder, cards, checkpoints
 
 
 @pytest.fixture
 def checkpoint(tmp_path):
     torch.manual_seed(0)
-    model = models.build_model("seed_net", in_channels=1, num_classes=3, image_size=28)
-    card = cards.ModelCard(arch="seed_net", options=models.resolve_options("seed_net"),
+    model = builder.build_model("seed_net", in_channels=1, num_classes=3, image_size=28)
+    card = cards.ModelCard(arch="seed_net", options=archs.resolve_options("seed_net"),
                            dataset="digits", classes=["a", "b", "c"], input_shape=[1, 28, 28],
                            mean=[0.1], std=[0.3], metrics={}, created=cards.utc_now(), name="m")
-    return model, card, models.save_checkpoint(model, card, tmp_path / "m")
+    return model, card, checkpoints.save_checkpoint(model, card, tmp_path / "m")
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -31,7 +31,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def test_zip_round_trip(checkpoint):
     model, card, path = checkpoint
-    loaded, loaded_card = models.import_upload(models.export_zip(path), "m.zip")
+    loaded, loaded_card = checkpoints.import_upload(checkpoints.export_zip(path), "m.zip")
     assert loaded_card == card
     for k, v in model.state_dict().items():
         assert torch.equal(loaded.state_dict()[k], v)
@@ -39,7 +39,7 @@ def test_zip_round_trip(checkpoint):
 
 def test_bare_safetensors_with_embedded_card(checkpoint):
     _, card, path = checkpoint
-    _, loaded_card = models.import_upload((path / "model.safetensors").read_bytes())
+    _, loaded_card = checkpoints.import_upload((path / "model.safetensors").read_bytes())
     assert loaded_card == card
 
 
@@ -47,7 +47,7 @@ def test_zip_inside_a_folder_is_accepted(checkpoint):
     _, card, path = checkpoint
     data = _zip({"my model/model.safetensors": (path / "model.safetensors").read_bytes(),
                  "my model/card.json": (path / "card.json").read_bytes()})
-    assert models.import_upload(data)[1] == card
+    assert checkpoints.import_upload(data)[1] == card
 
 
 @pytest.mark.parametrize("make, message", [
@@ -61,8 +61,8 @@ def test_zip_inside_a_folder_is_accepted(checkpoint):
 ])
 def test_bad_uploads_are_rejected(checkpoint, make, message):
     _, _, path = checkpoint
-    with pytest.raises(models.CheckpointError, match=message):
-        models.import_upload(make(path))
+    with pytest.raises(checkpoints.CheckpointError, match=message):
+        checkpoints.import_upload(make(path))
 
 
 def test_torch_save_file_is_rejected_without_unpickling(checkpoint, monkeypatch, tmp_path):
@@ -70,5 +70,5 @@ def test_torch_save_file_is_rejected_without_unpickling(checkpoint, monkeypatch,
     torch.save(model.state_dict(), tmp_path / "evil.pt")
     data = (tmp_path / "evil.pt").read_bytes()
     monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load was called"))
-    with pytest.raises(models.CheckpointError):
-        models.import_upload(data, "evil.pt")
+    with pytest.raises(checkpoints.CheckpointError):
+        checkpoints.import_upload(data, "evil.pt")

@@ -1,4 +1,4 @@
-"""Tests for core.models: architectures, builder, model cards and safe checkpoints."""
+"""Tests for core.models.checkpoints: architectures, builder, model cards and safe checkpoints."""
 
 from __future__ import annotations
 
@@ -15,20 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from core import models
-from core.models import (
-    ARCHS,
+from core.models import checkpoints
+from core.models.archs import ARCHS, flatten_size, resolve_options
+from core.models.builder import build_from_card, build_model, count_parameters
+from core.models.cards import ModelCard, list_library
+from core.models.checkpoints import (
     CheckpointError,
-    ModelCard,
-    build_from_card,
-    build_model,
-    count_parameters,
-    flatten_size,
-    list_library,
     load_checkpoint,
     load_checkpoint_bytes,
     model_id,
-    resolve_options,
     save_checkpoint,
     save_to_library,
 )
@@ -360,7 +355,7 @@ def test_failed_write_leaves_old_checkpoint_and_no_temp_files(tmp_path, monkeypa
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(models.os, "replace", broken_replace)
+    monkeypatch.setattr(checkpoints.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         save_checkpoint(trained_like(model, seed=1), card, directory)
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == before

@@ -12,9 +12,9 @@ import torchvision
 from captum.attr import Occlusion
 from torch import nn
 
-from core import accel
-from core import occlusion as oc
-from core.models import build_model
+from core.interpret import occlusion
+from core.models.builder import build_model
+from core.runtime import accel
 
 MNIST = dict(mean=0.1307, std=0.3081)
 RGB = dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
@@ -43,31 +43,31 @@ def test_attribution_matches_captum(window, stride, baseline):
     model = _small()
     torch.manual_seed(1)
     x = torch.randn(1, 1, 28, 28)
-    r = oc.occlusion(model, x, window=window, stride=stride, baseline=baseline, batch_size=37,
+    r = occlusion.occlusion(model, x, window=window, stride=stride, baseline=baseline, batch_size=37,
                      **MNIST)
-    base = oc.baseline_image(x, baseline, **MNIST)
+    base = occlusion.baseline_image(x, baseline, **MNIST)
     expected = _captum(model, x, base, r.target, window, stride)
-    np.testing.assert_allclose(oc.attribution_map(r, (28, 28)), expected[0], atol=1e-5, rtol=0)
+    np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), expected[0], atol=1e-5, rtol=0)
 
 
 def test_attribution_matches_captum_rgb_and_explicit_target():
     model = _small(3)
     torch.manual_seed(2)
     x = torch.randn(1, 3, 28, 28)
-    r = oc.occlusion(model, x, window=(5, 3), stride=(3, 2), baseline="zero", target=7, **RGB)
-    base = oc.baseline_image(x, "zero", **RGB)
+    r = occlusion.occlusion(model, x, window=(5, 3), stride=(3, 2), baseline="zero", target=7, **RGB)
+    base = occlusion.baseline_image(x, "zero", **RGB)
     expected = _captum(model, x, base, 7, (5, 3), (3, 2))
     assert r.target == 7
     for channel in expected:
-        np.testing.assert_allclose(oc.attribution_map(r, (28, 28)), channel, atol=1e-5, rtol=0)
+        np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), channel, atol=1e-5, rtol=0)
 
 
 def test_plan_follows_captum_counts():
     # ceil((H - w) / s) + 1 starts; the last window is clipped at the edge
-    p = oc.plan((28, 28), 5, 4)
+    p = occlusion.plan((28, 28), 5, 4)
     assert (p.rows, p.cols, p.passes) == (7, 7, 50)
-    assert oc.plan((224, 224), 16, 8).passes == 27 * 27 + 1
-    assert oc.plan((10, 12), (10, 3), (1, 3)) == oc.Plan(1, 4, 5, (10, 3), (1, 3))
+    assert occlusion.plan((224, 224), 16, 8).passes == 27 * 27 + 1
+    assert occlusion.plan((10, 12), (10, 3), (1, 3)) == occlusion.Plan(1, 4, 5, (10, 3), (1, 3))
 
 
 # --------------------------------------------------------------------------- hand-set models
@@ -85,23 +85,23 @@ def _linear(weights: dict[int, list[int]], bias: list[float], k: int) -> nn.Modu
 def test_exact_values_top_left_model():
     model = _linear({1: [0, 1, 4, 5]}, [0.0, 0.0], 2)  # class 1: the top-left 2x2 pixels
     x = torch.ones(1, 1, 4, 4)
-    r = oc.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
+    r = occlusion.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
     p = math.exp(4) / (1 + math.exp(4))
     assert r.target == 1 and r.p0 == pytest.approx(p, abs=1e-7)
     np.testing.assert_allclose(r.prob_map, [[0.5, p], [p, p]], atol=1e-7)
     np.testing.assert_allclose(r.drop_map, [[p - 0.5, 0], [0, 0]], atol=1e-7)
     np.testing.assert_allclose(r.base_probs, [1 - p, p], atol=1e-7)
-    attr = oc.attribution_map(r, (4, 4))
+    attr = occlusion.attribution_map(r, (4, 4))
     np.testing.assert_allclose(attr[:2, :2], p - 0.5, atol=1e-7)
     np.testing.assert_allclose(attr[2:, :], 0, atol=1e-7)
     # stride 1: pixel (0, 0) is under one window, pixel (1, 1) under four (one of them zeroes 4)
-    r1 = oc.occlusion(model, x, window=2, stride=1, baseline="zero", mean=0.0, std=1.0)
+    r1 = occlusion.occlusion(model, x, window=2, stride=1, baseline="zero", mean=0.0, std=1.0)
     e3 = math.exp(3) / (1 + math.exp(3))
     e2 = math.exp(2) / (1 + math.exp(2))
     assert r1.prob_map[0, 0] == pytest.approx(0.5, abs=1e-7)
     assert r1.prob_map[0, 1] == pytest.approx(e2, abs=1e-7)
     assert r1.prob_map[1, 1] == pytest.approx(e3, abs=1e-7)
-    attr1 = oc.attribution_map(r1, (4, 4))
+    attr1 = occlusion.attribution_map(r1, (4, 4))
     assert attr1[0, 0] == pytest.approx(p - 0.5, abs=1e-6)
     assert attr1[1, 1] == pytest.approx(((p - 0.5) + 2 * (p - e2) + (p - e3)) / 4, abs=1e-6)
 
@@ -110,7 +110,7 @@ def test_class_map_flips_when_region_a_is_covered():
     # class 0: region A (top-left 2x2) -> 4; class 2: bias 2; covering A makes class 2 win
     model = _linear({0: [0, 1, 4, 5]}, [0.0, 0.0, 2.0], 3)
     x = torch.ones(1, 1, 4, 4)
-    r = oc.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
+    r = occlusion.occlusion(model, x, window=2, stride=2, baseline="zero", mean=0.0, std=1.0)
     assert r.target == 0
     np.testing.assert_array_equal(r.class_map, [[2, 0], [0, 0]])
     top = math.exp(2) / (2 + math.exp(2))
@@ -120,14 +120,14 @@ def test_class_map_flips_when_region_a_is_covered():
 
 def test_occluded_input_walk_through():
     x = torch.arange(16.0).reshape(1, 1, 4, 4)
-    p = oc.plan((4, 4), (2, 3), 1)
-    base = oc.baseline_image(x, "mean", mean=0.0, std=1.0)
-    out = oc.occluded_input(x, 1, 1, p, base)
+    p = occlusion.plan((4, 4), (2, 3), 1)
+    base = occlusion.baseline_image(x, "mean", mean=0.0, std=1.0)
+    out = occlusion.occluded_input(x, 1, 1, p, base)
     expected = x.clone()
     expected[..., 1:3, 1:4] = 0
     assert torch.equal(out, expected) and torch.equal(x, torch.arange(16.0).reshape(1, 1, 4, 4))
     with pytest.raises(ValueError, match="row < 3"):
-        oc.occluded_input(x, 3, 0, p, base)
+        occlusion.occluded_input(x, 3, 0, p, base)
 
 
 # --------------------------------------------------------------------------- baselines
@@ -136,16 +136,16 @@ def test_baseline_kinds():
     x = torch.rand(1, 3, 32, 32)
     xn = (x - torch.tensor(RGB["mean"]).view(1, 3, 1, 1)) / torch.tensor(RGB["std"]).view(1, 3, 1, 1)
     mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (RGB["mean"], RGB["std"]))
-    zero = oc.baseline_image(xn, "zero", **RGB)
+    zero = occlusion.baseline_image(xn, "zero", **RGB)
     torch.testing.assert_close(zero * std + mean, torch.zeros_like(x), atol=1e-6, rtol=0)
-    assert torch.equal(oc.baseline_image(xn, "mean", **RGB), torch.zeros_like(x))
-    blur = oc.baseline_image(xn, "blur", **RGB)
+    assert torch.equal(occlusion.baseline_image(xn, "mean", **RGB), torch.zeros_like(x))
+    blur = occlusion.baseline_image(xn, "blur", **RGB)
     assert blur.shape == xn.shape and (blur - xn).abs().mean() > 0.1
     torch.testing.assert_close(blur.mean((2, 3)), xn.mean((2, 3)), atol=0.05, rtol=0)
     assert blur.std() < xn.std() / 2  # smoothed
-    noise = oc.baseline_image(xn, "noise", seed=5, **RGB)
-    assert torch.equal(noise, oc.baseline_image(xn, "noise", seed=5, **RGB))
-    assert not torch.equal(noise, oc.baseline_image(xn, "noise", seed=6, **RGB))
+    noise = occlusion.baseline_image(xn, "noise", seed=5, **RGB)
+    assert torch.equal(noise, occlusion.baseline_image(xn, "noise", seed=5, **RGB))
+    assert not torch.equal(noise, occlusion.baseline_image(xn, "noise", seed=6, **RGB))
     pixels = noise * std + mean
     assert pixels.min() >= -1e-6 and pixels.max() <= 1 + 1e-6 and pixels.std() > 0.1
 
@@ -153,7 +153,7 @@ def test_baseline_kinds():
 def test_blur_on_tiny_images():
     for side in (1, 2, 3, 5):
         x = torch.rand(1, 1, side, side)
-        assert oc.baseline_image(x, "blur", mean=0.0, std=1.0).shape == x.shape
+        assert occlusion.baseline_image(x, "blur", mean=0.0, std=1.0).shape == x.shape
 
 
 # --------------------------------------------------------------------------- validation
@@ -171,20 +171,20 @@ def test_blur_on_tiny_images():
 ])
 def test_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        oc.occlusion(_small(), torch.zeros(1, 1, 28, 28), **MNIST, **kwargs)
+        occlusion.occlusion(_small(), torch.zeros(1, 1, 28, 28), **MNIST, **kwargs)
 
 
 def test_validation_inputs():
     model = _small()
     with pytest.raises(ValueError, match="one image"):
-        oc.occlusion(model, torch.zeros(2, 1, 28, 28), window=4, stride=4, **MNIST)
+        occlusion.occlusion(model, torch.zeros(2, 1, 28, 28), window=4, stride=4, **MNIST)
     with pytest.raises(ValueError, match="std must be 1 or 1"):
-        oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, mean=0, std=(1, 2))
+        occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, mean=0, std=(1, 2))
     with pytest.raises(ValueError, match="needs .* forward passes"):
-        oc.plan((1000, 1000), 2, 1)
+        occlusion.plan((1000, 1000), 2, 1)
     with pytest.raises(ValueError, match="does not match"):
-        r = oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
-        oc.attribution_map(r, (32, 32))
+        r = occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
+        occlusion.attribution_map(r, (32, 32))
 
 
 # --------------------------------------------------------------------------- progress / stop
@@ -192,10 +192,10 @@ def test_progress_and_stop():
     model = _small()
     seen: list[tuple[int, int]] = []
     x = torch.randn(1, 1, 28, 28)
-    full = oc.occlusion(model, x, window=4, stride=2, batch_size=50, progress=lambda d, n: seen.append((d, n)), **MNIST)
+    full = occlusion.occlusion(model, x, window=4, stride=2, batch_size=50, progress=lambda d, n: seen.append((d, n)), **MNIST)
     assert seen == [(50, 169), (100, 169), (150, 169), (169, 169)] and not full.stopped
     calls = iter([False, False, True])
-    part = oc.occlusion(model, x, window=4, stride=2, batch_size=50,
+    part = occlusion.occlusion(model, x, window=4, stride=2, batch_size=50,
                         should_stop=lambda: next(calls), **MNIST)
     assert part.stopped
     np.testing.assert_array_equal(part.prob_map.ravel()[:100], full.prob_map.ravel()[:100])
@@ -230,21 +230,21 @@ def test_shared_model_untouched(precision):
     model = _small(batch_norm=True)
     before = _snapshot(model)
     x = torch.randn(1, 1, 28, 28)
-    oc.occlusion(model, x, window=6, stride=3, precision=precision, **MNIST)
+    occlusion.occlusion(model, x, window=6, stride=3, precision=precision, **MNIST)
     _assert_same(before, model)
     with pytest.raises(ValueError, match="target"):
-        oc.occlusion(model, x, window=6, stride=3, precision=precision, target=99, **MNIST)
+        occlusion.occlusion(model, x, window=6, stride=3, precision=precision, target=99, **MNIST)
     with pytest.raises(RuntimeError, match="boom"):
         def fail(done, total):
             raise RuntimeError("boom")
-        oc.occlusion(model, x, window=6, stride=3, precision=precision, progress=fail, **MNIST)
+        occlusion.occlusion(model, x, window=6, stride=3, precision=precision, progress=fail, **MNIST)
     _assert_same(before, model)
 
 
 def test_training_mode_model_refused():
     model = _small().train()
     with pytest.raises(ValueError, match="eval mode"):
-        oc.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
+        occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
     assert model.training
 
 
@@ -255,9 +255,9 @@ def test_bf16_close_to_fp32():
     model = torchvision.models.resnet18(weights=None).eval()
     x = torch.randn(1, 3, 64, 64)
     kw = dict(window=16, stride=8, **RGB)
-    fp32 = oc.occlusion(model, x, precision="fp32", **kw)
-    bf16 = oc.occlusion(model, x, precision="bf16", **kw)
-    auto = oc.occlusion(model, x, precision="auto", **kw)
+    fp32 = occlusion.occlusion(model, x, precision="fp32", **kw)
+    bf16 = occlusion.occlusion(model, x, precision="bf16", **kw)
+    auto = occlusion.occlusion(model, x, precision="auto", **kw)
     assert (fp32.precision, bf16.precision, auto.precision) == ("fp32", "bf16", "bf16")
     assert np.abs(bf16.prob_map - fp32.prob_map).max() < 0.02
 
@@ -267,12 +267,12 @@ def test_bf16_private_copy_reused_and_shared_model_untouched():
     model = _small(batch_norm=True)
     before = _snapshot(model)
     x = torch.randn(1, 1, 28, 28)
-    first = oc.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
+    first = occlusion.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
     private = accel.bf16_copy(model)
     assert private is not model and private is accel.bf16_copy(model)  # cached, one per model
     assert all(p.dtype == torch.bfloat16 for p in private.parameters())
     assert all(p.dtype == torch.float32 for p in model.parameters())
-    again = oc.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
+    again = occlusion.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
     assert accel.bf16_copy(model) is private  # the second call reused the same copy
     np.testing.assert_array_equal(first.prob_map, again.prob_map)
     _assert_same(before, model)
@@ -285,9 +285,9 @@ def test_estimate_seconds():
     model = _small()
     x = torch.randn(1, 1, 28, 28)
     for window, stride in ((4, 1), (28, 1)):  # many batches; a single position
-        est = oc.estimate_seconds(model, x, window=window, stride=stride, sample=8)
+        est = occlusion.estimate_seconds(model, x, window=window, stride=stride, sample=8)
         assert math.isfinite(est) and est > 0
     with pytest.raises(ValueError, match="sample must be an int >= 1"):
-        oc.estimate_seconds(model, x, window=4, stride=1, sample=0)
+        occlusion.estimate_seconds(model, x, window=4, stride=1, sample=0)
     with pytest.raises(ValueError, match="larger than the image"):
-        oc.estimate_seconds(model, x, window=29, stride=1)
+        occlusion.estimate_seconds(model, x, window=29, stride=1)

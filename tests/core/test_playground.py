@@ -1,4 +1,4 @@
-"""core.playground: the momentum story, real torch optimisers, grids and validation."""
+"""core.train.playground: the momentum story, real torch optimisers, grids and validation."""
 
 from __future__ import annotations
 
@@ -8,14 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.playground import (
-    DEFAULTS,
-    SURFACES,
-    Surface,
-    compare,
-    grid,
-    run_optimizer,
-)
+from core.train.playground import DEFAULTS, SURFACES, Surface, compare, grid, run_optimizer
 
 TWO = SURFACES["two_valleys"]
 

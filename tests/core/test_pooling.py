@@ -13,18 +13,14 @@ import torch.nn.functional as F
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
-from core.pooling import (
-    MAX_SIZE,
-    NOTES_EXAMPLE,
+from core.teach.matrices import MAX_SIZE, NOTES_EXAMPLE, check_matrix, parse_matrix, random_matrix
+from core.teach.pooling import (
     OP_TITLES,
     OPS,
     PoolParams,
-    check_matrix,
     max_pool_routing,
     output_shape,
-    parse_matrix,
     pool,
-    random_matrix,
     validate,
 )
 
@@ -414,7 +410,7 @@ def test_titles_cover_every_op():
 
 
 def test_importing_pooling_does_not_import_torch():
-    code = "import sys, core.pooling; print('torch' in sys.modules)"
+    code = "import sys, core.teach.pooling; print('torch' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

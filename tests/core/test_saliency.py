@@ -22,9 +22,9 @@ from captum.attr import (
 )
 from torch import nn
 
-from core import accel
-from core import saliency as sal
-from core.models import build_model
+from core.interpret import saliency
+from core.models.builder import build_model
+from core.runtime import accel
 
 pytestmark = pytest.mark.filterwarnings("ignore:Setting backward hooks on ReLU")
 
@@ -48,7 +48,7 @@ def _leaf(x):
 @pytest.mark.parametrize("channels", [1, 3])
 def test_vanilla_matches_captum_saliency(channels):
     model, x = _small(channels), _image(channels)
-    r = sal.vanilla_gradient(model, x)
+    r = saliency.vanilla_gradient(model, x)
     expected = Saliency(model).attribute(_leaf(x), target=r.target, abs=True)
     assert r.attr.shape == x.shape and r.heat.shape == (28, 28) and r.heat.dtype == np.float32
     torch.testing.assert_close(r.attr, expected, atol=1e-7, rtol=0)
@@ -59,7 +59,7 @@ def test_vanilla_matches_captum_saliency(channels):
 @pytest.mark.parametrize("channels", [1, 3])
 def test_guided_backprop_matches_captum(channels):
     model, x = _small(channels), _image(channels)
-    r = sal.guided_backprop(model, x, target=4)
+    r = saliency.guided_backprop(model, x, target=4)
     expected = GuidedBackprop(model).attribute(_leaf(x), target=4)
     torch.testing.assert_close(r.attr, expected, atol=1e-7, rtol=0)
     np.testing.assert_allclose(r.heat, expected[0].sum(0).numpy(), atol=1e-6)
@@ -69,7 +69,7 @@ def test_guided_backprop_matches_captum(channels):
 @pytest.mark.parametrize("channels", [1, 3])
 def test_smoothgrad_matches_captum_noise_tunnel_with_the_same_noise(channels):
     model, x = _small(channels), _image(channels)
-    r = sal.smoothgrad(model, x, noise_level=0.2, samples=12, seed=5, batch_size=5)
+    r = saliency.smoothgrad(model, x, noise_level=0.2, samples=12, seed=5, batch_size=5)
     assert r.info["sigma"] == pytest.approx(0.2 * float(x.max() - x.min()))
     torch.manual_seed(5)  # Captum draws its noise from the global RNG in one call, as we do
     expected = NoiseTunnel(Saliency(model)).attribute(
@@ -79,13 +79,13 @@ def test_smoothgrad_matches_captum_noise_tunnel_with_the_same_noise(channels):
 
 def test_smoothgrad_does_not_depend_on_batch_size_and_is_seeded():
     model, x = _small(), _image(1)
-    a = sal.smoothgrad(model, x, samples=10, batch_size=1)
-    b = sal.smoothgrad(model, x, samples=10, batch_size=10)
-    c = sal.smoothgrad(model, x, samples=10, seed=1)
+    a = saliency.smoothgrad(model, x, samples=10, batch_size=1)
+    b = saliency.smoothgrad(model, x, samples=10, batch_size=10)
+    c = saliency.smoothgrad(model, x, samples=10, seed=1)
     torch.testing.assert_close(a.attr, b.attr, atol=1e-6, rtol=1e-5)
     assert not torch.allclose(a.attr, c.attr)
     state = torch.get_rng_state()
-    sal.smoothgrad(model, x, samples=3)
+    saliency.smoothgrad(model, x, samples=3)
     assert torch.equal(state, torch.get_rng_state())  # the global RNG is not used
 
 
@@ -95,7 +95,7 @@ def test_smoothgrad_does_not_depend_on_batch_size_and_is_seeded():
 def test_integrated_gradients_matches_captum(method, channels):
     model, x = _small(channels), _image(channels)
     base = torch.full_like(x, -0.5)
-    r = sal.integrated_gradients(model, x, baseline=base, steps=24, method=method,
+    r = saliency.integrated_gradients(model, x, baseline=base, steps=24, method=method,
                                  batch_size=7)
     expected, delta = IntegratedGradients(model).attribute(
         x, baselines=base, target=r.target, n_steps=24, method=method,
@@ -109,7 +109,7 @@ def test_integrated_gradients_trapezoid_uses_the_textbook_step():
     # (n - 1)/n; the trapezoid rule on [0, 1] with n points has steps 1/(n - 1): ours = n/(n-1)x
     model, x = _small(), _image(1)
     n = 16
-    r = sal.integrated_gradients(model, x, steps=n, method="riemann_trapezoid")
+    r = saliency.integrated_gradients(model, x, steps=n, method="riemann_trapezoid")
     expected = IntegratedGradients(model).attribute(
         x, baselines=torch.zeros_like(x), target=r.target, n_steps=n,
         method="riemann_trapezoid")
@@ -120,13 +120,13 @@ def test_integrated_gradients_trapezoid_uses_the_textbook_step():
 @pytest.mark.parametrize("mode", ["bilinear", "nearest"])
 def test_gradcam_matches_captum_layer_gradcam(channels, mode):
     model, x = _small(channels), _image(channels)
-    r = sal.gradcam(model, x, target=2, interpolate=mode)  # default layer: the last conv
+    r = saliency.gradcam(model, x, target=2, interpolate=mode)  # default layer: the last conv
     assert r.info["layer"] == "conv2" and r.info["layer_shape"] == (64, 14, 14)
     cam = LayerGradCam(model, model.conv2).attribute(x, target=2, relu_attributions=True)
     expected = LayerAttribution.interpolate(cam, (28, 28), interpolate_mode=mode)
     assert r.attr.shape == (1, 1, 28, 28)
     torch.testing.assert_close(r.attr, expected.detach(), atol=1e-6, rtol=1e-5)
-    r1 = sal.gradcam(model, x, target=2, layer="relu1")
+    r1 = saliency.gradcam(model, x, target=2, layer="relu1")
     cam1 = LayerGradCam(model, model.relu1).attribute(x, target=2, relu_attributions=True)
     torch.testing.assert_close(r1.attr, cam1.detach(), atol=1e-6, rtol=1e-5)  # 28x28 already
 
@@ -134,7 +134,7 @@ def test_gradcam_matches_captum_layer_gradcam(channels, mode):
 @pytest.mark.parametrize("channels", [1, 3])
 def test_guided_gradcam_matches_captum(channels):
     model, x = _small(channels), _image(channels)
-    r = sal.guided_gradcam(model, x, target=3, interpolate="nearest")
+    r = saliency.guided_gradcam(model, x, target=3, interpolate="nearest")
     expected = GuidedGradCam(model, model.conv2).attribute(_leaf(x), target=3)
     torch.testing.assert_close(r.attr, expected.detach(), atol=1e-7, rtol=1e-5)
 
@@ -152,13 +152,13 @@ def _mlp() -> nn.Module:
 def test_exact_values_vanilla_guided_and_ig_on_a_hand_set_mlp():
     model = _mlp()
     x = torch.tensor([[[[1.0, 0.5]]]])  # hidden = [0.5, 2.5], both units on
-    v = sal.vanilla_gradient(model, x, target=0)
+    v = saliency.vanilla_gradient(model, x, target=0)
     torch.testing.assert_close(v.attr, torch.tensor([[[[5.0, 4.0]]]]))  # |[1, -3] @ W1|
-    g = sal.guided_backprop(model, x, target=0)
+    g = saliency.guided_backprop(model, x, target=0)
     torch.testing.assert_close(g.attr, torch.tensor([[[[1.0, -1.0]]]]))  # [1, 0] @ W1
     assert v.score == pytest.approx(0.5 - 7.5)
     # a path from 0 keeps both units on: the model is linear there, IG = x * gradient
-    ig = sal.integrated_gradients(model, x, target=0, steps=4)
+    ig = saliency.integrated_gradients(model, x, target=0, steps=4)
     torch.testing.assert_close(ig.attr, torch.tensor([[[[-5.0, -2.0]]]]))
     assert ig.info["score_diff"] == pytest.approx(-7.0)
     assert abs(ig.info["delta"]) < 1e-6
@@ -172,7 +172,7 @@ def test_exact_gradcam_on_a_hand_set_conv_model():
         fc.weight.copy_(torch.tensor([[1.0, 0.5], [0.0, 0.0]]))
     model = nn.Sequential(conv, nn.AdaptiveAvgPool2d(1), nn.Flatten(), fc).eval()
     x = torch.tensor([[[[1.0, 2.0], [3.0, -4.0]]]])
-    r = sal.gradcam(model, x, target=0)
+    r = saliency.gradcam(model, x, target=0)
     # alpha = [1, 0.5] / 4; cam = relu(x/4 - 0.5 x/4) = relu(x / 8)
     torch.testing.assert_close(r.attr, torch.tensor([[[[0.125, 0.25], [0.375, 0.0]]]]))
     assert r.info["layer"] == "0"
@@ -195,23 +195,23 @@ def _kw(key: str) -> dict:
 def test_torchvision_models_with_inplace_relus(arch):
     torch.manual_seed(0)
     model = getattr(torchvision.models, arch)(weights=None, num_classes=10).eval()
-    model.requires_grad_(False)  # as core.imagenet hands them out
+    model.requires_grad_(False)  # as core.models.imagenet hands them out
     assert any(isinstance(m, nn.ReLU) and m.inplace for m in model.modules())
     ref = _no_inplace(model)
     x = _image(3, size=48)
-    for key in sal.METHODS:
-        ours = sal.attribute(key, model, x, 1, **_kw(key))
-        expected = sal.attribute(key, ref, x, 1, **_kw(key))
+    for key in saliency.METHODS:
+        ours = saliency.attribute(key, model, x, 1, **_kw(key))
+        expected = saliency.attribute(key, ref, x, 1, **_kw(key))
         torch.testing.assert_close(ours.attr, expected.attr, atol=0, rtol=0)
         assert torch.isfinite(ours.attr).all()
     # and against Captum on the copy without in-place ReLUs (hooks need that)
-    torch.testing.assert_close(sal.guided_backprop(model, x, 1).attr,
+    torch.testing.assert_close(saliency.guided_backprop(model, x, 1).attr,
                                GuidedBackprop(ref).attribute(_leaf(x), target=1),
                                atol=1e-6, rtol=1e-4)
-    layer = sal.default_gradcam_layer(model)
+    layer = saliency.default_gradcam_layer(model)
     cam = LayerGradCam(ref, ref.get_submodule(layer)).attribute(x, target=1,
                                                                 relu_attributions=True)
-    torch.testing.assert_close(sal.gradcam(model, x, 1).attr,
+    torch.testing.assert_close(saliency.gradcam(model, x, 1).attr,
                                LayerAttribution.interpolate(cam, (48, 48), "bilinear").detach(),
                                atol=1e-6, rtol=1e-4)
 
@@ -232,7 +232,7 @@ def test_functional_and_method_relus_are_guided_too():
     torch.manual_seed(0)
     model = Net().eval()
     x = _image(1, size=8)
-    r = sal.guided_backprop(model, x, target=0)
+    r = saliency.guided_backprop(model, x, target=0)
     # the same maths with every ReLU a module: Captum's guided backprop then applies
     seq_conv, seq_fc = copy.deepcopy(model.conv), copy.deepcopy(model.fc)
 
@@ -273,7 +273,7 @@ def _assert_same(model: nn.Module, before: dict) -> None:
         assert after[key] == before[key], key
 
 
-@pytest.mark.parametrize("key", list(sal.METHODS))
+@pytest.mark.parametrize("key", list(saliency.METHODS))
 @pytest.mark.parametrize("requires_grad", [True, False])
 def test_shared_model_untouched_after_success_and_errors(key, requires_grad):
     model = _small(batch_norm=True)
@@ -281,14 +281,14 @@ def test_shared_model_untouched_after_success_and_errors(key, requires_grad):
     x = _image(1)
     x0 = x.clone()
     before = _snapshot(model)
-    r = sal.attribute(key, model, x, **_kw(key))
+    r = saliency.attribute(key, model, x, **_kw(key))
     assert torch.isfinite(r.attr).all()
     _assert_same(model, before)
     with pytest.raises(ValueError, match="target must be"):
-        sal.attribute(key, model, x, 10, **_kw(key))  # fails after the forward pass
+        saliency.attribute(key, model, x, 10, **_kw(key))  # fails after the forward pass
     _assert_same(model, before)
     with pytest.raises(ValueError, match="does not fit this model"):
-        sal.attribute(key, model, _image(1, size=20), **_kw(key))  # fails inside the model
+        saliency.attribute(key, model, _image(1, size=20), **_kw(key))  # fails inside the model
     _assert_same(model, before)
     assert torch.equal(x, x0) and x.grad is None and not x.requires_grad
 
@@ -297,8 +297,8 @@ def test_shared_torchvision_model_untouched():
     torch.manual_seed(0)
     model = torchvision.models.resnet18(weights=None, num_classes=5).eval()
     before = _snapshot(model)
-    for key in sal.METHODS:
-        sal.attribute(key, model, _image(3, size=32), **_kw(key))
+    for key in saliency.METHODS:
+        saliency.attribute(key, model, _image(3, size=32), **_kw(key))
     _assert_same(model, before)
 
 
@@ -315,7 +315,7 @@ def test_thread_safety_same_results_as_one_after_another():
     def work(n: int, key: str, i: int) -> None:
         try:
             barrier.wait()
-            results[n] = sal.attribute(key, model, xs[i], 3).attr
+            results[n] = saliency.attribute(key, model, xs[i], 3).attr
         except Exception as err:  # noqa: BLE001 - reported below
             errors.append(err)
 
@@ -326,20 +326,20 @@ def test_thread_safety_same_results_as_one_after_another():
         t.join()
     assert not errors, errors
     for n, (key, i) in enumerate(jobs):
-        torch.testing.assert_close(results[n], sal.attribute(key, model, xs[i], 3).attr,
+        torch.testing.assert_close(results[n], saliency.attribute(key, model, xs[i], 3).attr,
                                    atol=0, rtol=0)
 
 
 # --------------------------------------------------------------------------- completeness
 def test_integrated_gradients_completeness_gap_shrinks_with_steps():
     model, x = _small(3), _image(3)
-    gaps = [sal.integrated_gradients(model, x, steps=s, method="riemann_trapezoid")
+    gaps = [saliency.integrated_gradients(model, x, steps=s, method="riemann_trapezoid")
             .info["relative_gap"] for s in (4, 16, 128)]
     assert gaps[0] > gaps[1] > gaps[2]
-    r = sal.integrated_gradients(model, x, steps=128)  # Gauss-Legendre
+    r = saliency.integrated_gradients(model, x, steps=128)  # Gauss-Legendre
     # a ReLU network is only piecewise smooth: the gap falls slower than for smooth functions
     assert r.info["relative_gap"] < 5e-3
-    assert r.info["relative_gap"] < sal.integrated_gradients(model, x, steps=8).info["relative_gap"]
+    assert r.info["relative_gap"] < saliency.integrated_gradients(model, x, steps=8).info["relative_gap"]
     assert r.info["attr_sum"] == pytest.approx(float(r.attr.double().sum()))
     with torch.no_grad():
         logits = model(torch.cat([x, torch.zeros_like(x)]))
@@ -351,15 +351,15 @@ def test_integrated_gradients_completeness_gap_shrinks_with_steps():
 def test_ig_named_baselines():
     model, x = _small(3), _image(3)
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-    black = sal.integrated_gradients(model, x, baseline="zero", mean=mean, std=std, steps=8)
-    from core.occlusion import baseline_image
+    black = saliency.integrated_gradients(model, x, baseline="zero", mean=mean, std=std, steps=8)
+    from core.interpret.occlusion import baseline_image
 
     expected = IntegratedGradients(model).attribute(
         x, baselines=baseline_image(x, "zero", mean=mean, std=std), target=black.target,
         n_steps=8)
     torch.testing.assert_close(black.attr, expected, atol=1e-6, rtol=1e-4)
     for kind in ("mean", "blur", "noise"):
-        assert torch.isfinite(sal.integrated_gradients(model, x, baseline=kind, mean=mean,
+        assert torch.isfinite(saliency.integrated_gradients(model, x, baseline=kind, mean=mean,
                                                        std=std, steps=4).attr).all()
 
 
@@ -368,36 +368,36 @@ def test_bf16_is_close_to_fp32_or_refused():
     model, x = _small(3), _image(3)
     if not accel.cpu_has_bf16():
         with pytest.raises(ValueError, match="bf16"):
-            sal.smoothgrad(model, x, precision="bf16")
+            saliency.smoothgrad(model, x, precision="bf16")
         return
-    from core.sanity import spearman
+    from core.interpret.sanity import spearman
 
     for key in ("smoothgrad", "ig"):
-        exact = sal.attribute(key, model, x, 0, **_kw(key))
-        fast = sal.attribute(key, model, x, 0, precision="bf16", **_kw(key))
+        exact = saliency.attribute(key, model, x, 0, **_kw(key))
+        fast = saliency.attribute(key, model, x, 0, precision="bf16", **_kw(key))
         assert fast.precision == "bf16" and exact.precision == "fp32"
         assert spearman(fast.heat, exact.heat) > 0.9
 
 
 # --------------------------------------------------------------------------- inputs
 @pytest.mark.parametrize("call,match", [
-    (lambda m, x: sal.vanilla_gradient(m, x[0]), "x must be a float tensor"),
-    (lambda m, x: sal.vanilla_gradient(m, x.expand(2, -1, -1, -1)), "one image"),
-    (lambda m, x: sal.vanilla_gradient(m, x, -1), "target must be"),
-    (lambda m, x: sal.vanilla_gradient(m, x, precision="fp16"), "precision must be"),
-    (lambda m, x: sal.smoothgrad(m, x, samples=0), "samples must be an integer in 1..200"),
-    (lambda m, x: sal.smoothgrad(m, x, noise_level=1.5), r"noise_level must be a number in"),
-    (lambda m, x: sal.smoothgrad(m, x, batch_size=0), "batch_size must be"),
-    (lambda m, x: sal.integrated_gradients(m, x, steps=1), "steps must be an integer in 2..500"),
-    (lambda m, x: sal.integrated_gradients(m, x, method="simpson"), "method must be one of"),
-    (lambda m, x: sal.integrated_gradients(m, x, baseline="white"), "baseline must be one of"),
-    (lambda m, x: sal.integrated_gradients(m, x, baseline=torch.zeros(1, 1, 4, 4)),
+    (lambda m, x: saliency.vanilla_gradient(m, x[0]), "x must be a float tensor"),
+    (lambda m, x: saliency.vanilla_gradient(m, x.expand(2, -1, -1, -1)), "one image"),
+    (lambda m, x: saliency.vanilla_gradient(m, x, -1), "target must be"),
+    (lambda m, x: saliency.vanilla_gradient(m, x, precision="fp16"), "precision must be"),
+    (lambda m, x: saliency.smoothgrad(m, x, samples=0), "samples must be an integer in 1..200"),
+    (lambda m, x: saliency.smoothgrad(m, x, noise_level=1.5), r"noise_level must be a number in"),
+    (lambda m, x: saliency.smoothgrad(m, x, batch_size=0), "batch_size must be"),
+    (lambda m, x: saliency.integrated_gradients(m, x, steps=1), "steps must be an integer in 2..500"),
+    (lambda m, x: saliency.integrated_gradients(m, x, method="simpson"), "method must be one of"),
+    (lambda m, x: saliency.integrated_gradients(m, x, baseline="white"), "baseline must be one of"),
+    (lambda m, x: saliency.integrated_gradients(m, x, baseline=torch.zeros(1, 1, 4, 4)),
      "baseline must be a float tensor"),
-    (lambda m, x: sal.gradcam(m, x, layer="nope"), "layer must be one of"),
-    (lambda m, x: sal.gradcam(m, x, layer="fc1"), r"Grad-CAM needs a layer with \(C, H, W\)"),
-    (lambda m, x: sal.gradcam(m, x, interpolate="cubic"), "interpolate must be one of"),
-    (lambda m, x: sal.attribute("lime", m, x), "method must be one of"),
-    (lambda m, x: sal.vanilla_gradient(m.train(), x), "eval mode"),
+    (lambda m, x: saliency.gradcam(m, x, layer="nope"), "layer must be one of"),
+    (lambda m, x: saliency.gradcam(m, x, layer="fc1"), r"Grad-CAM needs a layer with \(C, H, W\)"),
+    (lambda m, x: saliency.gradcam(m, x, interpolate="cubic"), "interpolate must be one of"),
+    (lambda m, x: saliency.attribute("lime", m, x), "method must be one of"),
+    (lambda m, x: saliency.vanilla_gradient(m.train(), x), "eval mode"),
 ])
 def test_bad_inputs_raise_value_errors(call, match):
     with pytest.raises(ValueError, match=match):
@@ -406,8 +406,8 @@ def test_bad_inputs_raise_value_errors(call, match):
 
 def test_gradcam_layers_and_default():
     model, x = _small(), _image(1)
-    assert sal.gradcam_layers(model, x) == ["conv1", "relu1", "pool1", "conv2", "relu2",
+    assert saliency.gradcam_layers(model, x) == ["conv1", "relu1", "pool1", "conv2", "relu2",
                                             "pool2"]
-    assert sal.default_gradcam_layer(model) == "conv2"
+    assert saliency.default_gradcam_layer(model) == "conv2"
     with pytest.raises(ValueError, match="no"):
-        sal.default_gradcam_layer(_mlp())
+        saliency.default_gradcam_layer(_mlp())

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import data, images, samples
+from core.data import datasets, images, samples
 
 
 @pytest.mark.parametrize("key", list(samples.SAMPLES))
@@ -29,7 +29,7 @@ def test_generated_shapes_are_exact():
 
 
 def test_prepare_input_equals_dataset_normalisation():
-    _, test = data.load_digits()
+    _, test = datasets.load_digits()
     img = images.tensor_to_image(test.images[5])
     pixels, x = images.prepare_input(img, input_shape=(1, 28, 28), mean=test.mean, std=test.std)
     assert torch.equal(pixels, test.images[5])

@@ -9,9 +9,9 @@ import scipy.stats
 import torch
 import torchvision
 
-from core import models, sanity
-from core import saliency as sal
-from core.models import build_model
+from core.interpret import saliency, sanity
+from core.models import checkpoints
+from core.models.builder import build_model
 from tests.core.test_saliency import _assert_same, _image, _small, _snapshot
 
 
@@ -65,10 +65,10 @@ def test_cascading_randomization_on_a_private_copy():
     n = len(sanity.layer_groups(model))
     assert r.steps == ["original", *r.groups] and len(r.steps) == n + 1
     assert seen[-1] == (3 * (n + 1), 3 * (n + 1)) and len(seen) == 3 * (n + 1)
-    assert r.target == sal.vanilla_gradient(model, x).target
+    assert r.target == saliency.vanilla_gradient(model, x).target
     for key in ("vanilla", "guided", "gradcam"):
         assert r.rank_corr[key][0] == pytest.approx(1.0)
-        np.testing.assert_array_equal(r.maps[key][0], sal.attribute(
+        np.testing.assert_array_equal(r.maps[key][0], saliency.attribute(
             key, model, x, r.target, **({"layer": "relu1"} if key == "gradcam" else {})).heat)
         # each step's number is the Spearman correlation of |map| with the original |map|
         for step in range(1, n + 1):
@@ -85,10 +85,10 @@ def test_cascading_randomization_on_a_private_copy():
 def test_guided_backprop_barely_depends_on_the_weights(_default_checkpoint):
     # Adebayo et al.'s finding, on the trained default model: as layers are randomised,
     # guided backprop's map stays far more similar to the original than the plain gradient's
-    model, card = models.load_checkpoint(_default_checkpoint)
-    from core import data, images
+    model, card = checkpoints.load_checkpoint(_default_checkpoint)
+    from core.data import datasets, images
 
-    _, test = data.load_digits()
+    _, test = datasets.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     r = sanity.cascading_randomization(model, x, methods=["vanilla", "guided"])

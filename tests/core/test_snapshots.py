@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import torch
 
-from core import snapshots
+from core.models import snapshots
 
 
 def test_round_trip_sorted_by_epoch(tmp_path):

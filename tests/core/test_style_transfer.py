@@ -1,4 +1,4 @@
-"""core.style_losses and core.style_transfer: Grams by hand, losses, colour, the runner."""
+"""core.style.losses and core.style.transfer: Grams by hand, losses, colour, the runner."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import torch
 from PIL import Image
 from torch import nn
 
-from core import accel, samples
-from core import style_explain as ex
-from core import style_transfer as st
-from core import vgg_features as vf
-from core.style_losses import (
+from core.data import samples
+from core.models import imagenet
+from core.runtime import accel
+from core.style import explain, transfer, vgg
+from core.style.losses import (
     _Gram,
     content_loss,
     gram_matrix,
@@ -30,7 +30,7 @@ from core.style_losses import (
 
 @pytest.fixture(scope="module")
 def shared():
-    return vf.load_vgg19(weights="random", seed=0)
+    return vgg.load_vgg19(weights="random", seed=0)
 
 
 def _photo(key: str, size: tuple[int, int]) -> Image.Image:
@@ -47,9 +47,9 @@ def style():
     return _photo("flower", (40, 60))  # another size and aspect than the content
 
 
-def _config(**kw) -> st.StyleConfig:
+def _config(**kw) -> transfer.StyleConfig:
     base = {"size": 32, "steps": 10, "precision": "fp32", "device": "cpu"}
-    return st.StyleConfig(**(base | kw))
+    return transfer.StyleConfig(**(base | kw))
 
 
 # --------------------------------------------------------------------------- maths
@@ -144,24 +144,24 @@ def test_config_rejects_bad_values(kw, message):
 
 
 def test_config_layers_used():
-    cfg = st.StyleConfig()
-    assert list(cfg.active_style_layers()) == list(st.STYLE_LAYERS)
-    assert cfg.layers_used() == [*st.STYLE_LAYERS, "conv4_2"]
-    cfg = st.StyleConfig(style_layers={"conv3_1": 1.0, "conv1_1": 0.5, "conv5_1": 0.0})
+    cfg = transfer.StyleConfig()
+    assert list(cfg.active_style_layers()) == list(transfer.STYLE_LAYERS)
+    assert cfg.layers_used() == [*transfer.STYLE_LAYERS, "conv4_2"]
+    cfg = transfer.StyleConfig(style_layers={"conv3_1": 1.0, "conv1_1": 0.5, "conv5_1": 0.0})
     assert cfg.active_style_layers() == {"conv1_1": 0.5, "conv3_1": 1.0}
 
 
 def test_output_size_keeps_the_aspect_and_refuses_slivers():
-    assert st.output_size(Image.new("RGB", (640, 427)), 256) == (171, 256)
-    assert st.output_size(Image.new("RGB", (20, 50)), 100) == (100, 40)
+    assert transfer.output_size(Image.new("RGB", (640, 427)), 256) == (171, 256)
+    assert transfer.output_size(Image.new("RGB", (20, 50)), 100) == (100, 40)
     with pytest.raises(ValueError, match="shorter side would be 5 px, below the minimum 16"):
-        st.output_size(Image.new("RGB", (400, 20)), 100)
+        transfer.output_size(Image.new("RGB", (400, 20)), 100)
 
 
 # --------------------------------------------------------------------------- the runner
 @pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
 def test_losses_decrease_with_random_weights(shared, content, style, optimizer):
-    run = st.StyleTransfer(shared, content, style,
+    run = transfer.StyleTransfer(shared, content, style,
                            _config(optimizer=optimizer, steps=15, tv_weight=1.0))
     progress = run.run_steps(15)
     assert progress.done_steps == 15 and run.finished and len(run.history) == 15
@@ -175,9 +175,9 @@ def test_losses_decrease_with_random_weights(shared, content, style, optimizer):
 
 
 def test_sizes_snapshots_and_png(shared, content, style):
-    run = st.StyleTransfer(shared, content, style, _config(steps=20))
+    run = transfer.StyleTransfer(shared, content, style, _config(steps=20))
     assert run.size == (24, 32)  # content 64x48 (w x h) at longer side 32
-    np.testing.assert_array_equal(run.snapshots[0][1], st.to_uint8(st.to_batch(content,
+    np.testing.assert_array_equal(run.snapshots[0][1], transfer.to_uint8(transfer.to_batch(content,
                                                                                (24, 32))))
     run.run_for(60.0)  # stops at the end, well before 60 s
     assert run.finished and [s for s, _ in run.snapshots] == [0, 2, 4, 6, 8, 10, 12, 14, 16,
@@ -192,7 +192,7 @@ def test_sizes_snapshots_and_png(shared, content, style):
 
 
 def test_run_for_takes_at_least_one_step(shared, content, style):
-    run = st.StyleTransfer(shared, content, style, _config(steps=50))
+    run = transfer.StyleTransfer(shared, content, style, _config(steps=50))
     assert run.run_for(0.0).done_steps == 1
     with pytest.raises(ValueError, match="seconds must be a finite number >= 0, got -1"):
         run.run_for(-1)
@@ -200,11 +200,11 @@ def test_run_for_takes_at_least_one_step(shared, content, style):
 
 def test_colour_preservation_keeps_the_contents_chroma(shared, content, style):
     kw = {"steps": 10, "init": "noise", "style_weight": 1e8}
-    kept = st.StyleTransfer(shared, content, style, _config(preserve_colour=True, **kw))
-    free = st.StyleTransfer(shared, content, style, _config(**kw))
+    kept = transfer.StyleTransfer(shared, content, style, _config(preserve_colour=True, **kw))
+    free = transfer.StyleTransfer(shared, content, style, _config(**kw))
     kept.run_steps(10)
     free.run_steps(10)
-    reference = rgb_to_yiq(st.to_batch(content, kept.size))[:, 1:]  # (1, 2, H, W) I, Q
+    reference = rgb_to_yiq(transfer.to_batch(content, kept.size))[:, 1:]  # (1, 2, H, W) I, Q
     # before clipping for display the chroma is the content's exactly
     raw = with_chroma(kept._good, kept._content_rgb)
     torch.testing.assert_close(rgb_to_yiq(raw)[:, 1:], reference, atol=1e-5, rtol=0)
@@ -218,30 +218,30 @@ def test_colour_preservation_keeps_the_contents_chroma(shared, content, style):
 
 def test_style_blend_mixes_the_grams(shared, content, style):
     other = _photo("china", (50, 50))
-    one = st.StyleTransfer(shared, content, other, _config())
-    blended = st.StyleTransfer(shared, content, style, _config(style_blend=1.0), style2=other)
-    half = st.StyleTransfer(shared, content, style, _config(style_blend=0.5), style2=other)
-    pure = st.StyleTransfer(shared, content, style, _config())
-    for name in st.STYLE_LAYERS:
+    one = transfer.StyleTransfer(shared, content, other, _config())
+    blended = transfer.StyleTransfer(shared, content, style, _config(style_blend=1.0), style2=other)
+    half = transfer.StyleTransfer(shared, content, style, _config(style_blend=0.5), style2=other)
+    pure = transfer.StyleTransfer(shared, content, style, _config())
+    for name in transfer.STYLE_LAYERS:
         torch.testing.assert_close(blended._style_targets[name], one._style_targets[name])
         torch.testing.assert_close(half._style_targets[name], 0.5 * (
             one._style_targets[name] + pure._style_targets[name]))
     with pytest.raises(ValueError, match="style_blend is 0.5 but no second style image"):
-        st.StyleTransfer(shared, content, style, _config(style_blend=0.5))
+        transfer.StyleTransfer(shared, content, style, _config(style_blend=0.5))
 
 
 def test_inits(shared, content, style):
-    a = st.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
-    b = st.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
-    c = st.StyleTransfer(shared, content, style, _config(init="noise", seed=4))
+    a = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
+    b = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
+    c = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=4))
     assert torch.equal(a._x, b._x) and not torch.equal(a._x, c._x)
-    s = st.StyleTransfer(shared, content, style, _config(init="style"))
+    s = transfer.StyleTransfer(shared, content, style, _config(init="style"))
     assert s._x.shape == (1, 3, 24, 32)
-    assert (s._x - st.to_batch(content, (24, 32))).abs().mean() > 0.05
+    assert (s._x - transfer.to_batch(content, (24, 32))).abs().mean() > 0.05
 
 
 def test_nan_stops_and_keeps_the_last_good_image(shared, content, style, monkeypatch):
-    run = st.StyleTransfer(shared, content, style, _config(optimizer="adam", steps=10))
+    run = transfer.StyleTransfer(shared, content, style, _config(optimizer="adam", steps=10))
     run.run_steps(2)
     good = run.image().copy()
     real = run.losses
@@ -260,11 +260,11 @@ def test_nan_stops_and_keeps_the_last_good_image(shared, content, style, monkeyp
 def test_the_shared_model_is_never_changed(shared, content, style):
     before = {k: v.clone() for k, v in shared.state_dict().items()}
     precision = "bf16" if accel.cpu_has_bf16() else "fp32"
-    run = st.StyleTransfer(shared, content, style, _config(pooling="avg", precision=precision,
+    run = transfer.StyleTransfer(shared, content, style, _config(pooling="avg", precision=precision,
                                                            steps=3))
     run.run_steps(3)
     assert run.precision == precision
-    assert len(run._net) == vf.layer_index("conv5_1") + 1  # truncated after the last loss
+    assert len(run._net) == vgg.layer_index("conv5_1") + 1  # truncated after the last loss
     assert sum(isinstance(m, nn.MaxPool2d) for m in shared) == 5  # avg pooling: a copy's
     assert not any(isinstance(m, nn.AvgPool2d) for m in shared)
     for k, v in shared.state_dict().items():
@@ -274,14 +274,14 @@ def test_the_shared_model_is_never_changed(shared, content, style):
 
 def test_truncation_follows_the_layers_in_use(shared, content, style):
     only_low = _config(content_weight=0.0, style_layers={"conv1_1": 1.0, "conv2_1": 1.0})
-    assert len(st.StyleTransfer(shared, content, style, only_low)._net) == 7
+    assert len(transfer.StyleTransfer(shared, content, style, only_low)._net) == 7
     content_only = _config(style_weight=0.0, content_layer="conv3_2")
-    assert len(st.StyleTransfer(shared, content, style, content_only)._net) == 14
+    assert len(transfer.StyleTransfer(shared, content, style, content_only)._net) == 14
 
 
 @pytest.mark.skipif(not accel.cpu_has_bf16(), reason="no native bf16 on this CPU")
 def test_bf16_runs_with_fp32_grams(shared, content, style):
-    run = st.StyleTransfer(shared, content, style, _config(precision="bf16", steps=15))
+    run = transfer.StyleTransfer(shared, content, style, _config(precision="bf16", steps=15))
     assert run._net[0].weight.dtype == torch.bfloat16
     assert run._style_targets["conv1_1"].dtype == torch.float32
     run.run_steps(15)
@@ -289,26 +289,26 @@ def test_bf16_runs_with_fp32_grams(shared, content, style):
 
 
 def test_gram_for_layer(shared, content):
-    g = ex.gram_for_layer(shared, content, "conv2_1", size=32)
+    g = explain.gram_for_layer(shared, content, "conv2_1", size=32)
     assert g.shape == (128, 128) and g.dtype == np.float32
     np.testing.assert_allclose(g, g.T, rtol=1e-5, atol=1e-7)
-    x = (st.to_batch(content, (24, 32)) - torch.tensor(vf.IMAGENET_MEAN).view(1, 3, 1, 1)) \
-        / torch.tensor(vf.IMAGENET_STD).view(1, 3, 1, 1)
+    x = (transfer.to_batch(content, (24, 32)) - torch.tensor(imagenet.IMAGENET_MEAN).view(1, 3, 1, 1)) \
+        / torch.tensor(imagenet.IMAGENET_STD).view(1, 3, 1, 1)
     f = shared[:7](x)[0].reshape(128, -1)  # (C, H*W) after relu2_1
     np.testing.assert_allclose(g, (f @ f.T / f.numel()).numpy(), rtol=1e-4, atol=1e-6)
 
 
 def test_reconstructions(shared, content):
-    r = ex.reconstruct(shared, content, content_layer="conv2_2", size=32, steps=8)
+    r = explain.reconstruct(shared, content, content_layer="conv2_2", size=32, steps=8)
     assert r.layers == ("conv2_2",) and r.image.shape == (24, 32, 3) and np.isfinite(r.loss)
-    s = ex.reconstruct(shared, content, style_layers=("conv1_1", "conv2_1"), size=32, steps=8)
+    s = explain.reconstruct(shared, content, style_layers=("conv1_1", "conv2_1"), size=32, steps=8)
     assert s.layers == ("conv1_1", "conv2_1") and s.image.shape == (24, 32, 3)
-    assert ex.figure1_style_sets()[1] == ("conv1_1", "conv2_1")
-    assert len(ex.figure1_style_sets()) == 5 and ex.figure1_style_sets()[-1] == st.STYLE_LAYERS
+    assert explain.figure1_style_sets()[1] == ("conv1_1", "conv2_1")
+    assert len(explain.figure1_style_sets()) == 5 and explain.figure1_style_sets()[-1] == transfer.STYLE_LAYERS
     with pytest.raises(ValueError, match="either content_layer or style_layers"):
-        ex.reconstruct(shared, content, size=32)
+        explain.reconstruct(shared, content, size=32)
 
 
 def test_rejects_a_config_of_the_wrong_type(shared, content, style):
     with pytest.raises(ValueError, match="config must be a StyleConfig, got dict"):
-        st.StyleTransfer(shared, content, style, {})
+        transfer.StyleTransfer(shared, content, style, {})

@@ -12,12 +12,15 @@ import sklearn.metrics
 import torch
 from torch import nn
 
-from core import cards, data, models, training
+from core.data import datasets
+from core.models import archs, builder, cards, checkpoints
+from core.train import __main__ as cli
+from core.train import evaluation, training
 
 
-def _subset(n: int, start: int = 0) -> data.Dataset:
-    train, _ = data.load_digits()
-    return data.Dataset("digits", "train", train.images[start:start + n],
+def _subset(n: int, start: int = 0) -> datasets.Dataset:
+    train, _ = datasets.load_digits()
+    return datasets.Dataset("digits", "train", train.images[start:start + n],
                         train.labels[start:start + n], train.classes, train.mean, train.std)
 
 
@@ -80,7 +83,7 @@ def test_build_for_matches_manual_seed_and_leaves_global_rng_alone(arch, options
     built = training.build_for(arch, train_set, config, **options)
     assert torch.equal(torch.get_rng_state(), state)
     torch.manual_seed(7)
-    expected = models.build_model(arch, in_channels=1, num_classes=10, image_size=28, **options)
+    expected = builder.build_model(arch, in_channels=1, num_classes=10, image_size=28, **options)
     assert _same_state(built, expected)
 
 
@@ -118,14 +121,14 @@ def test_seed_changes_the_run():
 
 # --------------------------------------------------------------------------- learning
 def test_training_on_digits_reaches_95_percent_in_3_epochs():
-    train_set, test_set = data.load_digits()
+    train_set, test_set = datasets.load_digits()
     config = training.TrainConfig(epochs=3, batch_size=32, lr=2e-3, val_fraction=0.1, seed=0)
     trainer = training.Trainer(training.build_for("seed_net", train_set, config), train_set, config)
     history = trainer.run()
     assert [h.epoch for h in history] == [1, 2, 3]
     assert history[-1].train_loss < history[0].train_loss
     assert history[-1].val_accuracy >= 0.9 and history[-1].val_loss is not None
-    assert training.accuracy(trainer.model_for_eval(), test_set) >= 0.95
+    assert evaluation.accuracy(trainer.model_for_eval(), test_set) >= 0.95
     steps_per_epoch = math.ceil(len(trainer.train_indices) / 32)
     assert len(trainer.step_losses) == trainer.total_steps == 3 * steps_per_epoch
 
@@ -207,7 +210,7 @@ def test_default_model_raises_diverged_error(monkeypatch, tmp_path):
 
 # --------------------------------------------------------------------------- data helpers
 def test_validation_split_is_stratified_disjoint_and_seeded():
-    labels = data.load_digits()[0].labels
+    labels = datasets.load_digits()[0].labels
     train_idx, val_idx = training.stratified_split(labels, 0.2, seed=0)
     assert set(train_idx.tolist()).isdisjoint(val_idx.tolist())
     assert sorted(train_idx.tolist() + val_idx.tolist()) == list(range(len(labels)))
@@ -247,7 +250,7 @@ def evaluated():
     trainer = _trainer(config, n=300)
     trainer.run()
     model = trainer.model_for_eval()
-    return model, training.evaluate(model, _subset(200, start=1000), batch_size=64)
+    return model, evaluation.evaluate(model, _subset(200, start=1000), batch_size=64)
 
 
 def test_evaluation_matches_sklearn(evaluated):
@@ -256,34 +259,34 @@ def test_evaluation_matches_sklearn(evaluated):
     assert ev.probs.shape == (200, 10) and ev.probs.dtype == np.float32
     np.testing.assert_allclose(ev.probs.sum(1), 1.0, rtol=1e-5)
     np.testing.assert_array_equal(ev.labels, test_set.labels.numpy())
-    np.testing.assert_array_equal(ev.preds, training.predict(model, test_set).numpy())
+    np.testing.assert_array_equal(ev.preds, evaluation.predict(model, test_set).numpy())
     expected = sklearn.metrics.confusion_matrix(ev.labels, ev.preds, labels=range(10))
     np.testing.assert_array_equal(ev.confusion, expected)
     assert ev.confusion.dtype == np.int64
     np.testing.assert_allclose(ev.per_class, np.diag(expected) / expected.sum(1))
     assert ev.accuracy == pytest.approx(sklearn.metrics.accuracy_score(ev.labels, ev.preds))
-    assert ev.accuracy == pytest.approx(training.accuracy(model, test_set))
+    assert ev.accuracy == pytest.approx(evaluation.accuracy(model, test_set))
 
 
 def test_confident_mistakes_and_cell_examples(evaluated):
     _, ev = evaluated
     wrong = np.flatnonzero(ev.preds != ev.labels)
     assert len(wrong) > 3
-    mistakes = training.confident_mistakes(ev, k=len(wrong) + 5)
+    mistakes = evaluation.confident_mistakes(ev, k=len(wrong) + 5)
     assert sorted(m[0] for m in mistakes) == sorted(wrong.tolist())
     probs = [m[3] for m in mistakes]
     assert probs == sorted(probs, reverse=True)
     for index, true, pred, p in mistakes:
         assert (true, pred) == (ev.labels[index], ev.preds[index]) and true != pred
         assert p == pytest.approx(ev.probs[index].max())
-    assert training.confident_mistakes(ev, k=3) == mistakes[:3]
+    assert evaluation.confident_mistakes(ev, k=3) == mistakes[:3]
     true, pred = np.unravel_index(np.argmax(ev.confusion), ev.confusion.shape)
-    cell = training.cell_examples(ev, int(true), int(pred), k=1000)
+    cell = evaluation.cell_examples(ev, int(true), int(pred), k=1000)
     assert len(cell) == ev.confusion[true, pred]
     assert all(ev.labels[i] == true and ev.preds[i] == pred for i, _ in cell)
     assert [p for _, p in cell] == sorted((p for _, p in cell), reverse=True)
     with pytest.raises(ValueError, match="true must be a class index in 0..9, got 10"):
-        training.cell_examples(ev, 10, 0)
+        evaluation.cell_examples(ev, 10, 0)
 
 
 def test_evaluate_refuses_a_training_mode_model_and_leaves_it_alone(evaluated):
@@ -291,7 +294,7 @@ def test_evaluate_refuses_a_training_mode_model_and_leaves_it_alone(evaluated):
     model.train()
     try:
         with pytest.raises(ValueError, match="must be in eval mode"):
-            training.evaluate(model, _subset(10))
+            evaluation.evaluate(model, _subset(10))
         assert model.training
     finally:
         model.eval()
@@ -299,11 +302,11 @@ def test_evaluate_refuses_a_training_mode_model_and_leaves_it_alone(evaluated):
 
 def test_make_card_checks_the_model(evaluated):
     model, _ = evaluated
-    card = training.make_card(model, arch="seed_net", options={}, train_set=_subset(10),
+    card = evaluation.make_card(model, arch="seed_net", options={}, train_set=_subset(10),
                               metrics={"test_accuracy": 0.5}, name="m")
-    assert card.options == models.resolve_options("seed_net") and card.input_shape == [1, 28, 28]
+    assert card.options == archs.resolve_options("seed_net") and card.input_shape == [1, 28, 28]
     with pytest.raises(ValueError, match="conv1.weight"):
-        training.make_card(model, arch="seed_net", options={"channels": (8,)},
+        evaluation.make_card(model, arch="seed_net", options={"channels": (8,)},
                            train_set=_subset(10), metrics={}, name="m")
 
 
@@ -312,11 +315,11 @@ def test_default_model_trains_saves_and_loads(tmp_path):
     seen = []
     path = training.train_default_model(tmp_path / "default",
                                         progress=lambda f, m: seen.append((f, m)))
-    model, card = models.load_checkpoint(path)
-    _, test = data.load_digits()
+    model, card = checkpoints.load_checkpoint(path)
+    _, test = datasets.load_digits()
     assert card.arch == "small_cnn" and card.dataset == "digits"
     assert card.metrics["test_accuracy"] >= 0.97
-    assert training.accuracy(model, test) == pytest.approx(card.metrics["test_accuracy"])
+    assert evaluation.accuracy(model, test) == pytest.approx(card.metrics["test_accuracy"])
     assert cards.read_card(path) == card
     assert seen[-1][0] == pytest.approx(1.0) and seen[0][1].startswith("epoch 1/")
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
@@ -324,14 +327,14 @@ def test_default_model_trains_saves_and_loads(tmp_path):
 
 def test_cli_trains_and_saves(tmp_path, capsys):
     out = tmp_path / "model"
-    code = training.main(["--dataset", "digits", "--arch", "seed_net", "--epochs", "1",
+    code = cli.main(["--dataset", "digits", "--arch", "seed_net", "--epochs", "1",
                           "--batch-size", "32", "--lr", "2e-3", "--out", str(out), "--name", "cli"])
     printed = capsys.readouterr().out
     assert code == 0
     assert "epoch 1/1  train loss" in printed and "val loss" in printed and "saved" in printed
-    model, card = models.load_checkpoint(out)
+    model, card = checkpoints.load_checkpoint(out)
     assert card.name == "cli" and card.metrics["epochs"] == 1
-    test_accuracy = training.accuracy(model, data.load_digits()[1])
+    test_accuracy = evaluation.accuracy(model, datasets.load_digits()[1])
     assert card.metrics["test_accuracy"] == pytest.approx(test_accuracy)
 
 
@@ -345,18 +348,18 @@ def test_cli_trains_and_saves(tmp_path, capsys):
     (["--dataset", "folder"], "--dataset folder needs --folder PATH"),
 ])
 def test_cli_rejects_bad_arguments(tmp_path, capsys, argv, message):
-    assert training.main([*argv, "--out", str(tmp_path / "m")]) == 2
+    assert cli.main([*argv, "--out", str(tmp_path / "m")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
 
 
 def test_cli_reports_an_unavailable_dataset(tmp_path, capsys, monkeypatch):
     def offline(name, *, data_dir=None, download=True):
-        raise data.DatasetUnavailableError(
+        raise datasets.DatasetUnavailableError(
             f"MNIST could not be downloaded (no network?) [{download}]",
             directory=tmp_path, files=(), source_url="u")
-    monkeypatch.setattr(data, "load_dataset", offline)
-    code = training.main(["--dataset", "mnist", "--no-download", "--out", str(tmp_path / "m")])
+    monkeypatch.setattr(datasets, "load_dataset", offline)
+    code = cli.main(["--dataset", "mnist", "--no-download", "--out", str(tmp_path / "m")])
     assert code == 2
     assert "error: MNIST could not be downloaded (no network?) [False]" in capsys.readouterr().err
 
@@ -368,7 +371,7 @@ cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GP
 @cuda
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_cuda_training_learns_and_hands_back_a_cpu_model(precision):
-    train_set, test_set = data.load_digits()
+    train_set, test_set = datasets.load_digits()
     config = training.TrainConfig(epochs=3, batch_size=32, lr=2e-3, seed=0, device="cuda",
                                   precision=precision)
     model = training.build_for("small_cnn", train_set, config, dropout=0.25)
@@ -380,9 +383,9 @@ def test_cuda_training_learns_and_hands_back_a_cpu_model(precision):
     assert trainer.device.type == "cuda" and next(trainer.model.parameters()).is_cuda
     evaluated = trainer.model_for_eval()
     assert all(p.device.type == "cpu" for p in evaluated.parameters())
-    on_cpu = training.evaluate(evaluated, test_set)
+    on_cpu = evaluation.evaluate(evaluated, test_set)
     assert on_cpu.accuracy >= 0.95
-    on_gpu = training.evaluate(evaluated.to("cuda"), test_set, device="cuda")
+    on_gpu = evaluation.evaluate(evaluated.to("cuda"), test_set, device="cuda")
     np.testing.assert_allclose(on_gpu.probs, on_cpu.probs, atol=1e-3)
 
 

@@ -53,7 +53,7 @@ def chromium_path() -> str:
 def app_url(tmp_path_factory, chromium_path, _default_checkpoint) -> str:
     """Start the app exactly as `make run` does (python -m streamlit run dashboard/app.py),
     with the default model already trained (its first-use training is tested by AppTest)."""
-    from core import cards
+    from core.models import cards
 
     home = tmp_path_factory.mktemp("e2e_home")
     shutil.copytree(_default_checkpoint, home / "models" / cards.DEFAULT_MODEL_DIR)

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -20,7 +19,7 @@ TIMEOUT = 120  # importing torch alone can take several seconds on a cold machin
 @pytest.fixture
 def trained_default(_default_checkpoint, _cnnlab_home) -> Path:
     """Where the pre-trained default model is (the ``app`` fixture puts it there)."""
-    from core import cards
+    from core.models import cards
 
     target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
     if not target.exists():
@@ -35,7 +34,7 @@ def app(request, _default_checkpoint, _cnnlab_home):
     The default model is already trained (copied from one session-wide training) unless the
     test is marked ``@pytest.mark.untrained`` (to test its first-use training).
     """
-    from core import cards
+    from core.models import cards
 
     target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
     if request.node.get_closest_marker("untrained") is None and not target.exists():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import data, embeddings, models
-from tests.pages.conftest import chart_spec as _chart, plotly_array
-
+from core.data import datasets
+from core.interpret import embeddings
+from core.models import checkpoints
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _compute(at):
@@ -24,8 +26,8 @@ def test_pca_maps_render_on_arrival_and_match_core(app, trained_default):
     classes = [t for t in spec["data"] if t["name"] != "selected"]
     assert len(classes) == 10  # one trace per class: the legend toggles classes
     # the plotted coordinates are core's PCA of core's features
-    model, card = models.load_checkpoint(trained_default)
-    _, test = data.load_digits()
+    model, card = checkpoints.load_checkpoint(trained_default)
+    _, test = datasets.load_digits()
     feats = embeddings.extract(model, test, layer="relu_fc1", limit=360)
     coords = embeddings.pca(feats.vectors, 2).coords
     trace = spec["data"][0]
@@ -55,8 +57,8 @@ def test_select_a_point_shows_its_image_and_neighbours(app, trained_default):
     at = app("embeddings")
     at.number_input(key="emb_row").set_value(7).run()
     assert not at.exception
-    model, _ = models.load_checkpoint(trained_default)
-    _, test = data.load_digits()
+    model, _ = checkpoints.load_checkpoint(trained_default)
+    _, test = datasets.load_digits()
     feats = embeddings.extract(model, test, layer="relu_fc1", limit=360)
     label = test.classes[int(feats.labels[7])]
     assert any(c.value.startswith("Its 8 nearest neighbours") for c in at.caption)

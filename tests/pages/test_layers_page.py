@@ -9,9 +9,12 @@ import pytest
 import torch
 from PIL import Image
 
-from core import data, filters, images, inspect, models, samples
-from tests.pages.conftest import chart_spec as _chart, plotly_array
-
+from core.data import datasets, images, samples
+from core.interpret import layers as inspect
+from core.models import checkpoints
+from core.teach import filters, kernels
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _heatmaps(spec: dict) -> list[np.ndarray]:
@@ -27,14 +30,14 @@ def layers(app, trained_default):
 
 def test_renders_with_the_default_model(layers, trained_default):
     at = layers
-    model, card = models.load_checkpoint(trained_default)
+    model, card = checkpoints.load_checkpoint(trained_default)
     # the layer table lists every layer with shapes from a real forward pass
     table = next(df.value for df in at.dataframe if "receptive field" in df.value.columns)
     assert list(table["layer"]) == ["input"] + [n for n, _ in model.named_children()]
     assert table.set_index("layer").loc["pool2", "output shape"] == "64 × 7 × 7"
     assert table.set_index("layer").loc["conv2", "receptive field"] == 8
     # the prediction for test image 0 is the model's own
-    _, test = data.load_digits()
+    _, test = datasets.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     probs = inspect.predict(model, x)[0]
@@ -60,7 +63,7 @@ def test_switching_kernel_preset_changes_the_feature_map(layers):
     assert len(sobel) == len(blur) == 1
     assert not np.allclose(sobel[0], blur[0])
     image = images.to_float_array(samples.sample_image("shapes"), max_side=128)
-    expected = filters.conv_relu_pool(image, [filters.KERNELS["box_blur"].weights], ["b"],
+    expected = filters.conv_relu_pool(image, [kernels.KERNELS["box_blur"].weights], ["b"],
                                       stride=1, padding=1)
     np.testing.assert_allclose(blur[0], expected.conv[0], atol=1e-9)
 
@@ -118,8 +121,8 @@ def test_activation_maximisation_runs_and_increases(layers):
 
 def test_top_examples_match_core(layers, trained_default):
     at = layers
-    model, card = models.load_checkpoint(trained_default)
-    _, test = data.load_digits()
+    model, card = checkpoints.load_checkpoint(trained_default)
+    _, test = datasets.load_digits()
     at.selectbox(key="layers_channel_layer").set_value("conv2").run()
     at.number_input(key="layers_channel_channel").set_value(5).run()
     mean, std = torch.tensor(card.mean).view(-1, 1, 1), torch.tensor(card.std).view(-1, 1, 1)

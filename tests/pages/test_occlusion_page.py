@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import data, images, models, occlusion
-from tests.pages.conftest import chart_spec as _chart, plotly_array
-
+from core.data import datasets, images
+from core.interpret import occlusion
+from core.models import checkpoints
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _core_result(path, window, stride, baseline="zero", precision="auto"):
-    model, card = models.load_checkpoint(path)
-    _, test = data.load_digits()
+    model, card = checkpoints.load_checkpoint(path)
+    _, test = datasets.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     return occlusion.occlusion(model, x, window=window, stride=stride, baseline=baseline,

@@ -6,8 +6,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core import matrices
-from tests.pages.conftest import chart_spec as _chart, plotly_array
+from core.teach import matrices
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _result(at) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import data, images, inspect, models, sanity
-from core import saliency as sal
+from core.data import datasets, images
+from core.interpret import layers, saliency, sanity
+from core.models import checkpoints
 from tests.pages.conftest import chart_spec as _chart
 from tests.pages.conftest import plotly_array
 
@@ -14,9 +15,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _default_input(path, index: int = 0):
-    model, card = models.load_checkpoint(path)
+    model, card = checkpoints.load_checkpoint(path)
     model.requires_grad_(False)
-    _, test = data.load_digits()
+    _, test = datasets.load_digits()
     _, x = images.prepare_input(images.tensor_to_image(test.images[index]),
                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
     return model, card, x, test
@@ -32,17 +33,17 @@ def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     assert not at.error and not at.exception
     assert at.title[0].value == "Saliency"
     model, card, x, _ = _default_input(trained_default)
-    # the top-5 bars are core.inspect.predict's five largest probabilities
-    probs = inspect.predict(model, x)[0].numpy()
+    # the top-5 bars are core.interpret.layers.predict's five largest probabilities
+    probs = layers.predict(model, x)[0].numpy()
     top = np.argsort(probs)[::-1][:5]
     bars = _chart(at, "sal_top5")["data"][0]
     np.testing.assert_allclose(plotly_array(bars["y"]), probs[top], atol=1e-6)
     assert list(bars["x"]) == [card.classes[i] for i in top]
     # every method is drawn (overlay + raw map), and the raw maps equal core's
-    assert _keys(at, "sal_map_") == set(sal.METHODS) == _keys(at, "sal_overlay_")
+    assert _keys(at, "sal_map_") == set(saliency.METHODS) == _keys(at, "sal_overlay_")
     target = int(np.argmax(probs))
     for key in ("vanilla", "guided", "gradcam"):
-        expected = sal.attribute(key, model, x, target).heat
+        expected = saliency.attribute(key, model, x, target).heat
         shown = plotly_array(_chart(at, f"sal_map_{key}")["data"][0]["z"])
         np.testing.assert_allclose(shown, expected, atol=1e-6)
     # signed maps on a diverging scale centred on 0, unsigned ones from 0
@@ -50,7 +51,7 @@ def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     assert guided["zmid"] == 0 and guided["zmin"] == -guided["zmax"]
     vanilla = _chart(at, "sal_map_vanilla")["data"][0]
     assert vanilla["zmin"] == 0 and "zmid" not in vanilla
-    ig = sal.integrated_gradients(model, x, target, mean=card.mean, std=card.std)
+    ig = saliency.integrated_gradients(model, x, target, mean=card.mean, std=card.std)
     assert any(f"S(x) − S(x′) {ig.info['score_diff']:.4f}" in c.value for c in at.caption)
     assert {b.label for b in at.get("download_button")} >= {"PNG", ".npy"}
 
@@ -75,7 +76,7 @@ def test_settings_change_the_maps(app, trained_default):
     at.selectbox(key="sal_chosen").set_value(3).run()
     assert not at.exception and not at.error
     model, _, x, _ = _default_input(trained_default)
-    expected = sal.gradcam(model, x, 3, layer="relu1").heat
+    expected = saliency.gradcam(model, x, 3, layer="relu1").heat
     np.testing.assert_allclose(plotly_array(_chart(at, "sal_map_gradcam")["data"][0]["z"]),
                                expected, atol=1e-6)
     assert any("Layer relu1, maps 32×28×28" in c.value for c in at.caption)
@@ -141,11 +142,11 @@ def test_embeddings_hands_the_selected_image_to_saliency(app, trained_default):
     assert at.title[0].value == "Saliency"
     assert at.number_input(key="sal_img_index").value == 12
     model, _, x, _ = _default_input(trained_default, 12)
-    probs = inspect.predict(model, x)[0].numpy()
+    probs = layers.predict(model, x)[0].numpy()
     bars = _chart(at, "sal_top5")["data"][0]
     np.testing.assert_allclose(plotly_array(bars["y"]), np.sort(probs)[::-1][:5], atol=1e-6)
     assert at.radio(key="sal_target").options[:2] == ["predicted", "true"]
-    assert _keys(at, "sal_map_") == set(sal.METHODS)
+    assert _keys(at, "sal_map_") == set(saliency.METHODS)
 
 
 def test_chart_builders():

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
-from core import cards, models
-from tests.pages.conftest import chart_spec as _chart, plotly_array
-
+from core.models import builder, cards, checkpoints
+from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _advance(at, until, limit: int = 60):
@@ -23,7 +22,7 @@ def test_page_shows_data_architecture_and_parameter_count(app):
     assert not at.error
     text = " ".join(m.value for m in at.markdown)
     assert "Training on **Digits (scikit-learn)** (1437 training and 360 test images, 1×28×28)" in text
-    n = models.count_parameters(models.build_model("small_cnn", in_channels=1, num_classes=10,
+    n = builder.count_parameters(builder.build_model("small_cnn", in_channels=1, num_classes=10,
                                                    image_size=28))
     assert f"**{n:,}** trainable parameters" in text
     at.selectbox(key="train_arch").set_value("seed_net").run()
@@ -95,7 +94,7 @@ def test_bad_model_upload_shows_an_error(app):
 
 def test_model_upload_round_trip(app, trained_default):
     at = app("train")
-    data = models.export_zip(trained_default)
+    data = checkpoints.export_zip(trained_default)
     at.file_uploader(key="train_library_upload").set_value(("default.zip", data, "application/zip")).run()
     assert not at.exception and not at.error
     assert any("Uploaded" in s.value for s in at.success)

@@ -1,0 +1,1 @@
+"""Interpretation: layers and receptive fields, embeddings, occlusion, saliency, sanity."""

@@ -1,0 +1,446 @@
+"""Look inside a trained CNN: layer table with receptive fields, activations, filters,
+top-activating examples and activation maximisation.
+
+Every function treats the model as shared and read-only (``st.cache_resource`` hands one
+instance to every session): no hooks, no train()/eval() switch, no parameter, buffer, attribute
+or ``.grad`` written, also when a function raises. Layers run from an FX graph of the model,
+read node by node: built by hand for a plain ``nn.Sequential`` tree (no tracing at all), else
+traced once per model with torchvision's ``NodePathTracer`` and cached weakly. Names are those
+of ``create_feature_extractor`` (a module's second call gets "_1": ``layer1.0.relu_1``) except
+that module paths stay whole (torchvision calls tiny_vgg's conv1_1, conv1_2 "conv1", "conv1_1").
+``create_feature_extractor`` itself is not used: it switches the model to train() and back
+while tracing (and leaves it switched if tracing fails), and a following ``inplace=True`` ReLU
+overwrites the outputs it returns; here every captured output is cloned on the spot.
+FX tracing patches ``nn.Module.__call__`` process-wide while it runs, so a trace waits until no
+forward pass of this module (or of a caller holding ``shared_forward()``) is in flight.
+
+Receptive fields: Araujo, Norris & Sim (2019), "Computing Receptive Fields of Convolutional
+Neural Networks", Distill, https://distill.pub/2019/computing-receptive-fields/ ; Dumoulin &
+Visin (2016), "A guide to convolution arithmetic for deep learning", arXiv:1603.07285.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import Tensor, fx, nn
+
+from core.interpret.receptive import Field, conv_window, pair, receptive_fields
+from core.runtime.graph import (
+    GUARD,
+    check_batch,
+    check_input_shape,
+    check_model,
+    fits,
+    is_int,
+    model_graph,
+    probe,
+    resolve_layers,
+    run_nodes,
+)
+
+MAX_STEPS = 2000
+MAX_JITTER = 8
+
+
+# --------------------------------------------------------------------------- public records
+@dataclass(frozen=True)
+class LayerInfo:
+    """One row of the layer table (a leaf module call, or the input)."""
+
+    name: str  # layer name usable with `activations`; "input" for the first row
+    type: str  # module class name, e.g. "Conv2d"
+    output_shape: tuple[int, ...]  # without the batch dim: (C, H, W) or (N,)
+    params: int  # parameter elements of this module (0 for a second call of the same module)
+    # side (px) of the input square one unit sees (its bounding box: a dilation wider than the
+    # field below leaves holes in it); None after flatten / linear: see note
+    receptive_field: int | None
+    jump: int | None  # input px between neighbouring units (effective stride)
+    start: float | None  # centre of unit (0, 0)'s field; pixel-index coords, 0.0 = centre of px 0
+    detail: str  # e.g. "32 filters 5×5, stride 1, pad 0"
+    note: str = ""  # why receptive_field is None (whole input, not computed...), or a caveat
+
+
+@dataclass(frozen=True, eq=False)
+class TopExample:
+    """One of the images that excite a channel most."""
+
+    index: int  # index into the images given
+    score: float  # the channel's max activation on that image
+    position: tuple[int, int]  # (row, col) of that max in the layer's map; (0, 0) for a 1-D layer
+    box: tuple[int, int, int, int]  # (r0, r1, c0, c1) half-open input patch of that unit
+
+
+@dataclass(frozen=True, eq=False)
+class ActMaxResult:
+    """The outcome of `activation_maximisation`."""
+
+    image: Tensor  # (C, H, W) float in [0, 1], de-normalised and clamped, for display
+    raw: Tensor  # (1, C, H, W) the optimised normalised input
+    trajectory: list[float]  # the target activation of the (un-jittered) input after each step
+    stopped: bool  # True when should_stop() ended it early
+
+
+# --------------------------------------------------------------------------- layer table
+def _fmt(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _detail(m: nn.Module, in_shape: tuple[int, ...] | None, out_shape: tuple[int, ...]) -> str:
+    if isinstance(m, nn.Conv2d):
+        k, s = pair(m.kernel_size), pair(m.stride)
+        pad = m.padding if isinstance(m.padding, str) else _fmt(pair(m.padding))
+        text = f"{m.out_channels} filters {k[0]}×{k[1]}, stride {_fmt(s)}, pad {pad}"
+        text += f", dilation {_fmt(pair(m.dilation))}" if pair(m.dilation) != (1, 1) else ""
+        return text + (f", groups {m.groups}" if m.groups > 1 else "")
+    if isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
+        k, (_, s, p, _) = pair(m.kernel_size), conv_window(m, None)
+        kind = "max" if isinstance(m, nn.MaxPool2d) else "avg"
+        text = f"{k[0]}×{k[1]} {kind}, stride {_fmt(s)}"
+        return text + (f", pad {_fmt(p)}" if p != (0, 0) else "")
+    if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        kind = "avg" if isinstance(m, nn.AdaptiveAvgPool2d) else "max"
+        return f"adaptive {kind} → {'×'.join(map(str, out_shape[-2:]))}"
+    if isinstance(m, nn.Linear):
+        return f"{m.in_features} → {m.out_features}"
+    if isinstance(m, nn.Flatten) and in_shape is not None:
+        return f"{'×'.join(map(str, in_shape[1:]))} → {math.prod(out_shape[1:])}"
+    if isinstance(m, nn.BatchNorm2d):
+        return f"normalises {m.num_features} channels"
+    if isinstance(m, nn.ReLU):
+        return "max(0, x)"
+    if isinstance(m, nn.Dropout):
+        return f"p = {m.p} (off in eval)"
+    return ""
+
+
+def _square(rf: Field | None, note: str) -> tuple[int | None, int | None, float | None, str]:
+    if rf is None:
+        return None, None, None, note
+    if rf.size[0] != rf.size[1] or rf.jump[0] != rf.jump[1] or rf.start[0] != rf.start[1]:
+        return None, None, None, (f"non-square receptive field {rf.size[0]}×{rf.size[1]}, "
+                                  f"jump {_fmt(rf.jump)}")
+    return rf.size[0], rf.jump[0], rf.start[0], note
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    return tuple(value.shape) if isinstance(value, Tensor) else None
+
+
+def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[LayerInfo]:
+    """One row per leaf-module call in execution order, after an "input" row.
+
+    Output shapes come from a real forward pass of a zero image (no_grad); receptive fields
+    from the layer arithmetic of Araujo et al. (2019), with element-wise merges (residual adds)
+    taking the box that covers every path.
+    Args:
+        model: shared model in eval mode; input_shape: (C, H, W) of one input image.
+    Returns:
+        list[LayerInfo]; the params column sums to the model's parameter count when every
+        parameter belongs to a called leaf module.
+    """
+    g = model_graph(model)
+    shape = check_input_shape(input_shape)
+    with torch.no_grad(), fits(f"input_shape {shape}"):
+        shapes = run_nodes(model, g, probe(model, (1, *shape)), None, _shape_of)
+    rfs = receptive_fields(model, g, shapes)
+    c, h, w = shape
+    rows = [LayerInfo("input", "Input", shape, 0, 1, 1, 0.0, f"{c}×{h}×{w} image")]
+    seen: set[int] = set()
+    for name, node in g.layers.items():
+        m = model.get_submodule(node.target)
+        params = 0 if id(m) in seen else sum(p.numel() for p in m.parameters())
+        seen.add(id(m))
+        first = next(iter(node.all_input_nodes), None)
+        out = shapes[node] or (0,)
+        rf, jump, start, note = _square(*rfs[node])
+        rows.append(LayerInfo(name, type(m).__name__, out[1:], params, rf, jump, start,
+                              _detail(m, shapes.get(first), out), note))
+    return rows
+
+
+def layer_names(model: nn.Module) -> list[str]:
+    """Names usable with `activations`: leaf-module calls in execution order."""
+    return list(model_graph(model).layers)
+
+
+def conv_layer_names(model: nn.Module) -> list[str]:
+    """The `layer_names` whose module is an ``nn.Conv2d``."""
+    g = model_graph(model)
+    return [name for name, node in g.layers.items()
+            if isinstance(model.get_submodule(node.target), nn.Conv2d)]
+
+
+# --------------------------------------------------------------------------- activations
+def activations(model: nn.Module, x: Tensor, layers: list[str]) -> dict[str, Tensor]:
+    """Outputs of the named layers for a batch (one forward pass, stopped after the last).
+
+    Args:
+        model: shared model in eval mode; x: (B, C, H, W) normalised float input.
+        layers: names from `layer_names`.
+    Returns:
+        {name: detached copy of that layer's output, (B, C', H', W') or (B, N)} in request order.
+    """
+    g = model_graph(model)
+    nodes = resolve_layers(g, layers)
+    x = check_batch(x)
+    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}"):
+        out = run_nodes(model, g, x, set(nodes.values()),
+                   lambda v: v.detach().clone() if isinstance(v, Tensor) else v)
+    return {name: out[node] for name, node in nodes.items()}
+
+
+def predict(model: nn.Module, x: Tensor) -> Tensor:
+    """Softmax class probabilities (B, K) for a normalised batch x (B, C, H, W), no gradients."""
+    check_model(model)
+    x = check_batch(x)
+    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}"), GUARD.run():
+        logits = model(x)
+    if logits.dim() != 2:
+        raise ValueError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
+    return logits.float().softmax(dim=1)
+
+
+def channel_order(act: Tensor, by: str = "mean") -> list[int]:
+    """Channel indices of one activation, strongest first.
+
+    Args:
+        act: (C, H, W) (or (N,) for a fully connected layer) activation of one image.
+        by: "mean" or "max" over each channel's map (descending, ties by index), or "index".
+    Returns:
+        A permutation of range(C).
+    """
+    if not isinstance(act, Tensor) or act.dim() not in (1, 3):
+        raise ValueError(f"act must be a (C, H, W) or (N,) tensor, got "
+                         f"{tuple(act.shape) if isinstance(act, Tensor) else type(act).__name__}")
+    if by not in ("mean", "max", "index"):
+        raise ValueError(f"by must be 'mean', 'max' or 'index', got {by!r}")
+    if by == "index":
+        return list(range(act.shape[0]))
+    flat = act.detach().float().reshape(act.shape[0], -1)  # (C, H*W)
+    score = flat.mean(1) if by == "mean" else flat.amax(1)
+    return torch.sort(score, descending=True, stable=True).indices.tolist()
+
+
+def filter_weights(model: nn.Module, layer: str) -> Tensor:
+    """A detached copy (out, in / groups, kh, kw) of a Conv2d layer's weight."""
+    g = model_graph(model)
+    node = resolve_layers(g, [layer])[layer]
+    m = model.get_submodule(node.target)
+    if not isinstance(m, nn.Conv2d):
+        raise ValueError(f"layer must be a Conv2d ({', '.join(conv_layer_names(model))}), "
+                         f"got {layer!r} ({type(m).__name__})")
+    return m.weight.detach().clone()
+
+
+def receptive_box(info: LayerInfo, row: int, col: int,
+                  image_size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The input box (r0, r1, c0, c1), half-open and clipped to the image, that unit (row, col)
+    of a layer sees; the whole image when the layer has no receptive field (after flatten)."""
+    if (not isinstance(image_size, Sequence) or len(image_size) != 2
+            or not all(is_int(v) and v >= 1 for v in image_size)):
+        raise ValueError(f"image_size must be (height, width) of positive integers, "
+                         f"got {image_size!r}")
+    rows, cols = info.output_shape[1:] if len(info.output_shape) == 3 else (1, 1)
+    for name, v, n in (("row", row, rows), ("col", col, cols)):
+        if not is_int(v) or not 0 <= v < n:
+            raise ValueError(f"{name} must be an integer in 0..{n - 1} for {info.name!r}, "
+                             f"got {v!r}")
+    h, w = image_size
+    if info.receptive_field is None:
+        return (0, h, 0, w)
+    half = (info.receptive_field - 1) / 2
+    r0 = round(info.start + row * info.jump - half)  # an integer: see LayerInfo.start
+    c0 = round(info.start + col * info.jump - half)
+    r1, c1 = r0 + info.receptive_field, c0 + info.receptive_field
+    return (max(r0, 0), min(r1, h), max(c0, 0), min(c1, w))
+
+
+# --------------------------------------------------------------------------- unit selection
+def _layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> LayerInfo:
+    """The layer's table row (its output shape and receptive field), for a known layer."""
+    info = next(r for r in layer_table(model, shape) if r.name == layer)
+    if len(info.output_shape) not in (1, 3):
+        raise ValueError(f"layer must output (C, H, W) maps or (N,) units, got {layer!r} "
+                         f"with shape {info.output_shape}")
+    return info
+
+
+def _check_unit(info: LayerInfo, channel: Any) -> int:
+    n = info.output_shape[0]
+    if not is_int(channel) or not 0 <= channel < n:
+        raise ValueError(f"channel must be an integer in 0..{n - 1} for {info.name!r}, "
+                         f"got {channel!r}")
+    return int(channel)
+
+
+def _unit(out: Tensor, channel: int) -> Tensor:
+    """(B,) the channel map's mean for a (B, C, H, W) output, or the unit for (B, N)."""
+    unit = out[:, channel]
+    return unit.flatten(1).mean(1) if unit.dim() > 1 else unit
+
+
+def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *, k: int = 9,
+                   normalize: Callable[[Tensor], Tensor],
+                   batch_size: int = 256) -> list[TopExample]:
+    """The k images whose channel map has the largest maximum, with the patch around it.
+
+    Yosinski et al. (2015), "Understanding Neural Networks Through Deep Visualization",
+    https://arxiv.org/abs/1506.06579 (Deep Visualization Toolbox).
+    Args:
+        images: (N, C, H, W) uint8, e.g. a dataset split; normalize: uint8 batch -> float input.
+        layer, channel: the unit (for a (N,)-output layer, channel is the unit index).
+        k: how many (at most N); batch_size: images per forward pass.
+    Returns:
+        list[TopExample], highest score first (ties: lower index first).
+    """
+    if (not isinstance(images, Tensor) or images.dtype != torch.uint8 or images.dim() != 4
+            or not len(images)):
+        got = (f"{tuple(images.shape)} {images.dtype}" if isinstance(images, Tensor)
+               else type(images).__name__)
+        raise ValueError(f"images must be a non-empty (N, C, H, W) uint8 tensor, got {got}")
+    for name, v in (("k", k), ("batch_size", batch_size)):
+        if not is_int(v) or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    if not callable(normalize):
+        raise ValueError(f"normalize must be callable, got {normalize!r}")
+    g = model_graph(model)
+    node = resolve_layers(g, [layer])[layer]
+    size = tuple(images.shape[2:])
+    info = _layer_row(model, layer, tuple(images.shape[1:]))
+    channel = _check_unit(info, channel)
+    scores, where = [], []
+    with torch.no_grad():
+        for i in range(0, len(images), batch_size):
+            x = check_batch(normalize(images[i:i + batch_size]))
+            out = run_nodes(model, g, x, {node}, lambda v: v)[node]
+            fmap = out[:, channel].reshape(len(out), -1).float()  # (B, H'*W') or (B, 1)
+            best, pos = fmap.max(dim=1)  # first position of the max
+            scores.append(best)
+            where.append(pos)
+    score, pos = torch.cat(scores), torch.cat(where)
+    width = info.output_shape[2] if len(info.output_shape) == 3 else 1
+    order = torch.sort(score, descending=True, stable=True).indices[:k].tolist()
+    result = []
+    for i in order:
+        r, c = divmod(int(pos[i]), width)
+        result.append(TopExample(i, float(score[i]), (r, c), receptive_box(info, r, c, size)))
+    return result
+
+
+# --------------------------------------------------------------------------- activation max.
+def _check_number(name: str, v: Any, *, positive: bool) -> float:
+    ok = isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    if not ok or (v <= 0 if positive else v < 0):
+        rule = "> 0" if positive else ">= 0"
+        raise ValueError(f"{name} must be a finite number {rule}, got {v!r}")
+    return float(v)
+
+
+def _check_stats(name: str, values: Any, channels: int, *, positive: bool) -> Tensor:
+    ok = isinstance(values, Sequence) and len(values) == channels and all(
+        isinstance(v, numbers.Real) and math.isfinite(v) and (v > 0 or not positive)
+        for v in values)
+    if not ok:
+        rule = "positive finite numbers" if positive else "finite numbers"
+        raise ValueError(f"{name} must be {channels} {rule} (one per channel), got {values!r}")
+    return torch.tensor([float(v) for v in values]).view(1, -1, 1, 1)  # (1, C, 1, 1)
+
+
+def _total_variation(x: Tensor) -> Tensor:
+    """Mean absolute difference of vertical and horizontal neighbours (anisotropic TV)."""
+    return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (x[..., 1:] - x[..., :-1]).abs().mean()
+
+
+def _ascent_node(model: nn.Module, node: fx.Node) -> fx.Node:
+    """The node to climb for a target: a ReLU layer's input, whose gradient does not vanish
+    where the unit is switched off (Olah et al. 2017 optimise pre-ReLU values too)."""
+    sources = node.all_input_nodes
+    if (node.op == "call_module" and isinstance(model.get_submodule(node.target), nn.ReLU)
+            and len(sources) == 1 and sources[0].op != "placeholder"):
+        return sources[0]
+    return node
+
+
+def activation_maximisation(model: nn.Module, layer: str, channel: int, *,
+                            input_shape: tuple[int, int, int], mean: Sequence[float],
+                            std: Sequence[float], steps: int = 200, lr: float = 0.05,
+                            jitter: int = 2, tv_weight: float = 0.3, l2_weight: float = 0.01,
+                            seed: int = 0,
+                            progress: Callable[[int, int, float], None] | None = None,
+                            should_stop: Callable[[], bool] | None = None) -> ActMaxResult:
+    """An input image that excites one channel (or unit) strongly, by gradient ascent on the input.
+
+    Erhan et al. (2009), "Visualizing Higher-Layer Features of a Deep Network"; Olah, Mordvintsev
+    & Schubert (2017), "Feature Visualization", https://distill.pub/2017/feature-visualization/
+    Objective: mean of the channel's map (or the unit; for a ReLU layer, its input, so that a
+    unit that starts switched off still has a gradient) on the input rolled by up to ``jitter``
+    px, minus tv_weight·TV(x) minus l2_weight·mean(x²); Adam on a private input, clamped after
+    each step to the valid normalised range [(0 − mean)/std, (1 − mean)/std]. The model is only
+    read: gradients come from ``torch.autograd.grad`` w.r.t. the input.
+    Args:
+        layer, channel: the unit; input_shape: (C, H, W); mean/std: the model's normalisation.
+        steps: 1..2000; lr: Adam step > 0; jitter: 0..8 px; tv_weight, l2_weight: >= 0;
+        seed: start noise and jitter (own generator); progress(step, steps, activation) after
+        each step; should_stop() checked before each step.
+    Returns:
+        ActMaxResult.
+    """
+    shape = check_input_shape(input_shape)
+    if not is_int(steps) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be an integer in 1..{MAX_STEPS}, got {steps!r}")
+    lr = _check_number("lr", lr, positive=True)
+    if not is_int(jitter) or not 0 <= jitter <= MAX_JITTER:
+        raise ValueError(f"jitter must be an integer in 0..{MAX_JITTER}, got {jitter!r}")
+    tv_weight = _check_number("tv_weight", tv_weight, positive=False)
+    l2_weight = _check_number("l2_weight", l2_weight, positive=False)
+    if not is_int(seed):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    for name, fn in (("progress", progress), ("should_stop", should_stop)):
+        if fn is not None and not callable(fn):
+            raise ValueError(f"{name} must be callable or None, got {fn!r}")
+    mean_t = _check_stats("mean", mean, shape[0], positive=False)
+    std_t = _check_stats("std", std, shape[0], positive=True)
+    g = model_graph(model)
+    node = resolve_layers(g, [layer])[layer]
+    info = _layer_row(model, layer, shape)
+    channel = _check_unit(info, channel)
+
+    like = probe(model, (1, *shape))  # dtype/device of the model's input
+    lo, hi = ((0 - mean_t) / std_t).to(like), ((1 - mean_t) / std_t).to(like)  # (1, C, 1, 1)
+    gen = torch.Generator().manual_seed(int(seed))
+    x = (0.1 * torch.randn((1, *shape), generator=gen)).to(like)
+    x = torch.maximum(torch.minimum(x, hi), lo).requires_grad_(True)  # private leaf
+    opt = torch.optim.Adam([x], lr=lr)
+
+    ascend = _ascent_node(model, node)
+
+    def unit(at: fx.Node, inp: Tensor) -> Tensor:  # (1,) the unit's activation at node `at`
+        return _unit(run_nodes(model, g, inp, {at}, lambda v: v.clone())[at], channel)
+
+    trajectory, stopped = [], False
+    with torch.inference_mode(False), torch.enable_grad():
+        for step in range(steps):
+            if should_stop is not None and should_stop():
+                stopped = True
+                break
+            dy, dx = torch.randint(-jitter, jitter + 1, (2,), generator=gen).tolist()
+            moved = torch.roll(x, shifts=(dy, dx), dims=(2, 3))
+            objective = (unit(ascend, moved).sum() - tv_weight * _total_variation(x)
+                         - l2_weight * x.square().mean())
+            (grad,) = torch.autograd.grad(objective, x)
+            x.grad = -grad  # Adam minimises; this leaf is ours, not the model's
+            opt.step()
+            with torch.no_grad():
+                x.copy_(torch.maximum(torch.minimum(x, hi), lo))
+                trajectory.append(float(unit(node, x)))
+            if progress is not None:
+                progress(step + 1, steps, trajectory[-1])
+    raw = x.detach().clone()
+    image = (raw[0].cpu() * std_t[0] + mean_t[0]).clamp(0, 1)  # (C, H, W)
+    return ActMaxResult(image=image, raw=raw, trajectory=trajectory, stopped=stopped)

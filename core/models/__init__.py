@@ -1,0 +1,1 @@
+"""Models: architectures as data and their builder, cards, safe checkpoints, ImageNet models."""

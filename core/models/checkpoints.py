@@ -1,0 +1,230 @@
+"""Architectures as data, one builder, model cards and safe (never unpickled) checkpoints.
+
+An architecture is an ``ArchSpec``: conv blocks (each ends with a 2x2 max-pool) and a head.
+``build_model`` turns a spec plus options into an ``nn.Sequential`` with stable layer names,
+in the style of torchvision's ``models/vgg.py``. A checkpoint is a directory holding
+``model.safetensors`` and ``card.json`` (the ``ModelCard``, the source of truth); loading never
+unpickles (no ``torch.load``).
+
+tiny_vgg follows CNN Explainer: Wang et al. (2020), "CNN Explainer: Learning Convolutional
+Neural Networks with Interactive Visualization", https://poloclub.github.io/cnn-explainer/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Mapping
+
+import safetensors.torch
+import torch
+from safetensors import SafetensorError
+from torch import nn
+
+from core.models.builder import build_from_card
+from core.models.cards import CARD_FILE, WEIGHTS_FILE, ModelCard
+from core.paths import models_dir
+
+
+# --------------------------------------------------------------------------- checkpoints
+class CheckpointError(ValueError):
+    """A checkpoint (weights or card) that cannot be loaded safely or does not match its card."""
+
+
+def _cpu_state(weights: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    state = weights.state_dict() if isinstance(weights, nn.Module) else weights
+    return {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+
+
+def _check_tensors(tensors: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor]) -> None:
+    """Raise CheckpointError at the first tensor missing, unexpected, mis-shaped or non-finite."""
+    for name, ref in expected.items():
+        if name not in tensors:
+            raise CheckpointError(f"missing tensor {name!r} (expected shape {list(ref.shape)})")
+        found = tensors[name]
+        if found.shape != ref.shape or found.dtype != ref.dtype:
+            raise CheckpointError(f"tensor {name!r}: expected shape {list(ref.shape)} {ref.dtype}, "
+                                  f"found {list(found.shape)} {found.dtype}")
+        if found.is_floating_point() and not bool(torch.isfinite(found).all()):
+            raise CheckpointError(f"tensor {name!r} contains NaN or infinite values")
+    unexpected = sorted(set(tensors) - set(expected))
+    if unexpected:
+        first = unexpected[0]
+        raise CheckpointError(f"unexpected tensor {first!r} (shape {list(tensors[first].shape)}); "
+                              f"{len(unexpected)} unexpected in all")
+
+
+def _skeleton(card: ModelCard) -> nn.Sequential:
+    """The card's model on the meta device: shapes without memory or RNG use."""
+    with torch.device("meta"):
+        return build_from_card(card)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
+    """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if missing).
+
+    Args:
+        model: weights matching ``build_from_card(card)`` (any device; saved contiguous on CPU).
+        card: its model card (also embedded in the safetensors metadata under "card").
+    Returns:
+        The directory.
+    """
+    card_json = card.to_json()
+    state = _cpu_state(model)
+    _check_tensors(state, _skeleton(card).state_dict())
+    blob = safetensors.torch.save(state, metadata={"card": card_json, "format": "pt"})
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    _atomic_write(directory / WEIGHTS_FILE, blob)  # weights first: a card.json always has its weights
+    _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return directory
+
+
+def _read_tensors(weights: bytes) -> dict[str, torch.Tensor]:
+    if not isinstance(weights, (bytes, bytearray)):
+        raise CheckpointError(f"weights must be bytes, got {type(weights).__name__}")
+    if bytes(weights[:4]) == b"PK\x03\x04":
+        raise CheckpointError("weights look like a torch.save (pickle/zip) file; "
+                              "only safetensors are accepted")
+    try:
+        return safetensors.torch.load(bytes(weights))
+    except (SafetensorError, ValueError, TypeError, RuntimeError) as err:
+        raise CheckpointError(f"weights are not a valid safetensors file: {err}") from None
+
+
+def _embedded_card(weights: bytes) -> str:
+    """The card JSON stored in a (valid) safetensors header's metadata."""
+    (n,) = struct.unpack("<Q", bytes(weights[:8]))  # header length, then the JSON header
+    meta = json.loads(bytes(weights[8:8 + n])).get("__metadata__") or {}
+    if "card" not in meta:
+        raise CheckpointError("no card given and none embedded in the safetensors metadata")
+    return meta["card"]
+
+
+def load_checkpoint_bytes(weights: bytes,
+                          card_json: str | None = None) -> tuple[nn.Sequential, ModelCard]:
+    """Load a checkpoint from memory (uploads) without unpickling anything.
+
+    Args:
+        weights: the bytes of a ``model.safetensors`` file.
+        card_json: the ``card.json`` text; None uses the card embedded in the weights' metadata.
+    Returns:
+        (model in eval() mode on CPU, its card). Raises CheckpointError on any problem.
+    """
+    tensors = _read_tensors(weights)
+    text = _embedded_card(weights) if card_json is None else card_json
+    try:
+        card = ModelCard.from_json(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except ValueError as err:
+        raise CheckpointError(f"bad model card: {err}") from None
+    model = _skeleton(card)
+    _check_tensors(tensors, model.state_dict())
+    model.load_state_dict(tensors, strict=True, assign=True)  # meta -> the loaded CPU tensors
+    return model.eval(), card
+
+
+def load_checkpoint(directory: Path) -> tuple[nn.Sequential, ModelCard]:
+    """Load ``<directory>/model.safetensors`` + ``card.json``; see ``load_checkpoint_bytes``."""
+    directory = Path(directory)
+    try:
+        weights = (directory / WEIGHTS_FILE).read_bytes()
+        card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CheckpointError(f"cannot read checkpoint in {directory}: {err}") from None
+    return load_checkpoint_bytes(weights, card_json)
+
+
+def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.Module) -> str:
+    """A short stable id (12 hex chars) for a card plus its weights, for cache keys.
+
+    sha256 over the canonical card JSON and the canonical safetensors bytes of the tensors, so the
+    same model gives the same id whether passed as file bytes, a state_dict or a module.
+    """
+    tensors = _read_tensors(weights) if isinstance(weights, (bytes, bytearray)) else _cpu_state(weights)
+    card_bytes = json.dumps(asdict(card), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(card_bytes + b"\0" + safetensors.torch.save(tensors))
+    return digest.hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- model library
+def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None) -> Path:
+    """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``; returns it."""
+    root = Path(root) if root is not None else models_dir()
+    slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
+    return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model)}")
+
+
+# --------------------------------------------------------------------------- download / upload
+MAX_ZIP_BYTES = 256 * 1024 * 1024  # a model zip (weights + card); our archs are a few MB
+
+
+def export_zip(directory: Path) -> bytes:
+    """A checkpoint directory as a zip holding ``model.safetensors`` and ``card.json``."""
+    import io
+    import zipfile
+
+    directory = Path(directory)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in (WEIGHTS_FILE, CARD_FILE):
+            zf.write(directory / name, arcname=name)
+    return buf.getvalue()
+
+
+def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, ModelCard]:
+    """Load an uploaded model: our zip (weights + card) or a bare ``.safetensors`` with its card
+    embedded. Nothing is unpickled; any problem raises CheckpointError with a clear message."""
+    import io
+    import zipfile
+
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise CheckpointError("the uploaded file is empty")
+    if len(data) > MAX_ZIP_BYTES:
+        raise CheckpointError(f"the file is {len(data) / 1e6:.0f} MB; at most "
+                              f"{MAX_ZIP_BYTES / 1e6:.0f} MB")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return load_checkpoint_bytes(bytes(data))  # a bare safetensors file (or a clear error)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+            if "data.pkl" in names or any(n.endswith(".pkl") for n in names):
+                raise CheckpointError("this is a torch.save (pickle) file; only safetensors "
+                                      "checkpoints are accepted")
+            missing = [n for n in (WEIGHTS_FILE, CARD_FILE) if n not in names]
+            if missing:
+                raise CheckpointError(f"the zip must contain {WEIGHTS_FILE} and {CARD_FILE}; "
+                                      f"missing {', '.join(missing)}")
+            infos = {n: zf.getinfo(names[n]) for n in (WEIGHTS_FILE, CARD_FILE)}
+            if sum(i.file_size for i in infos.values()) > MAX_ZIP_BYTES:
+                raise CheckpointError("the zip's contents are too large")
+            weights = zf.read(infos[WEIGHTS_FILE])
+            card = zf.read(infos[CARD_FILE]).decode("utf-8")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, OSError,
+            RuntimeError) as err:  # RuntimeError: encrypted members
+        raise CheckpointError(f"the zip cannot be read: {err}") from None
+    return load_checkpoint_bytes(weights, card)

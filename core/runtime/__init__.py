@@ -1,0 +1,1 @@
+"""Running shared models: device/precision choice, the graph runner, backprop, incremental passes."""

@@ -1,0 +1,117 @@
+"""Run a shared model node by node for gradients: every ReLU out of place (optionally as the
+guided ReLU of Springenberg et al. 2014), in-place arithmetic made out of place, and one layer's
+output captured as a leaf of the rest of the graph (for Grad-CAM) without hooks.
+
+The graph comes from ``core.runtime.graph.model_graph`` (built by hand for a plain ``nn.Sequential``
+tree, else FX-traced once per model). The shared modules are only called, never changed: a
+ReLU module, ``F.relu``, ``torch.relu``, ``relu_`` and ``inplace=True`` all become
+``torch.relu`` (or the guided function) in this run only, so torchvision's in-place ReLUs can
+neither break autograd nor overwrite a captured activation.
+
+Springenberg et al. (2014), "Striving for Simplicity: The All Convolutional Net",
+https://arxiv.org/abs/1412.6806
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, fx, nn
+
+from core.runtime.graph import GUARD, Graph, check_model, fits, model_graph
+
+
+def graph(model: nn.Module) -> Graph:
+    """The model's graph (see ``core.runtime.graph.model_graph``); ValueError if it cannot be traced."""
+    check_model(model)
+    try:
+        return model_graph(model)
+    except ValueError:
+        raise
+    except Exception as err:
+        raise ValueError(f"this model cannot be run layer by layer (FX tracing failed: "
+                         f"{type(err).__name__}: {err})") from err
+
+
+class _GuidedReLU(torch.autograd.Function):
+    """ReLU whose backward passes a gradient only where it and the forward input are > 0."""
+
+    @staticmethod
+    def forward(ctx, x: Tensor) -> Tensor:
+        out = x.clamp(min=0)  # out of place, whatever the module's inplace flag
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: Tensor) -> Tensor:
+        (out,) = ctx.saved_tensors
+        return grad.clamp(min=0) * (out > 0)
+
+
+_RELU_FUNCS = {F.relu, torch.relu, torch.relu_, F.relu_}
+_INPLACE_FUNCS = {operator.iadd: operator.add, operator.isub: operator.sub,
+                  operator.imul: operator.mul, operator.itruediv: operator.truediv}
+_INPLACE_METHODS = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div",
+                    "clamp_": "clamp", "clamp_min_": "clamp_min"}
+
+
+def _relu(x: Tensor, guided: bool) -> Tensor:
+    return _GuidedReLU.apply(x) if guided else torch.relu(x)
+
+
+def _call(model: nn.Module, g: Graph, node: fx.Node, env: dict, guided: bool) -> Any:
+    args, kwargs = fx.node.map_arg((node.args, node.kwargs), env.__getitem__)
+    if node.op == "call_module":
+        m = model.get_submodule(node.target)
+        return _relu(args[0], guided) if type(m) is nn.ReLU else m(*args, **kwargs)
+    if node.op == "call_function":
+        if node.target in _RELU_FUNCS:
+            return _relu(args[0], guided)
+        return _INPLACE_FUNCS.get(node.target, node.target)(*args, **kwargs)
+    if node.op == "call_method":
+        self_obj, *rest = args
+        if node.target in ("relu", "relu_"):
+            return _relu(self_obj, guided)
+        return getattr(self_obj, _INPLACE_METHODS.get(node.target, node.target))(*rest, **kwargs)
+    if node.op == "get_attr":
+        if node.target in g.constants:
+            return g.constants[node.target]
+        obj: Any = model
+        for part in node.target.split("."):
+            obj = getattr(obj, part)
+        return obj
+    raise ValueError(f"unsupported graph node {node.op!r} ({node.name})")
+
+
+def forward(model: nn.Module, g: Graph, x: Tensor, *, guided: bool = False,
+            capture: fx.Node | None = None) -> tuple[Tensor, Tensor | None]:
+    """One forward pass with out-of-place (``guided``: guided) ReLUs.
+
+    Args:
+        g: `graph` of model; x: (B, C, H, W) input (a leaf that requires grad, usually);
+        capture: a node whose output to return; the rest of the network gets a clone of it, so
+            ``autograd.grad(score, captured)`` is dS/dA even if an in-place op follows.
+    Returns:
+        (logits (B, K), the captured output or None). ValueError for other outputs or an input
+        that does not fit.
+    """
+    env: dict[fx.Node, Any] = {}
+    captured = None
+    with GUARD.run(), fits(f"an image of shape {tuple(x.shape[1:])}"):
+        for node in g.graph.nodes:
+            if node.op == "output":
+                logits = fx.node.map_arg(node.args[0], env.__getitem__)
+                break
+            env[node] = x if node.op == "placeholder" else _call(model, g, node, env, guided)
+            if node is capture:
+                captured = env[node]
+                env[node] = captured.clone()  # later in-place ops change the clone, not A
+            for dead in g.frees.get(node, ()):
+                env.pop(dead, None)
+    if not isinstance(logits, Tensor) or logits.dim() != 2:
+        shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
+        raise ValueError(f"model must return logits (B, K), got {shape}")
+    return logits, captured

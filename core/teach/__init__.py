@@ -1,0 +1,1 @@
+"""numpy-only maths for the explainers: kernels, filters, matrices, pooling."""

@@ -1,0 +1,1 @@
+"""Training: the resumable trainer, evaluation, the optimiser playground and the CLI."""
