@@ -9,6 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "data_dir",
+    "home_dir",
+    "models_dir",
+]
+
+
 
 def home_dir() -> Path:
     """The CNN Lab home directory (created on demand by the callers that write to it)."""

@@ -1,4 +1,5 @@
-"""Zipped image folders uploaded by a user: safe extraction, then `core.data.datasets.load_image_folder`.
+"""Zipped image folders uploaded by a user: safe extraction, then
+`core.data.datasets.load_image_folder`.
 
 The zip is untrusted. Before anything is written, every member is checked: no absolute paths,
 ``..`` components or links (zip slip), no encryption, an accepted compression method, and
@@ -24,7 +25,18 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from core.checks import InputError
 from core.data.datasets import Dataset, load_image_folder
+
+__all__ = [
+    "ArchiveError",
+    "extract_image_zip",
+    "load_image_zip",
+    "MAX_MEMBERS",
+    "MAX_UNCOMPRESSED",
+    "MAX_ZIP_BYTES",
+]
+
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024  # the upload itself (Streamlit's default upload limit)
 MAX_MEMBERS = 20_000  # entries in the zip, folders and metadata included
@@ -38,7 +50,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _READ_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError, ValueError)
 
 
-class ArchiveError(ValueError):
+class ArchiveError(InputError):
     """A zip that cannot be used; the message says what is wrong and what to do."""
 
 
@@ -142,10 +154,10 @@ def _check_args(data, dest: Path, max_members: int, max_uncompressed: int) -> No
         raise TypeError(f"extract_image_zip expects bytes, got {type(data).__name__}")
     for name, value in (("max_members", max_members), ("max_uncompressed", max_uncompressed)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+            raise InputError(f"{name} must be an integer >= 1, got {value!r}")
     dest = Path(dest)
     if not dest.is_dir() or any(dest.iterdir()):
-        raise ValueError(f"dest must be an existing, empty directory, got {str(dest)!r}")
+        raise InputError(f"dest must be an existing, empty directory, got {str(dest)!r}")
     size = len(data)
     if size == 0:
         raise ArchiveError("The file is empty. Upload a .zip with one folder per class.")

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "DatasetInfo",
+    "DATASETS",
+]
+
+
 
 @dataclass(frozen=True)
 class DatasetInfo:

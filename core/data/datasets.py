@@ -25,9 +25,24 @@ from PIL import Image
 from sklearn.model_selection import train_test_split
 from torchvision.datasets.utils import check_integrity
 
+from core.checks import InputError, check_int
 from core.data.catalog import DATASETS
 from core.data.images import MAX_BYTES, ImageError, decode_image, to_tensor
 from core.paths import data_dir as default_data_dir
+
+__all__ = [
+    "channel_stats",
+    "Dataset",
+    "DatasetUnavailableError",
+    "FolderScan",
+    "IMAGE_EXTENSIONS",
+    "load_dataset",
+    "load_digits",
+    "load_image_folder",
+    "MAX_FOLDER_BYTES",
+    "scan_image_folder",
+]
+
 
 IMAGE_SIZE_MIN, IMAGE_SIZE_MAX = 8, 256
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
@@ -56,25 +71,25 @@ class Dataset:
     def __post_init__(self) -> None:
         images, labels = self.images, self.labels
         if self.split not in ("train", "test"):
-            raise ValueError(f"split must be 'train' or 'test', got {self.split!r}")
+            raise InputError(f"split must be 'train' or 'test', got {self.split!r}")
         if images.dtype != torch.uint8 or images.dim() != 4:
-            raise ValueError(
+            raise InputError(
                 f"images must be (N, C, H, W) uint8, got {tuple(images.shape)} {images.dtype}"
             )
         if labels.dtype != torch.int64 or labels.shape != images.shape[:1]:
-            raise ValueError(
+            raise InputError(
                 f"labels must be (N,) int64 with N={len(images)}, "
                 f"got {tuple(labels.shape)} {labels.dtype}"
             )
         if not len(self.mean) == len(self.std) == images.shape[1]:
-            raise ValueError(
+            raise InputError(
                 f"mean/std need one value per channel ({images.shape[1]}), "
                 f"got {self.mean}, {self.std}"
             )
         if any(s <= 0 for s in self.std):
-            raise ValueError(f"std must be > 0, got {self.std}")
+            raise InputError(f"std must be > 0, got {self.std}")
         if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
-            raise ValueError(f"labels must lie in 0..{len(self.classes) - 1}")
+            raise InputError(f"labels must lie in 0..{len(self.classes) - 1}")
 
     def __len__(self) -> int:
         return self.images.shape[0]
@@ -96,12 +111,12 @@ class Dataset:
         """
         x = images_uint8
         if not isinstance(x, torch.Tensor) or x.dtype != torch.uint8:
-            raise ValueError(
+            raise InputError(
                 f"normalize expects a uint8 tensor, got {getattr(x, 'dtype', type(x))}"
             )
         channels = len(self.mean)
         if x.dim() not in (3, 4) or x.shape[-3] != channels:
-            raise ValueError(
+            raise InputError(
                 f"normalize expects (N, {channels}, H, W) or ({channels}, H, W), "
                 f"got {tuple(x.shape)}"
             )
@@ -162,7 +177,7 @@ def load_dataset(
         DatasetUnavailableError: files missing and not downloadable (e.g. offline).
     """
     if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; known datasets: {', '.join(DATASETS)}")
+        raise InputError(f"unknown dataset {name!r}; known datasets: {', '.join(DATASETS)}")
     if name == "digits":
         return load_digits()
     root = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
@@ -183,7 +198,7 @@ def load_digits(image_size: int = 28) -> tuple[Dataset, Dataset]:
     Returns:
         (train, test), images (N, 1, image_size, image_size) uint8, classes "0".."9".
     """
-    _check_image_size(image_size)
+    check_int("image_size", image_size, IMAGE_SIZE_MIN, IMAGE_SIZE_MAX)
     return _digits(image_size)
 
 
@@ -236,19 +251,19 @@ def load_image_folder(
         ValueError: bad arguments, not a directory, < 2 classes, a class with no usable image,
             too many images, or every class has a single image (no test split possible).
     """
-    _check_image_size(image_size)
+    check_int("image_size", image_size, IMAGE_SIZE_MIN, IMAGE_SIZE_MAX)
     if channels not in (None, 1, 3):
-        raise ValueError(f"channels must be None, 1 or 3, got {channels!r}")
+        raise InputError(f"channels must be None, 1 or 3, got {channels!r}")
     if not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
-        raise ValueError(
+        raise InputError(
             f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
     scan = scan_image_folder(path, max_images=max_images)
     decoded_bytes = len(scan.files) * (channels or 3) * image_size**2
     if decoded_bytes > MAX_FOLDER_BYTES:
-        raise ValueError(
+        raise InputError(
             f"{len(scan.files)} images at {image_size}x{image_size} need "
             f"{decoded_bytes / 1e9:.1f} GB; the limit is {MAX_FOLDER_BYTES / 1e9:.1f} GB. "
             "Use fewer images or a smaller image_size."
@@ -286,21 +301,21 @@ def scan_image_folder(path: Path, *, max_images: int = 20_000) -> FolderScan:
             files, or more than ``max_images`` image files.
     """
     if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 2:
-        raise ValueError(f"max_images must be an integer >= 2, got {max_images!r}")
+        raise InputError(f"max_images must be an integer >= 2, got {max_images!r}")
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise ValueError(
+        raise InputError(
             f"{str(root)!r} is not a directory; choose a folder with one sub-folder per class"
         )
     try:
         entries = list(root.iterdir())
     except OSError as exc:
-        raise ValueError(f"cannot read the folder {str(root)!r}: {exc}") from exc
+        raise InputError(f"cannot read the folder {str(root)!r}: {exc}") from exc
     class_dirs = sorted(
         (p for p in entries if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name
     )
     if len(class_dirs) < 2:
-        raise ValueError(
+        raise InputError(
             f"{str(root)!r} has {len(class_dirs)} class folder(s); at least 2 are needed "
             "(one sub-folder of images per class)"
         )
@@ -320,11 +335,11 @@ def scan_image_folder(path: Path, *, max_images: int = 20_000) -> FolderScan:
             files.append((file, index))
             found += 1
             if len(files) > max_images:  # stop early: the folder may be huge
-                raise ValueError(
+                raise InputError(
                     f"{str(root)!r} has more than {max_images} images; the limit is {max_images}"
                 )
         if found == 0:
-            raise ValueError(
+            raise InputError(
                 f"class folder {class_dir.name!r} has no image files "
                 f"({', '.join(IMAGE_EXTENSIONS)})"
             )
@@ -333,16 +348,6 @@ def scan_image_folder(path: Path, *, max_images: int = 20_000) -> FolderScan:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _check_image_size(image_size: int) -> None:
-    if isinstance(image_size, bool) or not isinstance(image_size, int):
-        # ValueError, not TypeError: pages show every core ValueError to the user.
-        raise ValueError(f"image_size must be an integer, got {image_size!r}")  # noqa: TRY004
-    if not IMAGE_SIZE_MIN <= image_size <= IMAGE_SIZE_MAX:
-        raise ValueError(
-            f"image_size must be between {IMAGE_SIZE_MIN} and {IMAGE_SIZE_MAX}, got {image_size}"
-        )
 
 
 def channel_stats(images: torch.Tensor) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -381,12 +386,12 @@ def _make_splits(
     """Index one (N, C, H, W) tensor into train/test Datasets sharing the train mean/std."""
     train_i = torch.as_tensor(np.asarray(train_idx), dtype=torch.int64)
     test_i = torch.as_tensor(np.asarray(test_idx), dtype=torch.int64)
-    return _pair(
+    return _datasets(
         name, (images[train_i], labels[train_i]), (images[test_i], labels[test_i]), classes, skipped
     )
 
 
-def _pair(
+def _datasets(
     name: str,
     train: tuple[torch.Tensor, torch.Tensor],
     test: tuple[torch.Tensor, torch.Tensor],
@@ -416,7 +421,7 @@ def _stratified_split(
         test.extend(members[:n_test].tolist())
         train.extend(members[n_test:].tolist())
     if not test:
-        raise ValueError("every class has a single image, so no test split is possible; add images")
+        raise InputError("every class has a single image, so no test split is possible; add images")
     return np.sort(train), np.sort(test)
 
 
@@ -474,7 +479,7 @@ def _check_every_class_loaded(
             reasons = "; ".join(
                 f"{p.name}: {r}" for p, r in skipped if p.relative_to(scan.root).parts[0] == name
             )
-            raise ValueError(f"class folder {name!r} has no usable image ({reasons})")
+            raise InputError(f"class folder {name!r} has no usable image ({reasons})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,7 +507,7 @@ def _load_torchvision(key: str, root: Path, download: bool) -> tuple[Dataset, Da
             raise _unavailable(key, root, download, bad)
     # torchvision names MNIST's classes "0 - zero"...; plain digits match the digits dataset.
     classes = tuple(str(d) for d in range(10)) if key == "mnist" else tuple(train_ds.classes)
-    return _pair(key, train, test, classes)
+    return _datasets(key, train, test, classes)
 
 
 def _as_tensors(ds) -> tuple[torch.Tensor, torch.Tensor]:

@@ -13,6 +13,26 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from core.checks import InputError
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "ACCEPTED_TEXT",
+    "decode_image",
+    "denormalize",
+    "ImageError",
+    "MAX_BYTES",
+    "MAX_PIXELS",
+    "MAX_TENSOR_SIDE",
+    "prepare_input",
+    "tensor_to_image",
+    "to_8bit",
+    "to_display",
+    "to_float_array",
+    "to_tensor",
+]
+
+
 MAX_PIXELS = 40_000_000  # width * height; a 40-megapixel photo is ~120 MB decoded as RGB
 MAX_BYTES = 20 * 1024 * 1024  # encoded file size
 MAX_TENSOR_SIDE = 4096  # largest height/width `to_tensor` resizes to
@@ -24,7 +44,7 @@ _WHITE = 255
 _EXIF_ORIENTATION = 0x0112
 
 
-class ImageError(ValueError):
+class ImageError(InputError):
     """An image that cannot be used; the message says what is wrong and what is accepted."""
 
 
@@ -50,7 +70,7 @@ def decode_image(
         ImageError: empty, too large, not an accepted format, truncated or corrupt data.
     """
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
-        raise ValueError(f"max_pixels must be an integer >= 1, got {max_pixels!r}")
+        raise InputError(f"max_pixels must be an integer >= 1, got {max_pixels!r}")
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"decode_image expects bytes, got {type(data).__name__}")
     size = len(data)
@@ -225,7 +245,7 @@ def to_tensor(
         A new uint8 tensor of shape (channels, H, W).
     """
     if channels not in (1, 3):
-        raise ValueError(f"channels must be 1 or 3, got {channels!r}")
+        raise InputError(f"channels must be 1 or 3, got {channels!r}")
     img = to_8bit(img)
     if size is not None:
         height, width = _check_size(size)
@@ -245,17 +265,18 @@ def _check_size(size: tuple[int, int]) -> tuple[int, int]:
         or len(size) != 2
         or not all(isinstance(s, int) and not isinstance(s, bool) for s in size)
     ):
-        raise ValueError(f"size must be a (height, width) pair of integers, got {size!r}")
+        raise InputError(f"size must be a (height, width) pair of integers, got {size!r}")
     height, width = size
     if not (1 <= height <= MAX_TENSOR_SIDE and 1 <= width <= MAX_TENSOR_SIDE):
-        raise ValueError(f"size must have 1 <= height, width <= {MAX_TENSOR_SIDE}, got {size!r}")
+        raise InputError(f"size must have 1 <= height, width <= {MAX_TENSOR_SIDE}, got {size!r}")
     return height, width
 
 
 def tensor_to_image(image: torch.Tensor) -> Image.Image:
     """A (C, H, W) uint8 tensor (C = 1 or 3) as an 8-bit PIL image ("L" or "RGB")."""
     if image.dtype != torch.uint8 or image.dim() != 3 or image.shape[0] not in (1, 3):
-        raise ValueError(f"expected a (1|3, H, W) uint8 tensor, got {tuple(image.shape)} {image.dtype}")
+        raise InputError(f"expected a (1|3, H, W) uint8 tensor, got {tuple(image.shape)} "
+                         f"{image.dtype}")
     array = image.permute(1, 2, 0).contiguous().numpy()  # (H, W, C)
     return Image.fromarray(array[:, :, 0] if array.shape[2] == 1 else array)
 

@@ -2,9 +2,9 @@
 neighbours and a CSV export.
 
 The model is shared and read-only (see ``core.interpret.layers``): features and logits come from one
-forward pass per batch through ``core.runtime.graph``'s node-by-node runner, without hooks, mode switches
-or gradients. t-SNE is openTSNE's: Poličar, Stražar & Zupan (2024), "openTSNE: A Modular Python
-Library for t-SNE Dimensionality Reduction and Embedding", JMLR 25(3),
+forward pass per batch through ``core.runtime.graph``'s node-by-node runner, without hooks, mode
+switches or gradients. t-SNE is openTSNE's: Poličar, Stražar & Zupan (2024), "openTSNE: A Modular
+Python Library for t-SNE Dimensionality Reduction and Embedding", JMLR 25(3),
 https://jmlr.org/papers/v25/23-0092.html ; the method: van der Maaten & Hinton (2008),
 "Visualizing Data using t-SNE", JMLR 9, https://jmlr.org/papers/v9/vandermaaten08a.html ;
 FFT-accelerated interpolation: Linderman et al. (2019), "Fast interpolation-based t-SNE for
@@ -32,9 +32,35 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 from torch import Tensor, fx, nn
 
+from core.checks import InputError, check_choice, check_int
 from core.data import datasets
 from core.models.archs import ARCHS
 from core.runtime import graph
+
+__all__ = [
+    "CALLBACK_EVERY",
+    "default_feature_layer",
+    "EARLY_EXAGGERATION",
+    "EARLY_ITERATIONS",
+    "EXACT_KNN_MAX",
+    "extract",
+    "feature_layers",
+    "Features",
+    "FFT_MIN_POINTS",
+    "knn_accuracy",
+    "MAX_FEATURE_BYTES",
+    "MODES",
+    "nearest_neighbours",
+    "PARALLEL_MIN_POINTS",
+    "pca",
+    "Projection",
+    "raw_pixels",
+    "to_csv",
+    "trustworthiness",
+    "tsne",
+    "TSNE_PCA_DIMS",
+]
+
 
 MODES = ("auto", "gap", "flatten", "vector")
 MAX_FEATURE_BYTES = 512 << 20  # float32 vectors of one extraction (flatten of an early layer)
@@ -87,38 +113,30 @@ class Projection:
 
 
 # --------------------------------------------------------------------------- checks
-def _int(name: str, value: Any, low: int, high: int | None = None) -> int:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not ok or value < low or (high is not None and value > high):
-        rule = f"an integer >= {low}" if high is None else f"an integer in {low}..{high}"
-        raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return int(value)
-
-
 def _matrix(name: str, x: Any, min_rows: int = 1) -> np.ndarray:
     """x as a finite (N, D) float array with N >= min_rows (no copy when it already is one)."""
     arr = np.asarray(x.detach().cpu() if isinstance(x, Tensor) else x)
     if arr.ndim != 2 or arr.dtype.kind not in "fiu" or arr.shape[1] < 1:
-        raise ValueError(f"{name} must be a 2-D numeric array (N, D), got shape {arr.shape} "
+        raise InputError(f"{name} must be a 2-D numeric array (N, D), got shape {arr.shape} "
                          f"{arr.dtype}")
     if len(arr) < min_rows:
-        raise ValueError(f"{name} must have at least {min_rows} rows, got {len(arr)}")
+        raise InputError(f"{name} must have at least {min_rows} rows, got {len(arr)}")
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite, got {int((~np.isfinite(arr)).sum())} "
+        raise InputError(f"{name} must be finite, got {int((~np.isfinite(arr)).sum())} "
                          "NaN/inf values")
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def _check_dataset(dataset: Any) -> None:
     if not isinstance(dataset, datasets.Dataset):
-        raise ValueError(  # noqa: TRY004
+        raise InputError(  # noqa: TRY004
             f"dataset must be a core.data.datasets.Dataset, got {type(dataset).__name__}")
 
 
 def _labels(name: str, labels: Any, n: int) -> np.ndarray:
     arr = np.asarray(labels)
     if arr.shape != (n,) or arr.dtype.kind not in "iu":
-        raise ValueError(f"{name} must be an integer array of shape ({n},), got {arr.shape} "
+        raise InputError(f"{name} must be an integer array of shape ({n},), got {arr.shape} "
                          f"{arr.dtype}")
     return arr.astype(np.int64)
 
@@ -141,25 +159,25 @@ def default_feature_layer(model: nn.Module, arch: str | None = None) -> str:
     """
     g = graph.model_graph(model)
     if arch is not None and not isinstance(arch, str):
-        raise ValueError(f"arch must be a string or None, got {arch!r}")
+        raise InputError(f"arch must be a string or None, got {arch!r}")
     if arch in ARCHS:
         layer = ARCHS[arch].feature_layer
         if layer not in g.layers:
-            raise ValueError(f"arch {arch!r} takes its features from {layer!r}, which this model "
+            raise InputError(f"arch {arch!r} takes its features from {layer!r}, which this model "
                              f"lacks; its layers: {', '.join(g.layers)}")
         return layer
     names = {node: name for name, node in g.layers.items()}
     kinds = {node: model.get_submodule(node.target) for node in names}
     linears = [node for node, m in kinds.items() if isinstance(m, nn.Linear)]
     if not linears:
-        raise ValueError(f"the model has no nn.Linear layer to take features before; choose one "
+        raise InputError(f"the model has no nn.Linear layer to take features before; choose one "
                          f"of {', '.join(g.layers)}")
     node = linears[-1]
     while node.all_input_nodes:
         node = node.all_input_nodes[0]
         if node in names and not isinstance(kinds[node], (nn.Dropout, nn.Identity)):
             return names[node]
-    raise ValueError("the last nn.Linear reads the input image directly; choose a layer from "
+    raise InputError("the last nn.Linear reads the input image directly; choose a layer from "
                      f"{', '.join(g.layers)}")
 
 
@@ -168,7 +186,7 @@ def _output_node(g: graph.Graph) -> fx.Node:
     value = out.args[0]
     if not isinstance(value, fx.Node):
         # ValueError, not TypeError, throughout: pages show every core ValueError to the user
-        raise ValueError(  # noqa: TRY004
+        raise InputError(  # noqa: TRY004
             f"the model must return one logits tensor (B, K), got {value!r}")
     return value
 
@@ -179,10 +197,10 @@ def _resolve_mode(mode: str, shape: tuple[int, ...], layer: str) -> str:
     if len(shape) == 2:
         return "vector"  # a (D,) output is its own vector: gap/flatten change nothing
     if mode == "vector":
-        raise ValueError(f"mode 'vector' needs a layer with (D,) outputs; {layer!r} outputs "
+        raise InputError(f"mode 'vector' needs a layer with (D,) outputs; {layer!r} outputs "
                          f"{tuple(shape[1:])}: use 'gap' or 'flatten'")
     if mode == "gap" and len(shape) != 4:
-        raise ValueError(f"mode 'gap' needs (C, H, W) maps; {layer!r} outputs "
+        raise InputError(f"mode 'gap' needs (C, H, W) maps; {layer!r} outputs "
                          f"{tuple(shape[1:])}: use 'flatten'")
     return "gap" if mode == "auto" and len(shape) == 4 else ("flatten" if mode == "auto" else mode)
 
@@ -220,14 +238,13 @@ def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = 
     """
     g = graph.model_graph(model)  # also checks eval mode
     _check_dataset(dataset)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    _int("batch_size", batch_size, 1)
-    n = len(dataset) if limit is None else min(_int("limit", limit, 1), len(dataset))
+    check_choice("mode", mode, MODES)
+    check_int("batch_size", batch_size, 1)
+    n = len(dataset) if limit is None else min(check_int("limit", limit, 1), len(dataset))
     if n == 0:
-        raise ValueError("the dataset is empty; feature extraction needs at least one image")
+        raise InputError("the dataset is empty; feature extraction needs at least one image")
     if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be callable or None, got {progress!r}")
+        raise InputError(f"progress must be callable or None, got {progress!r}")
     layer = default_feature_layer(model) if layer is None else layer
     feat_node = graph.resolve_layers(g, [layer])[layer]
     out_node = _output_node(g)
@@ -259,14 +276,14 @@ def _check_outputs(shapes: list, mode: str, layer: str, n: int, k: int) -> str:
     """Check the (1, ...) shapes of the layer and the logits on one image; the mode to apply."""
     feat, logits = shapes
     if feat is None:
-        raise ValueError(f"layer {layer!r} does not output a tensor; choose another")
+        raise InputError(f"layer {layer!r} does not output a tensor; choose another")
     if logits is None or len(logits) != 2 or logits[1] != k:
-        raise ValueError(f"the model gives logits of shape {logits}, expected (B, {k}) for the "
+        raise InputError(f"the model gives logits of shape {logits}, expected (B, {k}) for the "
                          f"dataset's {k} classes")
     mode = _resolve_mode(mode, feat, layer)
     dim = feat[1] if mode == "gap" else int(np.prod(feat[1:]))
     if n * dim * 4 > MAX_FEATURE_BYTES:
-        raise ValueError(f"{n} vectors of {dim} floats need {n * dim * 4 / 2**20:.0f} MiB; "
+        raise InputError(f"{n} vectors of {dim} floats need {n * dim * 4 / 2**20:.0f} MiB; "
                          f"the limit is {MAX_FEATURE_BYTES >> 20} MiB: use mode 'gap', a "
                          "later layer or a smaller limit")
     return mode
@@ -287,9 +304,9 @@ def raw_pixels(dataset: datasets.Dataset, indices: np.ndarray) -> np.ndarray:
     _check_dataset(dataset)
     idx = _labels("indices", indices, np.asarray(indices).size)
     if idx.size == 0 or idx.min() < 0 or idx.max() >= len(dataset):
-        raise ValueError(f"indices must be a non-empty array of integers in 0..{len(dataset) - 1}")
+        raise InputError(f"indices must be a non-empty array of integers in 0..{len(dataset) - 1}")
     if idx.size * int(np.prod(dataset.image_shape)) * 4 > MAX_FEATURE_BYTES:
-        raise ValueError(f"{idx.size} images of {dataset.image_shape} exceed "
+        raise InputError(f"{idx.size} images of {dataset.image_shape} exceed "
                          f"{MAX_FEATURE_BYTES >> 20} MiB as floats: use fewer")
     x = dataset.normalize(dataset.images[torch.from_numpy(idx)])  # (N, C, H, W)
     return x.reshape(len(idx), -1).numpy()  # (N, C*H*W)
@@ -313,7 +330,7 @@ def pca(x: np.ndarray, dims: int = 2) -> Projection:
         `Projection` with coords (N, dims) float32 and explained_variance (dims,) ratios.
     """
     x = _matrix("x", x, min_rows=2)
-    dims = _int("dims", dims, 1, min(x.shape))
+    dims = check_int("dims", dims, 1, min(x.shape))
     start = time.perf_counter()
     coords, ratio = _pca(x, dims)
     return Projection(coords=coords.astype(np.float32), method="pca", dims=dims,
@@ -334,16 +351,16 @@ def _n_jobs(n: int) -> int:
 
 
 def _check_tsne(n: int, dims: Any, perplexity: Any, iterations: Any, seed: Any) -> None:
-    _int("dims", dims, 2, 3)
-    _int("iterations", iterations, 250, 5000)
-    _int("seed", seed, 0, 2**32 - 1)
+    check_int("dims", dims, 2, 3)
+    check_int("iterations", iterations, 250, 5000)
+    check_int("seed", seed, 0, 2**32 - 1)
     if n < 5:
-        raise ValueError(f"t-SNE needs at least 5 points, got {n}")
+        raise InputError(f"t-SNE needs at least 5 points, got {n}")
     if (isinstance(perplexity, bool) or not isinstance(perplexity, numbers.Real)
             or not 2 <= perplexity <= 100):
-        raise ValueError(f"perplexity must be a number in 2..100, got {perplexity!r}")
+        raise InputError(f"perplexity must be a number in 2..100, got {perplexity!r}")
     if perplexity >= n / 3:
-        raise ValueError(f"perplexity must be < N/3 = {n / 3:.1f} for {n} points (each point's "
+        raise InputError(f"perplexity must be < N/3 = {n / 3:.1f} for {n} points (each point's "
                          f"affinities use its 3 x perplexity nearest neighbours), got {perplexity}")
 
 
@@ -376,7 +393,7 @@ def tsne(x: np.ndarray, dims: int = 2, *, perplexity: float = 30.0, iterations: 
     _check_tsne(len(x), dims, perplexity, iterations, seed)
     for name, fn in (("progress", progress), ("should_stop", should_stop)):
         if fn is not None and not callable(fn):
-            raise ValueError(f"{name} must be callable or None, got {fn!r}")
+            raise InputError(f"{name} must be callable or None, got {fn!r}")
     start = time.perf_counter()
     method = "fft" if dims == 2 and len(x) >= FFT_MIN_POINTS else "bh"
     embedding = _prepare(x, dims, float(perplexity), seed, method)
@@ -453,13 +470,13 @@ def trustworthiness(x: np.ndarray, y: np.ndarray, *, k: int = 10, max_samples: i
     x = _matrix("x", x)
     y = _matrix("y", y)
     if len(x) != len(y):
-        raise ValueError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}")
-    max_samples = _int("max_samples", max_samples, 3)
-    seed = _int("seed", seed, 0, 2**32 - 1)
+        raise InputError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}")
+    max_samples = check_int("max_samples", max_samples, 3)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
     n = min(len(x), max_samples)
-    k = _int("k", k, 1)
+    k = check_int("k", k, 1)
     if k >= n / 2:
-        raise ValueError(f"k must be < n/2 = {n / 2:.1f} for the {n} points used, got {k}")
+        raise InputError(f"k must be < n/2 = {n / 2:.1f} for the {n} points used, got {k}")
     if len(x) > n:
         rows = np.sort(np.random.default_rng(seed).choice(len(x), n, replace=False))
         x, y = x[rows], y[rows]
@@ -479,8 +496,8 @@ def knn_accuracy(y: np.ndarray, labels: np.ndarray, *, k: int = 5) -> float:
     y = _matrix("y", y, min_rows=2)
     labels = _labels("labels", labels, len(y))
     if labels.min() < 0:
-        raise ValueError(f"labels must be >= 0, got {labels.min()}")
-    k = _int("k", k, 1, len(y) - 1)
+        raise InputError(f"labels must be >= 0, got {labels.min()}")
+    k = check_int("k", k, 1, len(y) - 1)
     nbrs = NearestNeighbors(n_neighbors=k + 1).fit(y).kneighbors(y, return_distance=False)
     own = nbrs == np.arange(len(y))[:, None]  # (N, k+1): the query point itself
     own[~own.any(1), -1] = True  # a duplicate point may displace it: drop the farthest instead
@@ -502,10 +519,10 @@ def nearest_neighbours(x: np.ndarray, i: int, *, k: int = 8,
         (rows (k,) int64, distances (k,) float64), nearest first; ties by row index.
     """
     x = _matrix("x", x, min_rows=2)
-    i = _int("i", i, 0, len(x) - 1)
-    k = min(_int("k", k, 1), len(x) - 1)
+    i = check_int("i", i, 0, len(x) - 1)
+    k = min(check_int("k", k, 1), len(x) - 1)
     if metric not in ("euclidean", "cosine"):
-        raise ValueError(f"metric must be 'euclidean' or 'cosine', got {metric!r}")
+        raise InputError(f"metric must be 'euclidean' or 'cosine', got {metric!r}")
     xd = x.astype(np.float64, copy=False)
     if metric == "euclidean":
         dist = np.sqrt(np.square(xd - xd[i]).sum(1))  # (N,)
@@ -530,20 +547,20 @@ def to_csv(features: Features, projection: Projection, classes: Sequence[str]) -
         CSV text (RFC 4180 quoting, "\\n" line ends).
     """
     if not isinstance(features, Features) or not isinstance(projection, Projection):
-        raise ValueError("to_csv needs a Features and a Projection")  # noqa: TRY004
+        raise InputError("to_csv needs a Features and a Projection")  # noqa: TRY004
     n = len(features.indices)
     if projection.coords.shape != (n, projection.dims):
-        raise ValueError(f"the projection has {projection.coords.shape[0]} points, the features "
+        raise InputError(f"the projection has {projection.coords.shape[0]} points, the features "
                          f"{n}")
     names = [str(c) for c in classes]
     top = int(max(features.labels.max(initial=0), features.preds.max(initial=0)))
     if top >= len(names):
-        raise ValueError(f"classes must name every class (at least {top + 1}), got {len(names)}")
+        raise InputError(f"classes must name every class (at least {top + 1}), got {len(names)}")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["index", "label", "prediction", *"xyz"[:projection.dims]])
     for index, label, pred, point in zip(features.indices, features.labels, features.preds,
-                                         projection.coords):
+                                         projection.coords, strict=True):
         writer.writerow([int(index), names[label], names[pred],
                          *(format(float(v), ".7g") for v in point)])
     return out.getvalue()

@@ -30,19 +30,36 @@ from typing import Any
 import torch
 from torch import Tensor, fx, nn
 
+from core.checks import InputError, check_batch, check_input_shape, check_int, check_number, is_int
 from core.interpret.receptive import Field, conv_window, pair, receptive_fields
 from core.runtime.graph import (
     GUARD,
-    check_batch,
-    check_input_shape,
     check_model,
     fits,
-    is_int,
     model_graph,
     probe,
     resolve_layers,
     run_nodes,
 )
+
+__all__ = [
+    "activation_maximisation",
+    "activations",
+    "ActMaxResult",
+    "channel_order",
+    "conv_layer_names",
+    "filter_weights",
+    "layer_names",
+    "layer_table",
+    "LayerInfo",
+    "MAX_JITTER",
+    "MAX_STEPS",
+    "predict",
+    "receptive_box",
+    "top_activating",
+    "TopExample",
+]
+
 
 MAX_STEPS = 2000
 MAX_JITTER = 8
@@ -202,7 +219,7 @@ def predict(model: nn.Module, x: Tensor) -> Tensor:
     with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}"), GUARD.run():
         logits = model(x)
     if logits.dim() != 2:
-        raise ValueError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
+        raise InputError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
     return logits.float().softmax(dim=1)
 
 
@@ -216,10 +233,10 @@ def channel_order(act: Tensor, by: str = "mean") -> list[int]:
         A permutation of range(C).
     """
     if not isinstance(act, Tensor) or act.dim() not in (1, 3):
-        raise ValueError(f"act must be a (C, H, W) or (N,) tensor, got "
+        raise InputError(f"act must be a (C, H, W) or (N,) tensor, got "
                          f"{tuple(act.shape) if isinstance(act, Tensor) else type(act).__name__}")
     if by not in ("mean", "max", "index"):
-        raise ValueError(f"by must be 'mean', 'max' or 'index', got {by!r}")
+        raise InputError(f"by must be 'mean', 'max' or 'index', got {by!r}")
     if by == "index":
         return list(range(act.shape[0]))
     flat = act.detach().float().reshape(act.shape[0], -1)  # (C, H*W)
@@ -233,7 +250,7 @@ def filter_weights(model: nn.Module, layer: str) -> Tensor:
     node = resolve_layers(g, [layer])[layer]
     m = model.get_submodule(node.target)
     if not isinstance(m, nn.Conv2d):
-        raise ValueError(f"layer must be a Conv2d ({', '.join(conv_layer_names(model))}), "
+        raise InputError(f"layer must be a Conv2d ({', '.join(conv_layer_names(model))}), "
                          f"got {layer!r} ({type(m).__name__})")
     return m.weight.detach().clone()
 
@@ -244,13 +261,11 @@ def receptive_box(info: LayerInfo, row: int, col: int,
     of a layer sees; the whole image when the layer has no receptive field (after flatten)."""
     if (not isinstance(image_size, Sequence) or len(image_size) != 2
             or not all(is_int(v) and v >= 1 for v in image_size)):
-        raise ValueError(f"image_size must be (height, width) of positive integers, "
+        raise InputError(f"image_size must be (height, width) of positive integers, "
                          f"got {image_size!r}")
     rows, cols = info.output_shape[1:] if len(info.output_shape) == 3 else (1, 1)
     for name, v, n in (("row", row, rows), ("col", col, cols)):
-        if not is_int(v) or not 0 <= v < n:
-            raise ValueError(f"{name} must be an integer in 0..{n - 1} for {info.name!r}, "
-                             f"got {v!r}")
+        check_int(name, v, 0, n - 1, where=f" for {info.name!r}")
     h, w = image_size
     if info.receptive_field is None:
         return (0, h, 0, w)
@@ -266,17 +281,13 @@ def _layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> Lay
     """The layer's table row (its output shape and receptive field), for a known layer."""
     info = next(r for r in layer_table(model, shape) if r.name == layer)
     if len(info.output_shape) not in (1, 3):
-        raise ValueError(f"layer must output (C, H, W) maps or (N,) units, got {layer!r} "
+        raise InputError(f"layer must output (C, H, W) maps or (N,) units, got {layer!r} "
                          f"with shape {info.output_shape}")
     return info
 
 
 def _check_unit(info: LayerInfo, channel: Any) -> int:
-    n = info.output_shape[0]
-    if not is_int(channel) or not 0 <= channel < n:
-        raise ValueError(f"channel must be an integer in 0..{n - 1} for {info.name!r}, "
-                         f"got {channel!r}")
-    return int(channel)
+    return check_int("channel", channel, 0, info.output_shape[0] - 1, where=f" for {info.name!r}")
 
 
 def _unit(out: Tensor, channel: int) -> Tensor:
@@ -303,12 +314,11 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
             or not len(images)):
         got = (f"{tuple(images.shape)} {images.dtype}" if isinstance(images, Tensor)
                else type(images).__name__)
-        raise ValueError(f"images must be a non-empty (N, C, H, W) uint8 tensor, got {got}")
-    for name, v in (("k", k), ("batch_size", batch_size)):
-        if not is_int(v) or v < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+        raise InputError(f"images must be a non-empty (N, C, H, W) uint8 tensor, got {got}")
+    check_int("k", k, 1)
+    check_int("batch_size", batch_size, 1)
     if not callable(normalize):
-        raise ValueError(f"normalize must be callable, got {normalize!r}")
+        raise InputError(f"normalize must be callable, got {normalize!r}")
     g = model_graph(model)
     node = resolve_layers(g, [layer])[layer]
     size = tuple(images.shape[2:])
@@ -334,21 +344,13 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
 
 
 # --------------------------------------------------------------------------- activation max.
-def _check_number(name: str, v: Any, *, positive: bool) -> float:
-    ok = isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-    if not ok or (v <= 0 if positive else v < 0):
-        rule = "> 0" if positive else ">= 0"
-        raise ValueError(f"{name} must be a finite number {rule}, got {v!r}")
-    return float(v)
-
-
 def _check_stats(name: str, values: Any, channels: int, *, positive: bool) -> Tensor:
     ok = isinstance(values, Sequence) and len(values) == channels and all(
         isinstance(v, numbers.Real) and math.isfinite(v) and (v > 0 or not positive)
         for v in values)
     if not ok:
         rule = "positive finite numbers" if positive else "finite numbers"
-        raise ValueError(f"{name} must be {channels} {rule} (one per channel), got {values!r}")
+        raise InputError(f"{name} must be {channels} {rule} (one per channel), got {values!r}")
     return torch.tensor([float(v) for v in values]).view(1, -1, 1, 1)  # (1, C, 1, 1)
 
 
@@ -392,18 +394,15 @@ def activation_maximisation(model: nn.Module, layer: str, channel: int, *,
         ActMaxResult.
     """
     shape = check_input_shape(input_shape)
-    if not is_int(steps) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be an integer in 1..{MAX_STEPS}, got {steps!r}")
-    lr = _check_number("lr", lr, positive=True)
-    if not is_int(jitter) or not 0 <= jitter <= MAX_JITTER:
-        raise ValueError(f"jitter must be an integer in 0..{MAX_JITTER}, got {jitter!r}")
-    tv_weight = _check_number("tv_weight", tv_weight, positive=False)
-    l2_weight = _check_number("l2_weight", l2_weight, positive=False)
-    if not is_int(seed):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
+    check_int("steps", steps, 1, MAX_STEPS)
+    lr = check_number("lr", lr, 0, open_low=True)
+    check_int("jitter", jitter, 0, MAX_JITTER)
+    tv_weight = check_number("tv_weight", tv_weight, 0)
+    l2_weight = check_number("l2_weight", l2_weight, 0)
+    check_int("seed", seed)
     for name, fn in (("progress", progress), ("should_stop", should_stop)):
         if fn is not None and not callable(fn):
-            raise ValueError(f"{name} must be callable or None, got {fn!r}")
+            raise InputError(f"{name} must be callable or None, got {fn!r}")
     mean_t = _check_stats("mean", mean, shape[0], positive=False)
     std_t = _check_stats("std", std, shape[0], positive=True)
     g = model_graph(model)

@@ -14,11 +14,10 @@ train()/eval() switch, no weight conversion of the shared model. For bf16 the fo
 on a PRIVATE copy converted to bfloat16 weights in channels_last (``core.runtime.accel.bf16_copy``:
 built once per model, rebuilt when any parameter or buffer of the shared model changes). The
 passes still run under bf16 autocast (a no-op for the already-bf16 convolutions, a guard for
-models that make fp32 tensors internally); softmax is in fp32. Measured (benchmarks/occlusion.py, resnet18
-224x224, 729 positions, 2-core AVX-512 bf16 CPU): the pure-bf16 NHWC copy is several times
-faster than autocast over the fp32 model, which converts every weight on every batch. A model
-that cannot be deep-copied falls back to autocast with a channels_last input. Incremental
-passes (``core.runtime.incremental``) recompute only the part of each layer an occluder changes.
+models that make fp32 tensors internally); softmax is in fp32. The bf16 copy is faster than autocast
+over the fp32 model, which converts every weight on every batch (benchmarks/occlusion.py). A model
+that cannot be deep-copied falls back to autocast with a channels_last input. Incremental passes
+(``core.runtime.incremental``) recompute only the part of each layer an occluder changes.
 """
 
 from __future__ import annotations
@@ -34,10 +33,26 @@ import torch
 import torchvision.transforms.functional as TF
 from torch import Tensor, nn
 
+from core.checks import InputError, check_choice, check_image, check_int, check_pair, is_int
 from core.runtime import accel
 from core.runtime.accel import bf16_copy
-from core.runtime.graph import GUARD, check_batch, check_model, fits, is_int
+from core.runtime.graph import GUARD, check_model, fits
 from core.runtime.incremental import LocalRunner
+
+__all__ = [
+    "attribution_map",
+    "baseline_image",
+    "BASELINES",
+    "estimate_seconds",
+    "MAX_PASSES",
+    "NOISE_STD",
+    "occluded_input",
+    "occlusion",
+    "OcclusionResult",
+    "Plan",
+    "plan",
+]
+
 
 BASELINES = ("zero", "mean", "blur", "noise")
 MAX_PASSES = 65_536  # forward passes one map may cost (224 px, window 16, stride 1: 43,682)
@@ -56,22 +71,12 @@ class Plan:
     stride: tuple[int, int]  # (sh, sw) step between positions in pixels
 
 
-def _pair(name: str, value: Any) -> tuple[int, int]:
-    pair = (value, value) if is_int(value) else value
-    if (not isinstance(pair, Sequence) or len(pair) != 2
-            or not all(is_int(v) for v in pair)):
-        raise ValueError(f"{name} must be an int or a pair of ints (h, w), got {value!r}")
-    if min(pair) < 1:
-        raise ValueError(f"{name} must be >= 1 in both directions, got {tuple(pair)}")
-    return int(pair[0]), int(pair[1])
-
-
 def _count(axis: str, size: int, w: int, s: int) -> int:
     if w > size:
-        raise ValueError(f"window {axis} {w} is larger than the image {axis} {size}: "
+        raise InputError(f"window {axis} {w} is larger than the image {axis} {size}: "
                          "window must fit inside the image")
     if s > w and w < size:
-        raise ValueError(f"stride {axis} {s} is larger than the window {axis} {w}: stride must "
+        raise InputError(f"stride {axis} {s} is larger than the window {axis} {w}: stride must "
                          "be <= window (else a position could fall outside the image)")
     return math.ceil((size - w) / s) + 1
 
@@ -86,12 +91,12 @@ def plan(image_hw: tuple[int, int], window: int | tuple[int, int],
         Plan. ValueError for a window larger than the image, window/stride < 1, stride > window,
         or more than MAX_PASSES forward passes.
     """
-    hw = _pair("image_hw", image_hw)
-    win, st = _pair("window", window), _pair("stride", stride)
+    hw = check_pair("image_hw", image_hw)
+    win, st = check_pair("window", window), check_pair("stride", stride)
     rows = _count("height", hw[0], win[0], st[0])
     cols = _count("width", hw[1], win[1], st[1])
     if rows * cols + 1 > MAX_PASSES:
-        raise ValueError(f"window {win} with stride {st} on a {hw[0]}x{hw[1]} image needs "
+        raise InputError(f"window {win} with stride {st} on a {hw[0]}x{hw[1]} image needs "
                          f"{rows * cols + 1} forward passes, more than the {MAX_PASSES} allowed: "
                          "use a larger stride")
     return Plan(rows, cols, rows * cols + 1, win, st)
@@ -101,7 +106,7 @@ def plan(image_hw: tuple[int, int], window: int | tuple[int, int],
 def _stats(name: str, values: Any, channels: int) -> Tensor:
     t = torch.as_tensor(values, dtype=torch.float32).flatten()
     if t.numel() not in (1, channels) or not torch.isfinite(t).all():
-        raise ValueError(f"{name} must be 1 or {channels} finite numbers (one per channel), "
+        raise InputError(f"{name} must be 1 or {channels} finite numbers (one per channel), "
                          f"got {values!r}")
     return t.expand(channels).reshape(1, channels, 1, 1)
 
@@ -128,13 +133,12 @@ def baseline_image(x: Tensor, kind: str, *, mean: Sequence[float] | float,
     Returns:
         (1, C, H, W) normalised tensor like x (x itself is not changed).
     """
-    x = _check_image(x)
-    if kind not in BASELINES:
-        raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {kind!r}")
+    x = check_image(x)
+    check_choice("baseline", kind, BASELINES)
     c = x.shape[1]
     m, s = _stats("mean", mean, c), _stats("std", std, c)
     if (s <= 0).any():
-        raise ValueError(f"std must be > 0 in every channel, got {std!r}")
+        raise InputError(f"std must be > 0 in every channel, got {std!r}")
     m, s = m.to(x), s.to(x)
     if kind == "zero":
         return ((0.0 - m) / s).expand_as(x).clone()
@@ -145,13 +149,6 @@ def baseline_image(x: Tensor, kind: str, *, mean: Sequence[float] | float,
     gen = torch.Generator().manual_seed(int(seed))
     noise = (0.5 + NOISE_STD * torch.randn(x.shape, generator=gen)).clamp_(0.0, 1.0)
     return (noise.to(x) - m) / s
-
-
-def _check_image(x: Any) -> Tensor:
-    x = check_batch(x)
-    if x.shape[0] != 1:
-        raise ValueError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}")
-    return x
 
 
 # --------------------------------------------------------------------------- occluded batches
@@ -181,9 +178,9 @@ def occluded_input(x: Tensor, row: int, col: int, plan: Plan, base: Tensor) -> T
     Returns:
         (1, C, H, W) new tensor.
     """
-    x = _check_image(x)
+    x = check_image(x)
     if not (is_int(row) and is_int(col) and 0 <= row < plan.rows and 0 <= col < plan.cols):
-        raise ValueError(f"position must be 0 <= row < {plan.rows}, 0 <= col < {plan.cols}, "
+        raise InputError(f"position must be 0 <= row < {plan.rows}, 0 <= col < {plan.cols}, "
                          f"got ({row!r}, {col!r})")
     _check_base(base, x)
     return _occluded(x, base, plan, row * plan.cols + col, 1)
@@ -191,8 +188,10 @@ def occluded_input(x: Tensor, row: int, col: int, plan: Plan, base: Tensor) -> T
 
 def _check_base(base: Any, x: Tensor) -> None:
     if not isinstance(base, Tensor) or base.shape != x.shape:
-        raise ValueError(f"base must be a tensor of the image's shape {tuple(x.shape)}, got "
-                         f"{tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__}")
+        raise InputError(
+            f"base must be a tensor of the image's shape {tuple(x.shape)}, got "
+            f"{tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__}"
+        )
 
 
 # --------------------------------------------------------------------------- the map
@@ -224,7 +223,7 @@ def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor
 def _logits(logits: Tensor) -> Tensor:
     if not isinstance(logits, Tensor) or logits.dim() != 2:
         shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
-        raise ValueError(f"model must return logits (B, K), got {shape}")
+        raise InputError(f"model must return logits (B, K), got {shape}")
     return logits.float().softmax(dim=1)  # (B, K)
 
 
@@ -237,7 +236,7 @@ def _probs(model: nn.Module, batch: Tensor, precision: str, nhwc: bool) -> Tenso
 
 def _check_target(target: Any, k: int) -> None:
     if target is not None and not (is_int(target) and 0 <= target < k):
-        raise ValueError(f"target must be a class index 0 <= target < {k}, got {target!r}")
+        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}")
 
 
 def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
@@ -269,11 +268,10 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         OcclusionResult with (rows, cols) maps.
     """
     check_model(model)
-    x = _check_image(x).detach()
+    x = check_image(x).detach()
     p = plan(tuple(x.shape[-2:]), window, stride)
     base = baseline_image(x, baseline, mean=mean, std=std, seed=seed)
-    if not is_int(batch_size) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    check_int("batch_size", batch_size, 1)
     prec = accel.resolve_precision(precision, x.device)
     nhwc = prec == "bf16" and accel.channels_last(x.device, prec)
     start = time.perf_counter()
@@ -309,9 +307,8 @@ def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, in
     to all positions. Measured on ResNet-18 at 224 px: within 6% of the real run with batches of
     32 (batches of 8 overestimate by ~40%: small batches cost more per position).
     """
-    p = plan(tuple(_check_image(x).shape[-2:]), window, stride)
-    if not is_int(sample) or sample < 1:
-        raise ValueError(f"sample must be an int >= 1, got {sample!r}")
+    p = plan(tuple(check_image(x).shape[-2:]), window, stride)
+    check_int("sample", sample, 1)
     stamps: list[float] = []
     start = time.perf_counter()
     occlusion(model, x, window=window, stride=stride, baseline="mean", mean=0.0, std=1.0,
@@ -424,9 +421,9 @@ def attribution_map(result: OcclusionResult, image_hw: tuple[int, int]) -> np.nd
         (H, W) float32 array.
     """
     p = result.plan
-    hw = _pair("image_hw", image_hw)
+    hw = check_pair("image_hw", image_hw)
     if plan(hw, p.window, p.stride) != p:
-        raise ValueError(f"image_hw {hw} does not match the result's plan ({p.rows}x{p.cols} "
+        raise InputError(f"image_hw {hw} does not match the result's plan ({p.rows}x{p.cols} "
                          f"positions of window {p.window}, stride {p.stride})")
     r = _cover(hw[0], p.rows, p.window[0], p.stride[0])  # (rows, H)
     c = _cover(hw[1], p.cols, p.window[1], p.stride[1])  # (cols, W)

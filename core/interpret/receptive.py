@@ -18,6 +18,16 @@ from torch import fx, nn
 
 from core.runtime.graph import Graph
 
+__all__ = [
+    "conv_window",
+    "Field",
+    "GATE",
+    "pair",
+    "receptive_fields",
+    "WHOLE",
+]
+
+
 WHOLE = "each unit sees the whole input (after flattening / a fully connected layer)"
 GATE = "also scaled by a global gate (squeeze-and-excitation) that sees the whole input"
 
@@ -57,7 +67,7 @@ def conv_window(m: nn.Module, in_shape: tuple[int, ...] | None) -> tuple | None:
         k, d = pair(m.kernel_size), pair(m.dilation)
         if isinstance(m.padding, str):  # "same" pads d*(k-1) in all, the smaller half first
             pad = (0, 0) if m.padding == "valid" else tuple(
-                di * (ki - 1) // 2 for ki, di in zip(k, d))
+                di * (ki - 1) // 2 for ki, di in zip(k, d, strict=True))
         else:
             pad = pair(m.padding)
         return k, pair(m.stride), pad, d
@@ -67,20 +77,22 @@ def conv_window(m: nn.Module, in_shape: tuple[int, ...] | None) -> tuple | None:
         return k, stride, pair(m.padding), pair(getattr(m, "dilation", 1))
     if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)) and in_shape is not None:
         size_in = in_shape[-2:]
-        size_out = tuple(s if o is None else o for s, o in zip(size_in, pair(m.output_size)))
-        if any(i % o for i, o in zip(size_in, size_out)):
+        size_out = tuple(s if o is None else o
+                         for s, o in zip(size_in, pair(m.output_size), strict=True))
+        if any(i % o for i, o in zip(size_in, size_out, strict=True)):
             return None  # uneven adaptive windows
-        k = tuple(i // o for i, o in zip(size_in, size_out))
+        k = tuple(i // o for i, o in zip(size_in, size_out, strict=True))
         return k, k, (0, 0), (1, 1)
     return None
 
 
 def _slide(src: Field, k, s, p, d) -> Field:
     """Araujo et al. (2019): r += (k-1)·d·j;  start += ((k-1)/2·d − p)·j;  j *= s."""
-    return Field(tuple(r + (ki - 1) * di * j for r, ki, di, j in zip(src.size, k, d, src.jump)),
-               tuple(j * si for j, si in zip(src.jump, s)),
+    return Field(tuple(r + (ki - 1) * di * j
+                       for r, ki, di, j in zip(src.size, k, d, src.jump, strict=True)),
+               tuple(j * si for j, si in zip(src.jump, s, strict=True)),
                tuple(st + ((ki - 1) / 2 * di - pi) * j
-                     for st, ki, di, pi, j in zip(src.start, k, d, p, src.jump)))
+                     for st, ki, di, pi, j in zip(src.start, k, d, p, src.jump, strict=True)))
 
 
 def _union(fields: list[Field]) -> Field | None:
@@ -124,7 +136,8 @@ def _node_rf(model: nn.Module, node: fx.Node, shapes: dict, rfs: dict) -> tuple[
         return None, missing[1] if missing else "receptive field not computed"
     # A 1×1 map broadcast over a larger one is a per-channel gate (squeeze-and-excitation):
     # it sees the whole input, but the unit's local field is that of the other paths.
-    local = [r for n, r in zip(inputs, known) if not _is_gate(shapes.get(n), shapes.get(node))]
+    local = [r for n, r in zip(inputs, known, strict=True)
+             if not _is_gate(shapes.get(n), shapes.get(node))]
     notes = [r[1] for r in known if r[1]] + ([GATE] if len(local) < len(known) else [])
     merged = _union([r[0] for r in local or known])
     if merged is None:

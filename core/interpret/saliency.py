@@ -17,22 +17,21 @@ do) of one image and returns an `Attribution` of the input's shape:
   ReLU(sum_k mean(dS/dA_k) A_k) at a conv layer, upsampled; times guided backprop.
 
 The model is shared and read-only (see ``core.interpret.layers``): it runs node by node from its FX
-graph (``core.runtime.backprop``), never through hooks, and gradients come from ``torch.autograd.grad``
-w.r.t. a private copy of the input, so parameters, their ``.grad``, hooks and train/eval mode
-are never touched. The runner executes every ReLU out of place (``nn.ReLU(inplace=True)``,
-``F.relu``, ``relu_``) — for guided backprop through a custom autograd function — and clones
-a Grad-CAM layer's output before the rest of the network sees it, so in-place ReLUs of
-torchvision's VGG/ResNet neither break autograd nor overwrite the captured activation (the
-classic failure of hook-based tools). Noisy samples and path steps run in batches; "bf16"
-(where the CPU computes it natively) runs them on a private bf16 channels_last copy of the
-model (``core.runtime.accel.bf16_copy``; Grad-CAM under autocast); "fp32", the default, is exact.
-The sanity check (Adebayo et al. 2018) lives in ``core.interpret.sanity``.
+graph (``core.runtime.backprop``), never through hooks, and gradients come from
+``torch.autograd.grad`` w.r.t. a private copy of the input, so parameters, their ``.grad``, hooks
+and train/eval mode are never touched. The runner executes every ReLU out of place
+(``nn.ReLU(inplace=True)``, ``F.relu``, ``relu_``) — for guided backprop through a custom autograd
+function — and clones a Grad-CAM layer's output before the rest of the network sees it, so in-place
+ReLUs of torchvision's VGG/ResNet neither break autograd nor overwrite the captured activation (the
+classic failure of hook-based tools). Noisy samples and path steps run in batches; "bf16" (where the
+CPU computes it natively) runs them on a private bf16 channels_last copy of the model
+(``core.runtime.accel.bf16_copy``; Grad-CAM under autocast); "fp32", the default, is exact. The
+sanity check (Adebayo et al. 2018) lives in ``core.interpret.sanity``.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -43,9 +42,32 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from core.checks import InputError, check_choice, check_image, check_int, check_number, is_int
 from core.runtime import accel
 from core.runtime.backprop import forward, graph
-from core.runtime.graph import Graph, check_batch, is_int
+from core.runtime.graph import Graph
+
+__all__ = [
+    "attribute",
+    "Attribution",
+    "default_gradcam_layer",
+    "display_map",
+    "gradcam",
+    "gradcam_layers",
+    "guided_backprop",
+    "guided_gradcam",
+    "IG_BASELINES",
+    "IG_METHODS",
+    "integrated_gradients",
+    "INTERPOLATIONS",
+    "MAX_SAMPLES",
+    "MAX_STEPS",
+    "Method",
+    "METHODS",
+    "smoothgrad",
+    "vanilla_gradient",
+]
+
 
 IG_METHODS = ("gausslegendre", "riemann_trapezoid", "riemann_left", "riemann_right",
               "riemann_middle")
@@ -71,39 +93,12 @@ class Attribution:
 
 
 # --------------------------------------------------------------------------- checks
-def _check_image(x: Any) -> Tensor:
-    x = check_batch(x)
-    if x.shape[0] != 1:
-        raise ValueError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}")
-    return x
-
-
-def _int_in(name: str, v: Any, lo: int, hi: int | None = None) -> int:
-    if not is_int(v) or v < lo or (hi is not None and v > hi):
-        rule = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
-        raise ValueError(f"{name} must be an integer {rule}, got {v!r}")
-    return int(v)
-
-
-def _real_in(name: str, v: Any, lo: float, hi: float) -> float:
-    ok = isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-    if not ok or not lo <= v <= hi:
-        raise ValueError(f"{name} must be a number in [{lo}, {hi}], got {v!r}")
-    return float(v)
-
-
-def _choice(name: str, v: Any, options: tuple[str, ...]) -> str:
-    if v not in options:
-        raise ValueError(f"{name} must be one of {', '.join(options)}, got {v!r}")
-    return v
-
-
 def _target(logits: Tensor, target: Any) -> int:
     k = logits.shape[1]
     if target is None:
         return int(logits[0].argmax())
     if not (is_int(target) and 0 <= target < k):
-        raise ValueError(f"target must be a class index 0 <= target < {k}, got {target!r}")
+        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}")
     return int(target)
 
 
@@ -140,7 +135,7 @@ def display_map(attr: Tensor, how: str) -> np.ndarray:
     """
     a = attr.detach()[0].float().cpu()  # (C, H, W)
     out = {"absmax": lambda: a.abs().amax(0), "sum": lambda: a.sum(0), "first": lambda: a[0]}
-    return out[_choice("how", how, ("absmax", "sum", "first"))]().numpy().astype(np.float32)
+    return out[check_choice("how", how, ("absmax", "sum", "first"))]().numpy().astype(np.float32)
 
 
 def _result(key: str, attr: Tensor, how: str, target: int, score: float, prec: str,
@@ -158,7 +153,7 @@ def _setup(model: nn.Module, x: Any, precision: str) -> tuple[Graph, Tensor, str
 
 
 def _image(x: Any) -> Tensor:
-    return _check_image(x).detach()
+    return check_image(x).detach()
 
 
 # --------------------------------------------------------------------------- gradient methods
@@ -195,7 +190,7 @@ def guided_backprop(model: nn.Module, x: Tensor, target: int | None = None, *,
 
 
 def _batch_size(batch_size: Any) -> int:
-    return _int_in("batch_size", batch_size, 1)
+    return check_int("batch_size", batch_size, 1)
 
 
 def smoothgrad(model: nn.Module, x: Tensor, target: int | None = None, *,
@@ -213,9 +208,9 @@ def smoothgrad(model: nn.Module, x: Tensor, target: int | None = None, *,
     Returns:
         Attribution: attr (1, C, H, W) >= 0; heat = max over channels; info: sigma, samples.
     """
-    noise_level = _real_in("noise_level", noise_level, 0.0, 1.0)
-    samples = _int_in("samples", samples, 1, MAX_SAMPLES)
-    seed = _int_in("seed", seed, 0)
+    noise_level = check_number("noise_level", noise_level, 0.0, 1.0)
+    samples = check_int("samples", samples, 1, MAX_SAMPLES)
+    seed = check_int("seed", seed, 0)
     batch_size = _batch_size(batch_size)
     g, x, prec, start = _setup(model, x, precision)
     logits = _forward_scores(model, g, x)  # (1, K)
@@ -242,7 +237,8 @@ def _forward_scores(model: nn.Module, g: Graph, x: Tensor) -> Tensor:
 
 
 def _ig_points(steps: int, method: str) -> tuple[list[float], list[float]]:
-    """(alphas, weights) of Captum's approximation methods (captum/attr/_utils/approximation_methods)."""
+    """(alphas, weights) of Captum's approximation methods
+    (captum/attr/_utils/approximation_methods)."""
     if method == "gausslegendre":
         a, w = np.polynomial.legendre.leggauss(steps)
         return list(0.5 * (a + 1)), list(0.5 * w)
@@ -256,12 +252,12 @@ def _ig_points(steps: int, method: str) -> tuple[list[float], list[float]]:
 def _ig_baseline(x: Tensor, baseline: Any, mean: Any, std: Any, seed: int) -> Tensor:
     if isinstance(baseline, Tensor):
         if baseline.shape != x.shape or not baseline.is_floating_point():
-            raise ValueError(f"baseline must be a float tensor of the image's shape "
+            raise InputError(f"baseline must be a float tensor of the image's shape "
                              f"{tuple(x.shape)}, got {tuple(baseline.shape)} {baseline.dtype}")
         return baseline.detach().to(x)
     from core.interpret.occlusion import baseline_image
 
-    return baseline_image(x, _choice("baseline", baseline, IG_BASELINES), mean=mean, std=std,
+    return baseline_image(x, check_choice("baseline", baseline, IG_BASELINES), mean=mean, std=std,
                           seed=seed)
 
 
@@ -286,9 +282,9 @@ def integrated_gradients(model: nn.Module, x: Tensor, target: int | None = None,
         Attribution: attr (1, C, H, W) signed; heat = channel sum; info: attr_sum, score_diff
         (S(x) - S(x'), fp32), delta (attr_sum - score_diff), relative_gap |delta| / |score_diff|.
     """
-    steps = _int_in("steps", steps, 2, MAX_STEPS)
-    method = _choice("method", method, IG_METHODS)
-    seed = _int_in("seed", seed, 0)
+    steps = check_int("steps", steps, 2, MAX_STEPS)
+    method = check_choice("method", method, IG_METHODS)
+    seed = check_int("seed", seed, 0)
     batch_size = _batch_size(batch_size)
     g, x, prec, start = _setup(model, x, precision)
     base = _ig_baseline(x, baseline, mean, std, seed)
@@ -327,7 +323,7 @@ def default_gradcam_layer(model: nn.Module) -> str:
 
     convs = layers.conv_layer_names(model)
     if not convs:
-        raise ValueError("Grad-CAM needs a convolutional layer, and this model has none")
+        raise InputError("Grad-CAM needs a convolutional layer, and this model has none")
     return convs[-1]
 
 
@@ -336,14 +332,14 @@ def _cam(model: nn.Module, g: Graph, x: Tensor, target: int | None, layer: str |
     """((1, 1, H, W) CAM >= 0, target logit, target, layer, layer output shape)."""
     layer = default_gradcam_layer(model) if layer is None else layer
     if not isinstance(layer, str) or layer not in g.layers:
-        raise ValueError(f"layer must be one of the model's layers ({', '.join(g.layers)}), "
+        raise InputError(f"layer must be one of the model's layers ({', '.join(g.layers)}), "
                          f"got {layer!r}")
     leaf = x.detach().clone()
     with torch.inference_mode(False), torch.enable_grad(), accel.autocast(leaf.device, prec):
         logits, acts = forward(model, g, leaf.requires_grad_(True), capture=g.layers[layer])
         if not isinstance(acts, Tensor) or acts.dim() != 4:
             shape = tuple(acts.shape[1:]) if isinstance(acts, Tensor) else None
-            raise ValueError(f"Grad-CAM needs a layer with (C, H, W) maps, got {layer!r} with "
+            raise InputError(f"Grad-CAM needs a layer with (C, H, W) maps, got {layer!r} with "
                              f"output shape {shape}")
         t = _target(logits, target)
         score = logits[0, t].float()
@@ -367,7 +363,7 @@ def gradcam(model: nn.Module, x: Tensor, target: int | None = None, *, layer: st
     Returns:
         Attribution: attr (1, 1, H, W) >= 0; heat = that map; info: layer, layer_shape.
     """
-    interpolate = _choice("interpolate", interpolate, INTERPOLATIONS)
+    interpolate = check_choice("interpolate", interpolate, INTERPOLATIONS)
     g, x, prec, start = _setup(model, x, precision)
     cam, score, t, layer, shape = _cam(model, g, x, target, layer, prec, interpolate)
     return _result("gradcam", cam, "first", t, score, prec, start, layer=layer, layer_shape=shape)
@@ -381,7 +377,7 @@ def guided_gradcam(model: nn.Module, x: Tensor, target: int | None = None, *,
 
     Args: as `gradcam`. Returns: Attribution: attr (1, C, H, W) signed; heat = channel sum.
     """
-    interpolate = _choice("interpolate", interpolate, INTERPOLATIONS)
+    interpolate = check_choice("interpolate", interpolate, INTERPOLATIONS)
     g, x, prec, start = _setup(model, x, precision)
     cam, score, t, layer, shape = _cam(model, g, x, target, layer, prec, interpolate)
     grad, _, _ = _input_grads(model, g, x, t, prec, guided=True)
@@ -424,4 +420,4 @@ METHODS: dict[str, Method] = {m.key: m for m in (
 def attribute(key: str, model: nn.Module, x: Tensor, target: int | None = None,
               **params: Any) -> Attribution:
     """Run the method ``key`` of METHODS with its keyword parameters."""
-    return METHODS[_choice("method", key, tuple(METHODS))].fn(model, x, target, **params)
+    return METHODS[check_choice("method", key, tuple(METHODS))].fn(model, x, target, **params)

@@ -33,8 +33,19 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from core.checks import InputError, check_int, is_int
 from core.interpret import saliency
-from core.runtime.graph import check_model, is_int
+from core.runtime.graph import check_model
+
+__all__ = [
+    "cascading_randomization",
+    "layer_groups",
+    "MAX_METHODS_STEPS",
+    "rankdata",
+    "SanityResult",
+    "spearman",
+]
+
 
 MAX_METHODS_STEPS = 2_000  # method x step maps one check may compute
 
@@ -70,7 +81,7 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     """Spearman rank correlation of two equally sized arrays; NaN if either is constant."""
     a, b = np.asarray(a), np.asarray(b)
     if a.size != b.size or a.size < 2:
-        raise ValueError(f"spearman needs two arrays of the same size >= 2, got {a.size} and "
+        raise InputError(f"spearman needs two arrays of the same size >= 2, got {a.size} and "
                          f"{b.size}")
     ra, rb = rankdata(a), rankdata(b)
     ra, rb = ra - ra.mean(), rb - rb.mean()
@@ -119,7 +130,8 @@ def _reinit(module: nn.Module, gen: torch.Generator) -> None:
                 p.copy_((torch.rand(p.shape, generator=gen) * 2 - 1) / math.sqrt(fan_in))
             else:
                 std = float(p.float().std()) if p.numel() > 1 else 0.0
-                p.copy_(float(p.float().mean()) + (std or 0.1) * torch.randn(p.shape, generator=gen))
+                p.copy_(float(p.float().mean())
+                        + (std or 0.1) * torch.randn(p.shape, generator=gen))
 
 
 # --------------------------------------------------------------------------- the check
@@ -146,20 +158,19 @@ def cascading_randomization(model: nn.Module, x: Tensor, target: int | None = No
     check_model(model)
     if (isinstance(methods, str) or not isinstance(methods, Sequence) or not methods
             or any(m not in saliency.METHODS for m in methods)):
-        raise ValueError(f"methods must be a non-empty list of {', '.join(saliency.METHODS)}, "
+        raise InputError(f"methods must be a non-empty list of {', '.join(saliency.METHODS)}, "
                          f"got {methods!r}")
     params = dict(params or {})
     if any(k not in methods or not isinstance(v, Mapping) for k, v in params.items()):
-        raise ValueError(f"params must map some of the chosen methods to keyword dicts, got "
+        raise InputError(f"params must map some of the chosen methods to keyword dicts, got "
                          f"{params!r}")
-    if not is_int(seed):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
+    check_int("seed", seed)
     groups = layer_groups(model)
     n = len(groups) if max_steps is None else max_steps
-    if not is_int(n) or not 1 <= n <= len(groups):
-        raise ValueError(f"max_steps must be an integer in 1..{len(groups)}, got {max_steps!r}")
+    if not is_int(n) or not 1 <= n <= len(groups):  # the message shows what was asked (None)
+        raise InputError(f"max_steps must be an integer in 1..{len(groups)}, got {max_steps!r}")
     if (n + 1) * len(methods) > MAX_METHODS_STEPS:
-        raise ValueError(f"{n + 1} steps x {len(methods)} methods is more than "
+        raise InputError(f"{n + 1} steps x {len(methods)} methods is more than "
                          f"{MAX_METHODS_STEPS} maps: choose fewer steps or methods")
     start = time.perf_counter()
     with torch.no_grad():

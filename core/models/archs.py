@@ -1,8 +1,8 @@
 """Architectures as data: the registry the pages' select boxes read, options and shape maths.
 
 Torch-free on purpose (the sidebar and model cards use it before torch is imported);
-``core.models.builder.build_model`` turns a spec into layers. tiny_vgg follows CNN Explainer: Wang et
-al. (2020), "CNN Explainer: Learning Convolutional Neural Networks with Interactive
+``core.models.builder.build_model`` turns a spec into layers. tiny_vgg follows CNN Explainer: Wang
+et al. (2020), "CNN Explainer: Learning Convolutional Neural Networks with Interactive
 Visualization", https://poloclub.github.io/cnn-explainer/
 """
 
@@ -11,6 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
+
+from core.checks import InputError, check_bool, check_int
+
+__all__ = [
+    "ARCHS",
+    "ArchSpec",
+    "flatten_size",
+    "OPTION_NAMES",
+    "resolve_options",
+]
+
 
 
 @dataclass(frozen=True)
@@ -57,12 +68,13 @@ ARCHS: dict[str, ArchSpec] = {
         ArchSpec(
             key="tiny_vgg",
             title="Tiny VGG (CNN Explainer)",
-            description="The small VGG-style network of CNN Explainer (Wang et al., 2020): two blocks "
-            "of two unpadded 3x3 convolutions and a max-pool, then one linear layer.",
+            description="The small VGG-style network of CNN Explainer (Wang et al., 2020): two "
+            "blocks of two unpadded 3x3 convolutions and a max-pool, then one linear layer.",
             blocks=(2, 2),
             padding="valid",
             head="linear",
-            defaults=MappingProxyType({"channels": (10, 10), "kernel_size": 3, "batch_norm": False}),
+            defaults=MappingProxyType({"channels": (10, 10), "kernel_size": 3,
+                                       "batch_norm": False}),
             feature_layer="flatten",
         ),
     )
@@ -84,14 +96,8 @@ class _Step(NamedTuple):
 
 def _spec(arch: str) -> ArchSpec:
     if not isinstance(arch, str) or arch not in ARCHS:
-        raise ValueError(f"unknown arch; known: {', '.join(ARCHS)}, got {arch!r}")
+        raise InputError(f"unknown arch; known: {', '.join(ARCHS)}, got {arch!r}")
     return ARCHS[arch]
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return value
 
 
 def resolve_options(arch: str, **options: Any) -> dict:
@@ -106,38 +112,38 @@ def resolve_options(arch: str, **options: Any) -> dict:
     spec = _spec(arch)
     for key, value in options.items():
         if key not in OPTION_NAMES:
-            raise ValueError(f"unknown option; options are {', '.join(OPTION_NAMES)}, got {key!r}")
+            raise InputError(f"unknown option; options are {', '.join(OPTION_NAMES)}, got {key!r}")
         neutral = {"dropout": 0.0, "batch_norm": False}.get(key)
         if key not in spec.defaults and value is not None and value != neutral:
-            raise ValueError(f"{arch} has no option {key!r} (it takes {', '.join(spec.defaults)}), "
+            raise InputError(f"{arch} has no option {key!r} (it takes {', '.join(spec.defaults)}), "
                              f"got {value!r}")
     opts = {k: (options[k] if options.get(k) is not None else d) for k, d in spec.defaults.items()}
     channels = opts["channels"]
     if not isinstance(channels, (list, tuple)) or len(channels) != len(spec.blocks):
-        raise ValueError(f"channels must be a sequence of {len(spec.blocks)} positive ints for {arch}, "
-                         f"got {channels!r}")
-    opts["channels"] = [_check_int("each of channels", c, 1) for c in channels]
-    k = _check_int("kernel_size", opts["kernel_size"], 1)
+        raise InputError(f"channels must be a sequence of {len(spec.blocks)} positive ints for "
+                         f"{arch}, got {channels!r}")
+    opts["channels"] = [check_int("each of channels", c, 1) for c in channels]
+    k = check_int("kernel_size", opts["kernel_size"], 1)
     if k % 2 == 0:
-        raise ValueError(f"kernel_size must be odd, got {k}")
-    if not isinstance(opts["batch_norm"], bool):
-        raise ValueError(f"batch_norm must be True or False, got {opts['batch_norm']!r}")
+        raise InputError(f"kernel_size must be odd, got {k}")
+    check_bool("batch_norm", opts["batch_norm"])
     if "dropout" in opts:
         p = opts["dropout"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {p!r}")
+            raise InputError(f"dropout must be in [0, 1), got {p!r}")
         opts["dropout"] = float(p)
     if "hidden" in opts:
-        _check_int("hidden", opts["hidden"], 1)
+        check_int("hidden", opts["hidden"], 1)
     return opts
 
 
 def _conv_plan(spec: ArchSpec, in_channels: int, opts: dict) -> list[_Step]:
-    """The conv stage as data: one ``_Step`` per layer, named conv1 / conv1_2, bn.., relu.., pool.."""
+    """The conv stage as data: one ``_Step`` per layer, named conv1 / conv1_2, bn.., relu..,
+    pool.."""
     k = opts["kernel_size"]
     pad = k // 2 if spec.padding == "same" else 0
     plan, c_in = [], in_channels
-    for b, (n_convs, c_out) in enumerate(zip(spec.blocks, opts["channels"]), start=1):
+    for b, (n_convs, c_out) in enumerate(zip(spec.blocks, opts["channels"], strict=True), start=1):
         for j in range(1, n_convs + 1):
             tag = f"{b}" if n_convs == 1 else f"{b}_{j}"
             plan.append(_Step("conv", f"conv{tag}", c_in, c_out, k, 1, pad))
@@ -159,14 +165,15 @@ def _walk(plan: list[_Step], size: int) -> tuple[int, str | None]:
     return size, None
 
 
-def _check_image_size(arch: str, plan: list[_Step], image_size: Any) -> int:
-    _check_int("image_size", image_size, 1)
+def _final_size(arch: str, plan: list[_Step], image_size: Any) -> int:
+    check_int("image_size", image_size, 1)
     size, layer = _walk(plan, image_size)
     if layer is not None:
         minimum = next(n for n in range(image_size + 1, 10 * image_size + 10_000)
                        if _walk(plan, n)[1] is None)
-        raise ValueError(
-            f"image_size too small for {arch}: the feature map shrinks to {max(size, 0)}x{max(size, 0)} "
+        raise InputError(
+            f"image_size too small for {arch}: the feature map shrinks to "
+            f"{max(size, 0)}x{max(size, 0)} "
             f"at {layer} (minimum image_size {minimum}), got {image_size}"
         )
     return size
@@ -174,7 +181,7 @@ def _check_image_size(arch: str, plan: list[_Step], image_size: Any) -> int:
 
 def _check_in_channels(in_channels: Any) -> int:
     if type(in_channels) is not int or in_channels not in (1, 3):
-        raise ValueError(f"in_channels must be 1 (grayscale) or 3 (RGB), got {in_channels!r}")
+        raise InputError(f"in_channels must be 1 (grayscale) or 3 (RGB), got {in_channels!r}")
     return in_channels
 
 
@@ -191,5 +198,5 @@ def flatten_size(arch: str, *, in_channels: int, image_size: int,
     """
     opts = resolve_options(arch, channels=channels, kernel_size=kernel_size)
     plan = _conv_plan(ARCHS[arch], _check_in_channels(in_channels), opts)
-    size = _check_image_size(arch, plan, image_size)
+    size = _final_size(arch, plan, image_size)
     return opts["channels"][-1] * size * size

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
+from core.checks import check_int
 from core.models.archs import (
-    _check_image_size,
     _check_in_channels,
-    _check_int,
     _conv_plan,
+    _final_size,
     _spec,
     _Step,
     resolve_options,
@@ -26,6 +26,15 @@ from core.models.archs import (
 
 if TYPE_CHECKING:
     from core.models.cards import ModelCard
+
+__all__ = [
+    "build_from_card",
+    "build_model",
+    "count_parameters",
+    "FlattenDemo",
+    "notes_flatten_demo",
+]
+
 
 
 def build_model(arch: str, *, in_channels: int, num_classes: int, image_size: int,
@@ -44,16 +53,17 @@ def build_model(arch: str, *, in_channels: int, num_classes: int, image_size: in
     """
     spec = _spec(arch)
     _check_in_channels(in_channels)
-    _check_int("num_classes", num_classes, 2)
+    check_int("num_classes", num_classes, 2)
     opts = resolve_options(arch, channels=channels, kernel_size=kernel_size,
                            batch_norm=batch_norm, dropout=dropout, hidden=hidden)
     plan = _conv_plan(spec, in_channels, opts)
-    size = _check_image_size(arch, plan, image_size)
+    size = _final_size(arch, plan, image_size)
     layers: list[tuple[str, nn.Module]] = [(s.name, _module(s)) for s in plan]
     flat = opts["channels"][-1] * size * size  # (B, C, H, W) -> (B, C*H*W)
     layers.append(("flatten", nn.Flatten()))
     if spec.head == "mlp":
-        layers += [("dropout1", nn.Dropout(opts["dropout"])), ("fc1", nn.Linear(flat, opts["hidden"])),
+        layers += [("dropout1", nn.Dropout(opts["dropout"])),
+                   ("fc1", nn.Linear(flat, opts["hidden"])),
                    ("relu_fc1", nn.ReLU()), ("dropout2", nn.Dropout(opts["dropout"])),
                    ("fc2", nn.Linear(opts["hidden"], num_classes))]
     else:
@@ -63,7 +73,8 @@ def build_model(arch: str, *, in_channels: int, num_classes: int, image_size: in
 
 def _module(step: _Step) -> nn.Module:
     if step.kind == "conv":
-        return nn.Conv2d(step.c_in, step.c_out, step.kernel, stride=step.stride, padding=step.padding)
+        return nn.Conv2d(step.c_in, step.c_out, step.kernel, stride=step.stride,
+                         padding=step.padding)
     if step.kind == "bn":
         return nn.BatchNorm2d(step.c_out)
     if step.kind == "pool":

@@ -13,8 +13,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from core.checks import InputError
 from core.models.archs import _check_in_channels, flatten_size, resolve_options
 from core.paths import models_dir
+
+__all__ = [
+    "CARD_FILE",
+    "CARD_FORMAT_VERSION",
+    "DEFAULT_MODEL_DIR",
+    "list_library",
+    "MAX_CARD_CHARS",
+    "ModelCard",
+    "read_card",
+    "utc_now",
+    "WEIGHTS_FILE",
+]
+
 
 WEIGHTS_FILE = "model.safetensors"
 CARD_FILE = "card.json"
@@ -56,23 +70,23 @@ class ModelCard:
     def from_json(cls, text: str) -> ModelCard:
         """Parse a card strictly: ValueError naming a missing, extra or wrong field."""
         if not isinstance(text, str) or len(text) > MAX_CARD_CHARS:
-            raise ValueError(f"card must be a JSON string of at most {MAX_CARD_CHARS} chars, "
+            raise InputError(f"card must be a JSON string of at most {MAX_CARD_CHARS} chars, "
                              f"got {type(text).__name__}")
         try:
             data = json.loads(text, parse_constant=_reject_constant)
         except (json.JSONDecodeError, RecursionError) as err:
-            raise ValueError(f"card is not valid JSON: {err}") from None
+            raise InputError(f"card is not valid JSON: {err}") from None
         if not isinstance(data, dict):
-            raise ValueError(f"card must be a JSON object, got {type(data).__name__}")
+            raise InputError(f"card must be a JSON object, got {type(data).__name__}")
         names = {f.name for f in fields(cls)}
         missing, extra = sorted(names - data.keys()), sorted(data.keys() - names)
         if missing or extra:
-            raise ValueError(f"card fields wrong: missing {missing}, unexpected {extra}")
+            raise InputError(f"card fields wrong: missing {missing}, unexpected {extra}")
         return cls(**data)
 
 
 def _reject_constant(token: str) -> None:
-    raise ValueError(f"card must contain finite numbers only, got {token}")
+    raise InputError(f"card must contain finite numbers only, got {token}")
 
 
 def _finite_json(value: Any) -> bool:
@@ -89,7 +103,7 @@ def _numbers(name: str, value: Any, length: int) -> list[float]:
     ok = isinstance(value, (list, tuple)) and len(value) == length and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
     if not ok:
-        raise ValueError(f"card field {name!r} must be {length} finite numbers (one per channel), "
+        raise InputError(f"card field {name!r} must be {length} finite numbers (one per channel), "
                          f"got {value!r}")
     return [float(v) for v in value]
 
@@ -99,38 +113,38 @@ def _check_card(card: ModelCard) -> None:
     for name in ("arch", "dataset", "created", "name"):
         value = getattr(card, name)
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"card field {name!r} must be a non-empty string, got {value!r}")
+            raise InputError(f"card field {name!r} must be a non-empty string, got {value!r}")
     if type(card.format_version) is not int or card.format_version != CARD_FORMAT_VERSION:
-        raise ValueError(f"card format_version must be {CARD_FORMAT_VERSION}, "
+        raise InputError(f"card format_version must be {CARD_FORMAT_VERSION}, "
                          f"got {card.format_version!r}")
     if not isinstance(card.options, dict):
-        raise ValueError(f"card field 'options' must be an object, got {card.options!r}")
+        raise InputError(f"card field 'options' must be an object, got {card.options!r}")
     card.options = resolve_options(card.arch, **card.options)
     shape = card.input_shape
     if not (isinstance(shape, (list, tuple)) and len(shape) == 3 and shape[1] == shape[2]):
-        raise ValueError(f"card field 'input_shape' must be a square [C, H, H], got {shape!r}")
+        raise InputError(f"card field 'input_shape' must be a square [C, H, H], got {shape!r}")
     card.input_shape = [_check_in_channels(shape[0]), shape[1], shape[2]]
     flatten_size(card.arch, in_channels=shape[0], image_size=shape[1],
                  channels=card.options["channels"], kernel_size=card.options["kernel_size"])
     classes = card.classes
     if not (isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes)
             and len(set(classes)) == len(classes) >= 2):
-        raise ValueError(f"card field 'classes' must be >= 2 distinct strings, got {classes!r}")
+        raise InputError(f"card field 'classes' must be >= 2 distinct strings, got {classes!r}")
     card.classes = list(classes)
     card.mean = _numbers("mean", card.mean, shape[0])
     card.std = _numbers("std", card.std, shape[0])
     if not all(0.0 <= m <= 1.0 for m in card.mean) or not all(0.0 < s <= 1.0 for s in card.std):
-        raise ValueError(f"card mean must be in [0, 1] and std in (0, 1], "
+        raise InputError(f"card mean must be in [0, 1] and std in (0, 1], "
                          f"got mean {card.mean}, std {card.std}")
     if not isinstance(card.metrics, dict) or not _finite_json(card.metrics):
-        raise ValueError(f"card field 'metrics' must be an object of finite JSON values, "
+        raise InputError(f"card field 'metrics' must be an object of finite JSON values, "
                          f"got {card.metrics!r}")
     try:
         when = datetime.fromisoformat(card.created)
     except ValueError:
         when = None
     if when is None or when.utcoffset() != timezone.utc.utcoffset(None):
-        raise ValueError(f"card field 'created' must be an ISO-8601 UTC time, got {card.created!r}")
+        raise InputError(f"card field 'created' must be an ISO-8601 UTC time, got {card.created!r}")
 
 
 def _created(card: ModelCard) -> datetime:

@@ -1,13 +1,8 @@
-"""Architectures as data, one builder, model cards and safe (never unpickled) checkpoints.
+"""Safe checkpoints: a directory holding ``model.safetensors`` and ``card.json``.
 
-An architecture is an ``ArchSpec``: conv blocks (each ends with a 2x2 max-pool) and a head.
-``build_model`` turns a spec plus options into an ``nn.Sequential`` with stable layer names,
-in the style of torchvision's ``models/vgg.py``. A checkpoint is a directory holding
-``model.safetensors`` and ``card.json`` (the ``ModelCard``, the source of truth); loading never
-unpickles (no ``torch.load``).
-
-tiny_vgg follows CNN Explainer: Wang et al. (2020), "CNN Explainer: Learning Convolutional
-Neural Networks with Interactive Visualization", https://poloclub.github.io/cnn-explainer/
+The ``ModelCard`` is the source of truth; the weights must match the model it describes
+tensor by tensor. Loading never unpickles (no ``torch.load``): uploads are safetensors files
+or zips of both files. Also: the model library on disk, model ids and zip export.
 """
 
 from __future__ import annotations
@@ -27,13 +22,27 @@ import torch
 from safetensors import SafetensorError
 from torch import nn
 
+from core.checks import InputError
 from core.models.builder import build_from_card
 from core.models.cards import CARD_FILE, WEIGHTS_FILE, ModelCard
 from core.paths import models_dir
 
+__all__ = [
+    "CheckpointError",
+    "export_zip",
+    "import_upload",
+    "load_checkpoint",
+    "load_checkpoint_bytes",
+    "MAX_ZIP_BYTES",
+    "model_id",
+    "save_checkpoint",
+    "save_to_library",
+]
+
+
 
 # --------------------------------------------------------------------------- checkpoints
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """A checkpoint (weights or card) that cannot be loaded safely or does not match its card."""
 
 
@@ -42,7 +51,8 @@ def _cpu_state(weights: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, tor
     return {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
 
 
-def _check_tensors(tensors: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor]) -> None:
+def _check_tensors(tensors: Mapping[str, torch.Tensor],
+                   expected: Mapping[str, torch.Tensor]) -> None:
     """Raise CheckpointError at the first tensor missing, unexpected, mis-shaped or non-finite."""
     for name, ref in expected.items():
         if name not in tensors:
@@ -80,7 +90,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
-    """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if missing).
+    """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if
+    missing).
 
     Args:
         model: weights matching ``build_from_card(card)`` (any device; saved contiguous on CPU).
@@ -94,7 +105,8 @@ def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
     blob = safetensors.torch.save(state, metadata={"card": card_json, "format": "pt"})
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    _atomic_write(directory / WEIGHTS_FILE, blob)  # weights first: a card.json always has its weights
+    # weights first: a card.json always has its weights
+    _atomic_write(directory / WEIGHTS_FILE, blob)
     _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
     if hasattr(os, "O_DIRECTORY"):
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -165,7 +177,8 @@ def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.M
     sha256 over the canonical card JSON and the canonical safetensors bytes of the tensors, so the
     same model gives the same id whether passed as file bytes, a state_dict or a module.
     """
-    tensors = _read_tensors(weights) if isinstance(weights, (bytes, bytearray)) else _cpu_state(weights)
+    tensors = (_read_tensors(weights) if isinstance(weights, (bytes, bytearray))
+               else _cpu_state(weights))
     card_bytes = json.dumps(asdict(card), sort_keys=True, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(card_bytes + b"\0" + safetensors.torch.save(tensors))
     return digest.hexdigest()[:12]
@@ -173,7 +186,8 @@ def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.M
 
 # --------------------------------------------------------------------------- model library
 def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None) -> Path:
-    """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``; returns it."""
+    """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``;
+    returns it."""
     root = Path(root) if root is not None else models_dir()
     slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
     return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model)}")

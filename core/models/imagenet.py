@@ -24,6 +24,22 @@ import torchvision
 from torch import nn
 from torchvision.models import ResNet18_Weights, VGG16_Weights, WeightsEnum
 
+from core.checks import InputError
+
+__all__ = [
+    "categories",
+    "checkpoints_dir",
+    "IMAGENET_MEAN",
+    "IMAGENET_MODELS",
+    "IMAGENET_STD",
+    "ImageNetSpec",
+    "INPUT_SHAPE",
+    "load_imagenet",
+    "weights_path",
+    "WeightsUnavailableError",
+]
+
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 INPUT_SHAPE = (3, 224, 224)
@@ -65,7 +81,7 @@ class WeightsUnavailableError(RuntimeError):
 
 def _spec(key: str) -> ImageNetSpec:
     if not isinstance(key, str) or key not in IMAGENET_MODELS:
-        raise ValueError(
+        raise InputError(
             f"unknown ImageNet model {key!r}: must be one of {', '.join(sorted(IMAGENET_MODELS))}"
         )
     return IMAGENET_MODELS[key]

@@ -8,6 +8,13 @@ from pathlib import Path
 import safetensors.torch
 import torch
 
+__all__ = [
+    "load_snapshots",
+    "save_snapshots",
+    "SNAPSHOTS_FILE",
+]
+
+
 SNAPSHOTS_FILE = "snapshots.safetensors"
 
 

@@ -1,1 +1,2 @@
-"""Running shared models: device/precision choice, the graph runner, backprop, incremental passes."""
+"""Running shared models: device/precision choice, the graph runner, backprop, incremental
+passes."""

@@ -1,23 +1,11 @@
-"""Device and precision choice: CUDA when asked for, bf16 autocast where the hardware has it.
+"""Device and precision choice: CUDA when asked for, bf16 where the hardware has it natively.
 
-Measured on a 2-core AMD EPYC (Zen 5, AVX-512 BF16, no AMX), torch 2.14: a bare training
-step (forward, backward, fused Adam) at batch 64, milliseconds, best of several runs
-(benchmarks/train.py times the whole Trainer for small_cnn):
-
-    arch (input)          NCHW fp32  NCHW bf16  channels_last fp32  channels_last bf16
-    small_cnn (1x28x28)      16.4       11.1          12.1                 6.1
-    small_cnn (3x32x32)      21.3       14.1          15.6                 7.4
-    tiny_vgg  (1x28x28)       5.5        8.1           3.4                 3.0
-    seed_net  (1x28x28)       4.3        4.3           4.1                 2.4
-
-So on the CPU channels_last always pays, and bf16 pays on top of it; bf16 without native
-instructions (``avx512_bf16`` / ``amx_bf16``) is emulated and slow, so it is never assumed.
-
-On an NVIDIA H100 (torch 2.11) the lab's models are launch-bound: per step, fp32 channels_last
-2.28 ms, fp32 NCHW 2.56, bf16 3.0-3.3 (small_cnn, batch 64); 2.83 vs 3.1-3.2 for small_cnn
-64/128 channels at batch 256; bf16's extra cast kernels cost more than its faster maths. So
-"auto" stays fp32 on CUDA (bf16 can still be asked for) and channels_last is used there too.
-The fp32 path stays exact (no autocast at all).
+"auto" chooses by what was measured (see benchmarks/train.py for the numbers): on the CPU
+channels_last always paid and bf16 paid on top of it where the CPU has native bf16
+(``avx512_bf16`` / ``amx_bf16``); emulated bf16 is slow, so it is never assumed. On CUDA the
+lab's models are launch-bound, so "auto" stays fp32 there (bf16 can still be asked for). The
+fp32 path stays exact (no autocast at all). Also: the private bf16 channels_last copy of a
+shared model (``bf16_copy``).
 """
 
 from __future__ import annotations
@@ -31,6 +19,22 @@ from pathlib import Path
 
 import torch
 from torch import nn
+
+from core.checks import InputError, check_choice
+
+__all__ = [
+    "autocast",
+    "bf16_copy",
+    "channels_last",
+    "cpu_has_bf16",
+    "CPUINFO",
+    "DEVICES",
+    "has_bf16",
+    "PRECISIONS",
+    "resolve_device",
+    "resolve_precision",
+]
+
 
 DEVICES = ("cpu", "cuda", "auto")
 PRECISIONS = ("fp32", "bf16", "auto")
@@ -67,11 +71,11 @@ def resolve_device(pref: str | torch.device) -> torch.device:
     """
     name = pref.type if isinstance(pref, torch.device) else pref
     if name not in DEVICES:
-        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {pref!r}")
+        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {pref!r}")
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but no CUDA GPU is available "
+        raise InputError("device 'cuda' was asked for but no CUDA GPU is available "
                          "(torch.cuda.is_available() is False); use 'cpu' or 'auto'")
     return torch.device(name)
 
@@ -95,15 +99,14 @@ def resolve_precision(pref: str, device: torch.device | str) -> str:
     Returns:
         "fp32" or "bf16". Raises ValueError for an unknown name or bf16 without hardware support.
     """
-    if pref not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {pref!r}")
+    check_choice("precision", pref, PRECISIONS)
     device = torch.device(device)
     native = has_bf16(device)
     if pref == "auto":
         return "bf16" if native and device.type == "cpu" else "fp32"
     if pref == "bf16" and not native:
         what = "this GPU" if device.type == "cuda" else "this CPU (no avx512_bf16 or amx_bf16)"
-        raise ValueError(f"precision 'bf16' needs native bf16 support, which {what} lacks; "
+        raise InputError(f"precision 'bf16' needs native bf16 support, which {what} lacks; "
                          "use 'fp32' or 'auto'")
     return pref
 
@@ -121,7 +124,7 @@ def channels_last(device: torch.device | str, precision: str) -> bool:
 def autocast(device: torch.device | str, precision: str) -> contextlib.AbstractContextManager:
     """``torch.autocast(device.type, dtype=torch.bfloat16)`` for "bf16"; a no-op for "fp32"."""
     if precision not in ("fp32", "bf16"):
-        raise ValueError("precision must be 'fp32' or 'bf16' (resolve 'auto' first), "
+        raise InputError("precision must be 'fp32' or 'bf16' (resolve 'auto' first), "
                          f"got {precision!r}")
     if precision == "fp32":
         return contextlib.nullcontext()

@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from core.checks import InputError
 from core.models.imagenet import IMAGENET_MEAN, IMAGENET_STD
 from core.style.losses import gram_matrix
 from core.style.transfer import (
@@ -72,7 +73,7 @@ def reconstruct(features: nn.Sequential, img: Image.Image, *, content_layer: str
     few L-BFGS ``steps`` keep it quick.
     """
     if (content_layer is None) == (not style_layers):
-        raise ValueError("give either content_layer or style_layers, got "
+        raise InputError("give either content_layer or style_layers, got "
                          f"content_layer={content_layer!r}, style_layers={style_layers!r}")
     if content_layer is not None:
         config = StyleConfig(content_weight=1.0, style_weight=0.0, content_layer=content_layer,

@@ -18,6 +18,22 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from core.checks import InputError
+
+__all__ = [
+    "content_loss",
+    "gram_matrix",
+    "match_luminance",
+    "RGB_TO_YIQ",
+    "rgb_to_yiq",
+    "style_loss",
+    "tv_loss",
+    "with_chroma",
+    "yiq_to_rgb",
+    "YIQ_TO_RGB",
+]
+
+
 # NTSC YIQ: Y is luminance, I and Q carry the colour (chroma). Rows: Y, I, Q from R, G, B.
 RGB_TO_YIQ = np.array([[0.299, 0.587, 0.114],
                        [0.595716, -0.274453, -0.321263],
@@ -61,7 +77,7 @@ def gram_matrix(features: Tensor) -> Tensor:
         (B, C, C) float32 (float64 for float64 features).
     """
     if features.dim() != 4:
-        raise ValueError(f"features must be (B, C, H, W), got shape {tuple(features.shape)}")
+        raise InputError(f"features must be (B, C, H, W), got shape {tuple(features.shape)}")
     b, c, h, w = features.shape
     # (B, M, C): a view when the maps are channels_last, which is how the fast path has them
     f = features.permute(0, 2, 3, 1).reshape(b, h * w, c)
@@ -82,7 +98,7 @@ def style_loss(grams: Mapping[str, Tensor], targets: Mapping[str, Tensor],
         term = w * F.mse_loss(grams[name], targets[name])
         total = term if total is None else total + term
     if total is None:
-        raise ValueError("style_loss needs at least one layer, got none")
+        raise InputError("style_loss needs at least one layer, got none")
     return total
 
 

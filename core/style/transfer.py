@@ -28,6 +28,7 @@ import torch
 from PIL import Image
 from torch import Tensor, nn
 
+from core.checks import InputError, check_choice, check_int, is_real
 from core.data import images
 from core.models.imagenet import IMAGENET_MEAN, IMAGENET_STD
 from core.runtime import accel
@@ -42,6 +43,28 @@ from core.style.losses import (
 )
 from core.style.vgg import POOLINGS, deepest, extract, layer_index, private_copy, truncate
 
+__all__ = [
+    "CONTENT_LAYERS",
+    "DEFAULT_LR",
+    "INITS",
+    "LBFGS_HISTORY",
+    "MAX_SIZE",
+    "MAX_SNAPSHOTS",
+    "MAX_STEPS",
+    "MIN_SIZE",
+    "OPTIMIZERS",
+    "output_size",
+    "png_bytes",
+    "Progress",
+    "StepLosses",
+    "STYLE_LAYERS",
+    "StyleConfig",
+    "StyleTransfer",
+    "to_batch",
+    "to_uint8",
+]
+
+
 STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")  # the paper's
 CONTENT_LAYERS = ("conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2")  # Figure 1's content
 OPTIMIZERS = ("lbfgs", "adam")
@@ -54,15 +77,6 @@ MAX_SNAPSHOTS = 24
 # L-BFGS keeps 2 image-sized float32 vectors per remembered step: 100 (torch's default) cost
 # 630 MB at 512x512; 20 cost 126 MB and reached the same losses in our runs
 LBFGS_HISTORY = 20
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_int(name: str, value, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -91,42 +105,34 @@ class StyleConfig:
     def __post_init__(self) -> None:
         for name in ("style_weight", "content_weight", "tv_weight"):
             value = getattr(self, name)
-            if not (_number(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+            if not (is_real(value) and value >= 0):
+                raise InputError(f"{name} must be a finite number >= 0, got {value!r}")
         if not isinstance(self.style_layers, dict):
-            raise ValueError(  # noqa: TRY004 - pages show every core ValueError
+            raise InputError(  # noqa: TRY004 - pages show every core ValueError
                 f"style_layers must be a dict of layer -> weight, got {self.style_layers!r}")
         for name, w in self.style_layers.items():
             layer_index(name)  # ValueError for an unknown layer
-            if not (_number(w) and w >= 0):
-                raise ValueError(f"the style weight of {name} must be a finite number >= 0, "
+            if not (is_real(w) and w >= 0):
+                raise InputError(f"the style weight of {name} must be a finite number >= 0, "
                                  f"got {w!r}")
         layer_index(self.content_layer)
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got "
-                             f"{self.optimizer!r}")
-        _check_int("steps", self.steps, 1, MAX_STEPS)
-        if self.lr is not None and not (_number(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a finite number > 0 (or None), got {self.lr!r}")
-        if self.init not in INITS:
-            raise ValueError(f"init must be one of {', '.join(INITS)}, got {self.init!r}")
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_int("steps", self.steps, 1, MAX_STEPS)
+        if self.lr is not None and not (is_real(self.lr) and self.lr > 0):
+            raise InputError(f"lr must be a finite number > 0 (or None), got {self.lr!r}")
+        check_choice("init", self.init, INITS)
         if not isinstance(self.preserve_colour, bool):
-            raise ValueError(  # noqa: TRY004
+            raise InputError(  # noqa: TRY004
                 f"preserve_colour must be True or False, got {self.preserve_colour!r}")
-        if not (_number(self.style_blend) and 0 <= self.style_blend <= 1):
-            raise ValueError(f"style_blend must be in [0, 1], got {self.style_blend!r}")
-        _check_int("seed", self.seed, 0, 2**63 - 1)
-        _check_int("size", self.size, MIN_SIZE, MAX_SIZE)
-        if self.pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, got {self.pooling!r}")
-        if self.precision not in accel.PRECISIONS:
-            raise ValueError(f"precision must be one of {', '.join(accel.PRECISIONS)}, got "
-                             f"{self.precision!r}")
-        if self.device not in accel.DEVICES:
-            raise ValueError(f"device must be one of {', '.join(accel.DEVICES)}, got "
-                             f"{self.device!r}")
+        if not (is_real(self.style_blend) and 0 <= self.style_blend <= 1):
+            raise InputError(f"style_blend must be in [0, 1], got {self.style_blend!r}")
+        check_int("seed", self.seed, 0, 2**63 - 1)
+        check_int("size", self.size, MIN_SIZE, MAX_SIZE)
+        check_choice("pooling", self.pooling, POOLINGS)
+        check_choice("precision", self.precision, accel.PRECISIONS)
+        check_choice("device", self.device, accel.DEVICES)
         if not (self.content_weight > 0 or self.tv_weight > 0 or self.active_style_layers()):
-            raise ValueError("nothing to optimise: the content weight, the style weight (with "
+            raise InputError("nothing to optimise: the content weight, the style weight (with "
                              "at least one style layer above 0) and the TV weight are all 0")
 
     def active_style_layers(self) -> dict[str, float]:
@@ -147,12 +153,12 @@ class StyleConfig:
 # --------------------------------------------------------------------------- images
 def output_size(img: Image.Image, size: int) -> tuple[int, int]:
     """(height, width) with the longer side ``size`` and ``img``'s aspect ratio."""
-    _check_int("size", size, MIN_SIZE, MAX_SIZE)
+    check_int("size", size, MIN_SIZE, MAX_SIZE)
     w, h = img.size
     scale = size / max(w, h)
     out = (max(1, round(h * scale)), max(1, round(w * scale)))
     if min(out) < MIN_SIZE:
-        raise ValueError(f"the image is {w}x{h}; at a longer side of {size} px its shorter side "
+        raise InputError(f"the image is {w}x{h}; at a longer side of {size} px its shorter side "
                          f"would be {min(out)} px, below the minimum {MIN_SIZE} (the conv5 "
                          "layers sit behind four 2x2 poolings): use a larger size or a less "
                          "elongated image")
@@ -222,10 +228,10 @@ class StyleTransfer:
                 ``config.style_blend``. Content and styles may differ in size and aspect.
         """
         if not isinstance(config, StyleConfig):
-            raise ValueError(  # noqa: TRY004
+            raise InputError(  # noqa: TRY004
                 f"config must be a StyleConfig, got {type(config).__name__}")
         if config.style_blend > 0 and style2 is None:
-            raise ValueError(f"style_blend is {config.style_blend} but no second style image "
+            raise InputError(f"style_blend is {config.style_blend} but no second style image "
                              "was given")
         self.config = config
         self.device = accel.resolve_device(config.device)
@@ -371,8 +377,8 @@ class StyleTransfer:
 
     def run_for(self, seconds: float) -> Progress:
         """Step for about ``seconds`` (at least one step unless finished)."""
-        if not (_number(seconds) and seconds >= 0):
-            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
+        if not (is_real(seconds) and seconds >= 0):
+            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}")
         with self._lock:
             start = time.perf_counter()
             while not self.finished:
@@ -383,7 +389,7 @@ class StyleTransfer:
 
     def run_steps(self, steps: int) -> Progress:
         """Exactly ``steps`` more steps (fewer if the run finishes first)."""
-        _check_int("steps", steps, 0, MAX_STEPS)
+        check_int("steps", steps, 0, MAX_STEPS)
         with self._lock:
             for _ in range(steps):
                 if self.finished:

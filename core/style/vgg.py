@@ -36,6 +36,7 @@ from torch import Tensor, nn
 from torchvision.models import VGG19_Weights
 from torchvision.models.vgg import cfgs, make_layers
 
+from core.checks import InputError, check_choice
 from core.models.imagenet import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -88,7 +89,7 @@ def layer_index(name: str) -> int:
     E.g. conv1_1 -> 1, conv4_2 -> 22, conv5_1 -> 29 (the conv itself is one index earlier).
     """
     if name not in _CONV_INDEX:
-        raise ValueError(f"unknown VGG19 layer {name!r}: must be one of conv1_1 ... conv5_4 "
+        raise InputError(f"unknown VGG19 layer {name!r}: must be one of conv1_1 ... conv5_4 "
                          f"({', '.join(CONV_LAYERS)})")
     return _CONV_INDEX[name] + 1
 
@@ -127,8 +128,7 @@ def load_vgg19(*, weights: str = "imagenet", download: bool = True, seed: int = 
         WeightsUnavailableError: "imagenet" and the file is missing and cannot be fetched, or
             is unreadable; the message names the file, the directory and the URL.
     """
-    if weights not in WEIGHTS:
-        raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
+    check_choice("weights", weights, WEIGHTS)
     if weights == "random":
         gen = torch.Generator().manual_seed(int(seed))
         features = make_layers(cfgs["E"])
@@ -169,11 +169,10 @@ def truncate(features: nn.Sequential, *, last_layer: str, pooling: str = "max") 
     pools are new (max pooling, or average pooling as the paper suggests for nicer images).
     Module names keep their ``features`` indices, so ``extract`` can address them.
     """
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, got {pooling!r}")
+    check_choice("pooling", pooling, POOLINGS)
     end = layer_index(last_layer)
     if len(features) <= end:
-        raise ValueError(f"the feature extractor has {len(features)} modules; {last_layer} "
+        raise InputError(f"the feature extractor has {len(features)} modules; {last_layer} "
                          f"needs {end + 1}")
     layers = []
     for i in range(end + 1):
@@ -185,7 +184,7 @@ def truncate(features: nn.Sequential, *, last_layer: str, pooling: str = "max") 
         elif isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
             layers.append(nn.MaxPool2d(2, 2) if pooling == "max" else nn.AvgPool2d(2, 2))
         else:
-            raise ValueError(  # noqa: TRY004
+            raise InputError(  # noqa: TRY004
                 f"unexpected module {type(m).__name__} at index {i} of VGG19 features")
     out = nn.Sequential(*layers)
     for m in (out, *layers):  # eval mode for the new modules only: never write to shared ones
@@ -232,7 +231,7 @@ def extract(net: nn.Sequential, x: Tensor, layers: Iterable[str]) -> dict[str, T
         return {}
     last = max(wanted)
     if last >= len(net):
-        raise ValueError(f"layer {wanted[last]} is past the end of this feature extractor "
+        raise InputError(f"layer {wanted[last]} is past the end of this feature extractor "
                          f"({len(net)} modules)")
     out: dict[str, Tensor] = {}
     for i in range(last + 1):
@@ -245,5 +244,5 @@ def extract(net: nn.Sequential, x: Tensor, layers: Iterable[str]) -> dict[str, T
 def deepest(layers: Sequence[str]) -> str:
     """The layer of ``layers`` that is furthest into the network."""
     if not layers:
-        raise ValueError("at least one layer is needed, got none")
+        raise InputError("at least one layer is needed, got none")
     return max(layers, key=layer_index)

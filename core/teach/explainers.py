@@ -11,6 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.checks import InputError
+
+__all__ = [
+    "dropout_demo",
+    "DropoutDemo",
+    "softmax",
+]
+
+
 
 def softmax(logits, temperature: float = 1.0) -> np.ndarray:
     """Softmax of ``logits / temperature``, computed stably (the max is subtracted first).
@@ -23,11 +32,11 @@ def softmax(logits, temperature: float = 1.0) -> np.ndarray:
     """
     z = np.asarray(logits, dtype=np.float64)
     if z.ndim != 1 or z.size == 0:
-        raise ValueError(f"logits must be a non-empty list of numbers, got shape {z.shape}")
+        raise InputError(f"logits must be a non-empty list of numbers, got shape {z.shape}")
     if not np.all(np.isfinite(z)):
-        raise ValueError(f"logits must be finite numbers, got {z.tolist()}")
+        raise InputError(f"logits must be finite numbers, got {z.tolist()}")
     if not (math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be > 0, got {temperature}")
+        raise InputError(f"temperature must be > 0, got {temperature}")
     e = np.exp((z - z.max()) / temperature)  # the shift cancels out and avoids overflow
     return e / e.sum()
 
@@ -50,6 +59,6 @@ def dropout_demo(values, p: float, *, seed: int = 0) -> DropoutDemo:
     """
     v = np.asarray(values, dtype=np.float64)
     if not 0 <= p < 1:
-        raise ValueError(f"p must be in [0, 1), got {p}")
+        raise InputError(f"p must be in [0, 1), got {p}")
     mask = (np.random.default_rng(seed).random(v.shape) >= p).astype(np.float64)
     return DropoutDemo(v, mask, v * mask / (1 - p), v.copy(), p)

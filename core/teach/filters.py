@@ -12,14 +12,34 @@ Document Recognition", http://yann.lecun.com/exdb/publis/pdf/lecun-98.pdf
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from core.checks import InputError, check_int
 from core.teach.matrices import check_matrix
+
+__all__ = [
+    "CHANNELS",
+    "check_float_image",
+    "check_kernel",
+    "conv_relu_pool",
+    "convolve",
+    "LUMA",
+    "MAX_FILTERS",
+    "MAX_KERNEL",
+    "max_pool_2x2",
+    "MAX_SIDE",
+    "MAX_STRIDE",
+    "MODES",
+    "output_size",
+    "POOL",
+    "to_gray",
+    "Walkthrough",
+]
+
 
 MAX_KERNEL = 7  # largest kernel side; the editor offers 3x3 and 5x5
 MAX_STRIDE = 8
@@ -54,46 +74,38 @@ def check_kernel(k) -> np.ndarray:
     """
     if isinstance(k, (str, bytes)):
         msg = "a kernel must be rows of numbers, got text; parse it first"
-        raise ValueError(msg)  # noqa: TRY004
+        raise InputError(msg)  # noqa: TRY004
     shape = getattr(k, "shape", None)  # ndarray / DataFrame; np.shape fails on ragged lists
     rows = len(k) if isinstance(k, (list, tuple)) else shape[0] if shape else 0
     if rows > MAX_KERNEL:  # before check_matrix, whose size message speaks of matrices
-        raise ValueError(_kernel_rule(f"the kernel has {rows} rows"))
+        raise InputError(_kernel_rule(f"the kernel has {rows} rows"))
     m = check_matrix(k)  # 2-D, rectangular, finite; names the cell at fault
     h, w = m.shape
     if h != w or h % 2 == 0 or h > MAX_KERNEL:
-        raise ValueError(_kernel_rule(f"the kernel is {h}x{w}"))
+        raise InputError(_kernel_rule(f"the kernel is {h}x{w}"))
     return m
-
-
-def _check_int(name: str, value, lo: int, hi: int, why: str = "") -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")  # noqa: TRY004
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be {lo}..{hi}{why}, got {value}")
-    return int(value)
 
 
 def _as_float(array, what: str) -> np.ndarray:
     """`array` as a float64 copy; real numbers only (bool and integers are converted)."""
     arr = np.asarray(array)
     if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{what} must hold real numbers, got dtype {arr.dtype}")
+        raise InputError(f"{what} must hold real numbers, got dtype {arr.dtype}")
     out = arr.astype(np.float64)  # astype copies: the caller's array is never touched
     if not np.all(np.isfinite(out)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
-        raise ValueError(f"{what} must be finite, got {out[bad]} at index {bad}")
+        raise InputError(f"{what} must be finite, got {out[bad]} at index {bad}")
     return out
 
 
 def _check_sides(h: int, w: int, what: str) -> None:
     if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
-        raise ValueError(
+        raise InputError(
             f"{what} is {h}x{w}; height and width must be 1..{MAX_SIDE} (resize it first)"
         )
 
 
-def check_image(image) -> np.ndarray:
+def check_float_image(image) -> np.ndarray:
     """Check a student's image: (H, W) gray or (H, W, 3) RGB, floats in [0, 1].
 
     Args:
@@ -111,7 +123,7 @@ def check_image(image) -> np.ndarray:
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]  # (H, W)
     if not (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3)):
-        raise ValueError(
+        raise InputError(
             f"the image must be (H, W) gray or (H, W, 3) RGB with channels last, "
             f"got shape {img.shape}"
         )
@@ -119,7 +131,7 @@ def check_image(image) -> np.ndarray:
     lo, hi = float(img.min()), float(img.max())
     if lo < 0 or hi > 1:
         hint = " (an 8-bit image: divide it by 255)" if hi > 1 and hi <= 255 else ""
-        raise ValueError(f"image values must lie in [0, 1], got {lo:g}..{hi:g}{hint}")
+        raise InputError(f"image values must lie in [0, 1], got {lo:g}..{hi:g}{hint}")
     return img
 
 
@@ -127,12 +139,12 @@ def to_gray(image) -> np.ndarray:
     """Grayscale with ITU-R 601-2 luma, L = 0.299 R + 0.587 G + 0.114 B (Pillow's "L").
 
     Args:
-        image: (H, W) gray or (H, W, 3) RGB float in [0, 1] (see `check_image`).
+        image: (H, W) gray or (H, W, 3) RGB float in [0, 1] (see `check_float_image`).
 
     Returns:
         (H, W) float64 in [0, 1]; a gray input comes back as a copy.
     """
-    img = check_image(image)
+    img = check_float_image(image)
     return _luma(img) if img.ndim == 3 else img
 
 
@@ -144,7 +156,7 @@ def _check_stack(image) -> np.ndarray:
     """An input for `convolve`: (C, H, W) finite floats, any range."""
     x = _as_float(image, "the image")
     if x.ndim != 3 or x.shape[0] < 1:
-        raise ValueError(f"the image must be (C, H, W) with C >= 1, got shape {x.shape}")
+        raise InputError(f"the image must be (C, H, W) with C >= 1, got shape {x.shape}")
     _check_sides(x.shape[1], x.shape[2], "the image")
     return x
 
@@ -155,10 +167,10 @@ def _kernel_items(kernels) -> list:
             return [kernels]
         if kernels.ndim == 3:
             return list(kernels)
-        raise ValueError(f"kernels must be (F, k, k) or one (k, k), got shape {kernels.shape}")
+        raise InputError(f"kernels must be (F, k, k) or one (k, k), got shape {kernels.shape}")
     if isinstance(kernels, (list, tuple)):
         return [kernels] if _is_rows(kernels) else list(kernels)
-    raise ValueError(f"kernels must be an array or a list of kernels, got {type(kernels).__name__}")
+    raise InputError(f"kernels must be an array or a list of kernels, got {type(kernels).__name__}")
 
 
 def _is_rows(seq) -> bool:
@@ -174,18 +186,18 @@ def _check_kernels(kernels, labels: Sequence[str] | None = None) -> np.ndarray:
     """(F, k, k) float64 from an array or a list of kernels, all the same size."""
     items = _kernel_items(kernels)
     if not 1 <= len(items) <= MAX_FILTERS:
-        raise ValueError(f"choose 1 to {MAX_FILTERS} kernels, got {len(items)}")
+        raise InputError(f"choose 1 to {MAX_FILTERS} kernels, got {len(items)}")
     names = labels or [f"kernel {i}" for i in range(1, len(items) + 1)]
     checked = []
-    for name, item in zip(names, items):
+    for name, item in zip(names, items, strict=True):
         try:
             checked.append(check_kernel(item))
         except ValueError as exc:
-            raise ValueError(f"{name}: {exc}") from None
+            raise InputError(f"{name}: {exc}") from None
     sizes = [k.shape[0] for k in checked]
     if len(set(sizes)) > 1:
-        listed = ", ".join(f"{n} is {s}x{s}" for n, s in zip(names, sizes))
-        raise ValueError(
+        listed = ", ".join(f"{n} is {s}x{s}" for n, s in zip(names, sizes, strict=True))
+        raise InputError(
             f"all kernels must have the same size so their feature maps share one shape; "
             f"{listed}"
         )
@@ -205,12 +217,12 @@ def output_size(n: int, k: int, stride: int, padding: int) -> int:
         ValueError: a non-integer or out-of-range argument, or a kernel larger than the
             padded input (n + 2·padding < k), which torch's conv2d also rejects.
     """
-    n = _check_int("the input size", n, 1, 10**9)
-    k = _check_int("the kernel size", k, 1, 10**9)
-    stride = _check_int("stride", stride, 1, 10**9)
-    padding = _check_int("padding", padding, 0, 10**9)
+    n = check_int("the input size", n, 1, 10**9)
+    k = check_int("the kernel size", k, 1, 10**9)
+    stride = check_int("stride", stride, 1, 10**9)
+    padding = check_int("padding", padding, 0, 10**9)
     if n + 2 * padding < k:
-        raise ValueError(
+        raise InputError(
             f"the {k}x{k} kernel does not fit: input size {n} + 2·padding {padding} = "
             f"{n + 2 * padding} is smaller than the kernel size {k}"
         )
@@ -219,11 +231,11 @@ def output_size(n: int, k: int, stride: int, padding: int) -> int:
 
 def _check_conv(shape: tuple[int, int], k: int, stride, padding) -> tuple[int, int]:
     """Check stride/padding for a (H, W) input and a k x k kernel; return (stride, padding)."""
-    stride = _check_int("stride", stride, 1, MAX_STRIDE)
-    padding = _check_int("padding", padding, 0, k, f" (at most the kernel size {k})")
-    for axis, n in zip(("height", "width"), shape):
+    stride = check_int("stride", stride, 1, MAX_STRIDE)
+    padding = check_int("padding", padding, 0, k, where=f" (at most the kernel size {k})")
+    for axis, n in zip(("height", "width"), shape, strict=True):
         if n + 2 * padding < k:
-            raise ValueError(
+            raise InputError(
                 f"the {k}x{k} kernel does not fit the padded image: {axis} {n} + 2·{padding} "
                 f"= {n + 2 * padding} < {k}; add padding or use a smaller kernel"
             )
@@ -341,9 +353,9 @@ def _check_names(names, count: int) -> list[str]:
     if names is None:
         return [f"Kernel {i}" for i in range(1, count + 1)]
     if isinstance(names, str) or not all(isinstance(n, str) for n in names):
-        raise ValueError(f"names must be a list of strings, got {names!r}")
+        raise InputError(f"names must be a list of strings, got {names!r}")
     if len(names) != count:
-        raise ValueError(f"need one name per kernel: {count} kernels, {len(names)} names")
+        raise InputError(f"need one name per kernel: {count} kernels, {len(names)} names")
     return list(names)
 
 
@@ -381,8 +393,8 @@ def conv_relu_pool(
             than the padded image; a convolution output smaller than 2x2 (nothing to pool).
     """
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    img = check_image(image)
+        raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    img = check_float_image(image)
     items = _kernel_items(kernels)
     labels = _check_names(names, len(items))
     w = _check_kernels(items, labels)  # (F, k, k)
@@ -391,7 +403,7 @@ def conv_relu_pool(
     stride, padding = _check_conv((h, wd), k, stride, padding)
     h1, w1 = output_size(h, k, stride, padding), output_size(wd, k, stride, padding)
     if h1 < POOL or w1 < POOL:
-        raise ValueError(
+        raise InputError(
             f"the feature map after convolution is {h1}x{w1}, too small for 2x2 max pooling "
             f"(it needs at least 2x2): use a smaller stride, more padding or a bigger image"
         )

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "DEFAULT_FILTER_BANK",
+    "KernelPreset",
+    "KERNELS",
+]
+
+
 
 @dataclass(frozen=True)
 class KernelPreset:

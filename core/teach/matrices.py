@@ -11,6 +11,22 @@ import re
 
 import numpy as np
 
+from core.checks import InputError
+
+__all__ = [
+    "check_matrix",
+    "format_matrix",
+    "format_number",
+    "MAX_SIZE",
+    "NOTES_EXAMPLE",
+    "parse_matrix",
+    "preset_matrix",
+    "PRESET_SIZED",
+    "PRESETS",
+    "random_matrix",
+]
+
+
 MAX_SIZE = 32  # largest side of a matrix the calculators take
 
 # The 4x4 example of the course notes: 2x2/stride-2 max pool -> [[4, 8], [6, 9]],
@@ -51,7 +67,7 @@ def parse_matrix(text: str) -> np.ndarray:
     if not isinstance(text, str):
         raise TypeError(f"expected the matrix as text, got {type(text).__name__}")
     if len(text) > _MAX_TEXT:  # a stray paste should not make the page parse megabytes
-        raise ValueError(f"the text is {len(text):,} characters; at most {_MAX_TEXT:,}")
+        raise InputError(f"the text is {len(text):,} characters; at most {_MAX_TEXT:,}")
     body = text.strip()
     call = _ARRAY_CALL.match(body)
     body = call.group(1) if call else body
@@ -60,7 +76,7 @@ def parse_matrix(text: str) -> np.ndarray:
     else:
         lines = [line for line in body.splitlines() if line.strip()]
     if not lines:
-        raise ValueError("the matrix is empty: type at least one number")
+        raise InputError("the matrix is empty: type at least one number")
     rows = [_parse_row(line, r) for r, line in enumerate(lines, start=1)]
     return check_matrix(rows)
 
@@ -72,7 +88,7 @@ def _list_rows(body: str) -> list[str]:
     stray = re.sub(r"[\s,\[\]]", "", leftover)
     if stray or not rows:
         found = f"unexpected {stray[:20]!r} outside a row's brackets" if stray else "no rows"
-        raise ValueError(f"could not read the list syntax ({found}); write e.g. [[1, 2], [3, 4]]")
+        raise InputError(f"could not read the list syntax ({found}); write e.g. [[1, 2], [3, 4]]")
     return rows
 
 
@@ -82,7 +98,7 @@ def _parse_row(line: str, r: int) -> list[float]:
     if len(tokens) > 1 and tokens[-1] == "":
         tokens.pop()  # a trailing comma, as Python lists allow
     if tokens == [""]:
-        raise ValueError(f"row {r} is empty")
+        raise InputError(f"row {r} is empty")
     return [_cell_value(tok, r, c) for c, tok in enumerate(tokens, start=1)]
 
 
@@ -90,28 +106,28 @@ def _check_rectangular(lengths: list[int]) -> None:
     """Raise naming the first row whose length differs from row 1."""
     for r, n in enumerate(lengths, start=1):
         if n != lengths[0]:
-            raise ValueError(f"row {r} has {n} values, row 1 has {lengths[0]}")
+            raise InputError(f"row {r} has {n} values, row 1 has {lengths[0]}")
 
 
 def _cell_value(cell, r: int, c: int) -> float:
     """One cell as a finite float; `r`, `c` are 1-based positions for messages."""
     where = f"row {r}, column {c}"
     if cell is None or (isinstance(cell, str) and not cell.strip()):
-        raise ValueError(f"{where} is empty")
+        raise InputError(f"{where} is empty")
     if isinstance(cell, (bool, np.bool_)):
-        raise ValueError(f"{where} is a boolean ({cell}); enter a number")  # noqa: TRY004
+        raise InputError(f"{where} is a boolean ({cell}); enter a number")  # noqa: TRY004
     if isinstance(cell, str):
         try:
             value = float(cell.strip())
         except ValueError:
-            raise ValueError(f"{where}: {cell.strip()!r} is not a number") from None
+            raise InputError(f"{where}: {cell.strip()!r} is not a number") from None
     elif isinstance(cell, numbers.Real):
         value = float(cell)
     else:
-        raise ValueError(f"{where}: {cell!r} is not a number")  # noqa: TRY004
+        raise InputError(f"{where}: {cell!r} is not a number")  # noqa: TRY004
     if not math.isfinite(value):
         # a grid editor hands back an emptied numeric cell as NaN, so mention that too
-        raise ValueError(
+        raise InputError(
             f"{where} is {value}: only finite numbers work (an emptied grid cell reads as nan)"
         )
     return value
@@ -134,10 +150,10 @@ def check_matrix(m) -> np.ndarray:
         _check_rectangular([len(row) for row in m])  # np.asarray would hide raggedness
     arr = np.asarray(m) if isinstance(m, np.ndarray) else np.asarray(m, dtype=object)
     if arr.ndim != 2:
-        raise ValueError(f"the matrix must be 2-D (rows x columns), got {arr.ndim}-D")
+        raise InputError(f"the matrix must be 2-D (rows x columns), got {arr.ndim}-D")
     h, w = arr.shape
     if not (1 <= h <= MAX_SIZE and 1 <= w <= MAX_SIZE):
-        raise ValueError(
+        raise InputError(
             f"the matrix is {h}x{w}; it needs 1 to {MAX_SIZE} rows and 1 to {MAX_SIZE} columns"
         )
     if arr.dtype.kind in "iuf":
@@ -167,14 +183,14 @@ def random_matrix(
     """
     for name, n in (("rows", rows), ("cols", cols)):
         if not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_SIZE:
-            raise ValueError(f"{name} must be an integer in 1..{MAX_SIZE}, got {n!r}")
+            raise InputError(f"{name} must be an integer in 1..{MAX_SIZE}, got {n!r}")
     if not (math.isfinite(low) and math.isfinite(high) and low <= high):
-        raise ValueError(f"need finite low <= high, got low={low}, high={high}")
+        raise InputError(f"need finite low <= high, got low={low}, high={high}")
     rng = np.random.default_rng(seed)
     if integers:
         lo, hi = math.ceil(low), math.floor(high)
         if lo > hi:
-            raise ValueError(f"no integer lies in [{low}, {high}]")
+            raise InputError(f"no integer lies in [{low}, {high}]")
         return rng.integers(lo, hi, size=(rows, cols), endpoint=True).astype(np.float64)
     return np.round(rng.uniform(low, high, size=(rows, cols)), 2)
 
@@ -199,7 +215,7 @@ def preset_matrix(name: str, *, rows: int, cols: int, seed: int = 0) -> np.ndarr
         (rows, cols) float64 array (the notes example is always 4x4).
     """
     if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}")
+        raise InputError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}")
     if name == "notes":
         return NOTES_EXAMPLE.copy()
     if name == "random_int":
@@ -213,7 +229,8 @@ def preset_matrix(name: str, *, rows: int, cols: int, seed: int = 0) -> np.ndarr
     if name == "checkerboard":
         return ((r + c) % 2).astype(np.float64)
     spot = np.zeros((rows, cols))
-    spot[np.random.default_rng(seed).integers(rows), np.random.default_rng(seed + 1).integers(cols)] = 9
+    spot[np.random.default_rng(seed).integers(rows),
+         np.random.default_rng(seed + 1).integers(cols)] = 9
     return spot
 
 

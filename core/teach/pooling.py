@@ -14,12 +14,26 @@ Visual Recognition", https://icml.cc/Conferences/2010/papers/638.pdf
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.checks import InputError, check_bool, check_pair
 from core.teach.matrices import MAX_SIZE, check_matrix
+
+__all__ = [
+    "max_pool_routing",
+    "OP_TITLES",
+    "OPS",
+    "output_shape",
+    "pool",
+    "PoolParams",
+    "PoolResult",
+    "validate",
+    "Window",
+    "window_cells",
+]
+
 
 OPS = ("max", "avg", "global_avg", "global_max", "adaptive_avg")
 OP_TITLES = {
@@ -75,26 +89,12 @@ class PoolResult:
 # ------------------------------------------------------------------------ params
 
 
-_NOT_INTS = "{name} must be an integer or a pair of integers, got {value!r}"
-
-
-def _pair(name: str, value) -> tuple[int, int]:
-    """An int or a pair of ints as (height, width); torch accepts both forms."""
-    items = (value, value) if isinstance(value, numbers.Integral) else value
-    try:
-        h, w = items
-    except (TypeError, ValueError):
-        raise ValueError(_NOT_INTS.format(name=name, value=value)) from None
-    for v in (h, w):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
-            raise ValueError(_NOT_INTS.format(name=name, value=value))  # noqa: TRY004
-    return int(h), int(w)
 
 
 def _check_shape(shape) -> tuple[int, int]:
-    h, w = _pair("shape", shape)
+    h, w = check_pair("shape", shape, low=None)
     if not (1 <= h <= MAX_SIZE and 1 <= w <= MAX_SIZE):
-        raise ValueError(f"the matrix shape must be 1..{MAX_SIZE} per side, got {(h, w)}")
+        raise InputError(f"the matrix shape must be 1..{MAX_SIZE} per side, got {(h, w)}")
     return h, w
 
 
@@ -131,7 +131,7 @@ def validate(shape, params: PoolParams) -> PoolParams:
     if not isinstance(params, PoolParams):
         raise TypeError(f"expected PoolParams, got {type(params).__name__}")
     if params.op not in OPS:
-        raise ValueError(f"unknown pooling op {params.op!r}; choose one of {', '.join(OPS)}")
+        raise InputError(f"unknown pooling op {params.op!r}; choose one of {', '.join(OPS)}")
     if params.op in _GLOBAL_OPS:
         return PoolParams(op=params.op, kernel=(h, w), stride=(h, w), output_size=(1, 1))
     if params.op == "adaptive_avg":
@@ -141,34 +141,28 @@ def validate(shape, params: PoolParams) -> PoolParams:
 
 
 def _check_adaptive(params: PoolParams) -> tuple[int, int]:
-    out = _pair("output_size", params.output_size)
+    out = check_pair("output_size", params.output_size, low=None)
     # torch accepts 0 (an empty tensor) and any larger size; the calculator needs a
     # non-empty output it can draw, so it keeps to 1..MAX_SIZE.
     if not all(1 <= o <= MAX_SIZE for o in out):
-        raise ValueError(f"output_size must be 1..{MAX_SIZE} per side, got {out}")
+        raise InputError(f"output_size must be 1..{MAX_SIZE} per side, got {out}")
     return out
-
-
-def _check_flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004
-    return bool(value)
 
 
 def _check_sliding(shape: tuple[int, int], params: PoolParams) -> PoolParams:
     """Validate max/avg params with torch's rules (pool2d_shape_check and friends)."""
     is_max = params.op == "max"
-    k = _pair("kernel", params.kernel)
-    s = k if params.stride is None else _pair("stride", params.stride)
-    p = _pair("padding", params.padding)
-    d = _pair("dilation", params.dilation) if is_max else (1, 1)
-    ceil = _check_flag("ceil_mode", params.ceil_mode)
-    cip = _check_flag("count_include_pad", params.count_include_pad) if not is_max else True
+    k = check_pair("kernel", params.kernel, low=None)
+    s = k if params.stride is None else check_pair("stride", params.stride, low=None)
+    p = check_pair("padding", params.padding, low=None)
+    d = check_pair("dilation", params.dilation, low=None) if is_max else (1, 1)
+    ceil = check_bool("ceil_mode", params.ceil_mode)
+    cip = check_bool("count_include_pad", params.count_include_pad) if not is_max else True
     for name, pair in (("kernel", k), ("stride", s), ("dilation", d)):
         if min(pair) < 1:
-            raise ValueError(f"{name} must be >= 1, got {pair}")
+            raise InputError(f"{name} must be >= 1, got {pair}")
     if min(p) < 0:
-        raise ValueError(f"padding must be >= 0, got {p}")
+        raise InputError(f"padding must be >= 0, got {p}")
     for a in range(2):
         _check_axis(_AXES[a], shape[a], k[a], s[a], p[a], d[a], ceil)
     return PoolParams(params.op, k, s, p, d, ceil, cip)
@@ -179,7 +173,7 @@ def _check_axis(axis: str, n: int, k: int, s: int, p: int, d: int, ceil: bool) -
         # torch checks pad <= effective_kernel // 2 and then pad <= kernel // 2; the second
         # is the binding one, so dilation never allows more padding.
         why = " (dilation does not raise this limit)" if d > 1 else ""
-        raise ValueError(
+        raise InputError(
             f"padding must be at most half of the kernel size: in {axis} padding {p} > "
             f"⌊{k}/2⌋ = {k // 2}{why}"
         )
@@ -190,7 +184,7 @@ def _check_axis(axis: str, n: int, k: int, s: int, p: int, d: int, ceil: bool) -
         else:
             reach = f"is larger than {padded}, so no window fits"
         eff = d * (k - 1) + 1
-        raise ValueError(f"output size < 1: in {axis} the kernel (effective size {eff}) {reach}")
+        raise InputError(f"output size < 1: in {axis} the kernel (effective size {eff}) {reach}")
 
 
 def output_shape(shape: tuple[int, int], params: PoolParams) -> tuple[int, int]:
@@ -366,10 +360,10 @@ def max_pool_routing(result: PoolResult, upstream: np.ndarray | None = None) -> 
         (H, W) float64 gradient with respect to the input matrix.
     """
     if result.params.op not in ("max", "global_max"):
-        raise ValueError(f"gradient routing is for max pooling, not {result.params.op!r}")
+        raise InputError(f"gradient routing is for max pooling, not {result.params.op!r}")
     up = np.ones(result.output.shape) if upstream is None else np.asarray(upstream, np.float64)
     if up.shape != result.output.shape or not np.all(np.isfinite(up)):
-        raise ValueError(
+        raise InputError(
             f"upstream must be finite with the output's shape {result.output.shape}, "
             f"got shape {up.shape}"
         )

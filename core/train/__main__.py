@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.checks import InputError
 from core.data import catalog, datasets
 from core.models import archs, checkpoints
 from core.runtime import accel
@@ -60,16 +61,18 @@ def _parser() -> argparse.ArgumentParser:
 def _load_data(args: argparse.Namespace) -> tuple[datasets.Dataset, datasets.Dataset]:
     if args.dataset == "folder":
         if args.folder is None:
-            raise ValueError("--dataset folder needs --folder PATH")
-        return datasets.load_image_folder(args.folder, image_size=args.image_size or 32, seed=args.seed)
+            raise InputError("--dataset folder needs --folder PATH")
+        return datasets.load_image_folder(args.folder, image_size=args.image_size or 32,
+                                          seed=args.seed)
     if args.folder is not None:
-        raise ValueError(f"--folder needs --dataset folder, got --dataset {args.dataset}")
+        raise InputError(f"--folder needs --dataset folder, got --dataset {args.dataset}")
     if args.dataset == "digits":
         return datasets.load_digits(args.image_size or 28)
     if args.image_size is not None:
-        raise ValueError("--image-size applies to digits and folder only, "
+        raise InputError("--image-size applies to digits and folder only, "
                          f"got --dataset {args.dataset}")
-    return datasets.load_dataset(args.dataset, data_dir=args.data_dir, download=not args.no_download)
+    return datasets.load_dataset(args.dataset, data_dir=args.data_dir,
+                                 download=not args.no_download)
 
 
 def _options(args: argparse.Namespace) -> dict:

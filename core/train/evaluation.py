@@ -12,10 +12,22 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from core.checks import InputError, check_int
 from core.data import datasets
 from core.models import archs, cards, checkpoints
-from core.models.archs import _check_int
 from core.runtime import accel, graph
+
+__all__ = [
+    "accuracy",
+    "cell_examples",
+    "confident_mistakes",
+    "EVAL_BATCH",
+    "evaluate",
+    "Evaluation",
+    "make_card",
+    "predict",
+]
+
 
 EVAL_BATCH = 512
 
@@ -46,14 +58,14 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
         An ``Evaluation`` with accuracy, per-class recall, confusion matrix and probabilities.
     """
     graph.check_model(model)
-    _check_int("batch_size", batch_size, 1)
+    check_int("batch_size", batch_size, 1)
     device = accel.resolve_device(device)
     where = next((p.device for p in model.parameters()), device)
     if where.type != device.type:
-        raise ValueError(f"the model is on {where.type} but device is {device.type}; "
+        raise InputError(f"the model is on {where.type} but device is {device.type}; "
                          "move your own copy of the model first")
     if len(dataset) == 0:
-        raise ValueError("the dataset is empty; evaluation needs at least one image")
+        raise InputError("the dataset is empty; evaluation needs at least one image")
     k = len(dataset.classes)
     chunks = []
     with graph.shared_forward():
@@ -61,7 +73,7 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
             x = dataset.normalize(dataset.images[i:i + batch_size].to(device))  # (B, C, H, W)
             logits = model(x).float()  # (B, K)
             if logits.dim() != 2 or logits.shape[1] != k:
-                raise ValueError(f"the model gives logits of shape {tuple(logits.shape)}, "
+                raise InputError(f"the model gives logits of shape {tuple(logits.shape)}, "
                                  f"expected (B, {k}) for the dataset's {k} classes")
             chunks.append(torch.softmax(logits, 1).cpu())
     probs = torch.cat(chunks).numpy().astype(np.float32)  # (N, K)
@@ -89,7 +101,7 @@ def confident_mistakes(ev: Evaluation, k: int = 12) -> list[tuple[int, int, int,
         (dataset index, true class, predicted class, probability of the predicted class),
         most confident first.
     """
-    _check_int("k", k, 1)
+    check_int("k", k, 1)
     found = _most_confident(ev, ev.preds != ev.labels, k)
     return [(i, int(ev.labels[i]), int(ev.preds[i]), p) for i, p in found]
 
@@ -101,11 +113,11 @@ def cell_examples(ev: Evaluation, true: int, pred: int, k: int = 16) -> list[tup
         (dataset index, probability of ``pred``), most confident first, at most ``k``.
     """
     n = ev.confusion.shape[0]
-    _check_int("k", k, 1)
+    check_int("k", k, 1)
     for name, value in (("true", true), ("pred", pred)):
         is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
         if not (is_int and 0 <= value < n):
-            raise ValueError(f"{name} must be a class index in 0..{n - 1}, got {value!r}")
+            raise InputError(f"{name} must be a class index in 0..{n - 1}, got {value!r}")
     return _most_confident(ev, (ev.labels == true) & (ev.preds == pred), k)
 
 
@@ -138,7 +150,8 @@ def make_card(model: nn.Module, *, arch: str, options: dict, train_set: datasets
         arch=arch, options=archs.resolve_options(arch, **options), dataset=train_set.name,
         classes=list(train_set.classes), input_shape=[c, h, h], mean=list(train_set.mean),
         std=list(train_set.std), metrics=dict(metrics), created=cards.utc_now(), name=name)
-    checkpoints._check_tensors(checkpoints._cpu_state(model), checkpoints._skeleton(card).state_dict())
+    checkpoints._check_tensors(checkpoints._cpu_state(model),
+                               checkpoints._skeleton(card).state_dict())
     return card
 
 

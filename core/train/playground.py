@@ -16,10 +16,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 import torch
+
+from core.checks import InputError, is_real
+
+__all__ = [
+    "compare",
+    "DEFAULTS",
+    "grid",
+    "GRID_MAX",
+    "LR_MAX",
+    "NEAR_FRACTION",
+    "OPTIMIZERS",
+    "rosenbrock",
+    "run_optimizer",
+    "STEPS_MAX",
+    "Surface",
+    "SURFACES",
+    "Trajectory",
+    "two_valleys",
+]
+
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
 LR_MAX = 10.0
@@ -139,7 +158,7 @@ def grid(surface: Surface | str, n: int = 120) -> tuple[np.ndarray, np.ndarray, 
     """
     surface = _surface(surface)
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= GRID_MAX:
-        raise ValueError(f"n must be an integer between 2 and {GRID_MAX}, got {n!r}")
+        raise InputError(f"n must be an integer between 2 and {GRID_MAX}, got {n!r}")
     xs = torch.linspace(*surface.x_range, n, dtype=torch.float64)  # (n,)
     ys = torch.linspace(*surface.y_range, n, dtype=torch.float64)  # (n,)
     gx, gy = torch.meshgrid(xs, ys, indexing="xy")  # (n, n) each; gx[i, j] = xs[j]
@@ -222,24 +241,20 @@ def _surface(surface: Surface | str) -> Surface:
         return surface
     if isinstance(surface, str) and surface in SURFACES:
         return SURFACES[surface]
-    raise ValueError(f"unknown surface {surface!r}; known surfaces: {', '.join(SURFACES)}")
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+    raise InputError(f"unknown surface {surface!r}; known surfaces: {', '.join(SURFACES)}")
 
 
 def _check_run(optimizer: str, lr: float, momentum: float, steps: int) -> None:
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(OPTIMIZERS)}")
-    if not _is_real(lr) or not math.isfinite(lr) or not 0 < lr <= LR_MAX:
-        raise ValueError(f"lr must be a finite number with 0 < lr <= {LR_MAX:g}, got {lr!r}")
-    if not _is_real(momentum) or not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        raise InputError(f"unknown optimizer {optimizer!r}; known: {', '.join(OPTIMIZERS)}")
+    if not is_real(lr) or not 0 < lr <= LR_MAX:
+        raise InputError(f"lr must be a finite number with 0 < lr <= {LR_MAX:g}, got {lr!r}")
+    if not is_real(momentum) or not 0 <= momentum < 1:
+        raise InputError(f"momentum must be in [0, 1), got {momentum!r}")
     if optimizer == "nesterov" and momentum == 0:
-        raise ValueError("nesterov needs momentum > 0, got 0")
+        raise InputError("nesterov needs momentum > 0, got 0")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= STEPS_MAX:
-        raise ValueError(f"steps must be an integer between 1 and {STEPS_MAX}, got {steps!r}")
+        raise InputError(f"steps must be an integer between 1 and {STEPS_MAX}, got {steps!r}")
 
 
 def _check_start(surface: Surface, start) -> tuple[float, float]:
@@ -248,13 +263,13 @@ def _check_start(surface: Surface, start) -> tuple[float, float]:
     if (
         not isinstance(start, (tuple, list))
         or len(start) != 2
-        or not all(_is_real(v) and math.isfinite(v) for v in start)
+        or not all(is_real(v) for v in start)
     ):
-        raise ValueError(f"start must be an (x, y) pair of finite numbers, got {start!r}")
+        raise InputError(f"start must be an (x, y) pair of finite numbers, got {start!r}")
     (x0, x1), (y0, y1) = surface.x_range, surface.y_range
     x, y = float(start[0]), float(start[1])
     if not (x0 <= x <= x1 and y0 <= y <= y1):
-        raise ValueError(
+        raise InputError(
             f"start must lie in x {surface.x_range} and y {surface.y_range}, got {start!r}"
         )
     return (x, y)
@@ -284,7 +299,7 @@ def _descend(f, param: torch.Tensor, opt: torch.optim.Optimizer, steps: int):
         loss.backward()
         opt.step()
     if not points:
-        raise ValueError(f"the loss is not finite at the start {param.detach().tolist()}")
+        raise InputError(f"the loss is not finite at the start {param.detach().tolist()}")
     diverged = len(points) < steps + 1
     return torch.stack(points).numpy(), torch.stack(losses).numpy(), diverged
 

@@ -30,11 +30,30 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from core import paths
+from core.checks import InputError, check_bool, check_choice, check_int, is_real
 from core.data import datasets
 from core.models import builder, cards, checkpoints
-from core.models.archs import _check_int
 from core.runtime import accel, graph
 from core.train.evaluation import accuracy, make_card
+
+__all__ = [
+    "augment_batch",
+    "build_for",
+    "CHECKPOINT_EVERY",
+    "DEFAULT_ARCH",
+    "DEFAULT_CONFIG",
+    "DivergedError",
+    "EpochRecord",
+    "EVAL_BATCH",
+    "make_optimizer",
+    "Progress",
+    "ProgressCallback",
+    "stratified_split",
+    "train_default_model",
+    "TrainConfig",
+    "Trainer",
+]
+
 
 ProgressCallback = Callable[[float, str], None]  # (fraction done in [0, 1], message)
 CHECKPOINT_EVERY = 25  # steps between in-memory restore points (divergence rewinds to one)
@@ -60,42 +79,28 @@ class TrainConfig:
     precision: str = "fp32"  # "fp32" | "bf16" | "auto" (bf16 where the device has it)
 
     def __post_init__(self) -> None:
-        _check_int("epochs", self.epochs, 1)
-        _check_int("batch_size", self.batch_size, 1)
+        check_int("epochs", self.epochs, 1)
+        check_int("batch_size", self.batch_size, 1)
         if self.optimizer not in ("adam", "sgd"):
-            raise ValueError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
-        if not (_is_number(self.lr) and math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a finite number > 0, got {self.lr}")
-        if not (_is_number(self.momentum) and 0 <= self.momentum < 1):
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
-        _check_bool("nesterov", self.nesterov)
+            raise InputError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
+        if not (is_real(self.lr) and self.lr > 0):
+            raise InputError(f"lr must be a finite number > 0, got {self.lr}")
+        if not (is_real(self.momentum) and 0 <= self.momentum < 1):
+            raise InputError(f"momentum must be in [0, 1), got {self.momentum}")
+        check_bool("nesterov", self.nesterov)
         if self.nesterov and self.momentum == 0:
-            raise ValueError("nesterov needs momentum > 0, got momentum 0")
-        if not (_is_number(self.weight_decay) and math.isfinite(self.weight_decay)
+            raise InputError("nesterov needs momentum > 0, got momentum 0")
+        if not (is_real(self.weight_decay)
                 and self.weight_decay >= 0):
-            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay}")
-        if not (_is_number(self.val_fraction) and 0 <= self.val_fraction <= 0.5):
-            raise ValueError(f"val_fraction must be in [0, 0.5], got {self.val_fraction}")
-        _check_int("seed", self.seed, 0)
+            raise InputError(f"weight_decay must be >= 0, got {self.weight_decay}")
+        if not (is_real(self.val_fraction) and 0 <= self.val_fraction <= 0.5):
+            raise InputError(f"val_fraction must be in [0, 0.5], got {self.val_fraction}")
+        check_int("seed", self.seed, 0)
         if self.seed >= 2**63:
-            raise ValueError(f"seed must be < 2**63, got {self.seed}")
-        _check_bool("augment", self.augment)
-        if self.device not in accel.DEVICES:
-            raise ValueError(f"device must be one of {', '.join(accel.DEVICES)}, "
-                             f"got {self.device!r}")
-        if self.precision not in accel.PRECISIONS:
-            raise ValueError(f"precision must be one of {', '.join(accel.PRECISIONS)}, "
-                             f"got {self.precision!r}")
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_bool(name: str, value) -> None:
-    if not isinstance(value, bool):
-        # ValueError, not TypeError: pages show every core ValueError to the user.
-        raise ValueError(f"{name} must be True or False, got {value!r}")  # noqa: TRY004
+            raise InputError(f"seed must be < 2**63, got {self.seed}")
+        check_bool("augment", self.augment)
+        check_choice("device", self.device, accel.DEVICES)
+        check_choice("precision", self.precision, accel.PRECISIONS)
 
 
 class DivergedError(RuntimeError):
@@ -140,7 +145,8 @@ def _generator(*parts: object, device: torch.device | str = "cpu") -> torch.Gene
     return torch.Generator(device=device).manual_seed(_mix(*parts))
 
 
-def build_for(arch: str, train_set: datasets.Dataset, config: TrainConfig, **options) -> nn.Sequential:
+def build_for(arch: str, train_set: datasets.Dataset, config: TrainConfig,
+              **options) -> nn.Sequential:
     """Build ``arch`` for ``train_set``, initialised from ``config.seed`` without global RNG use.
 
     The weights equal ``torch.manual_seed(config.seed); models.build_model(...)`` (torch's
@@ -153,7 +159,7 @@ def build_for(arch: str, train_set: datasets.Dataset, config: TrainConfig, **opt
     """
     c, h, w = train_set.image_shape
     if h != w:
-        raise ValueError(f"images must be square, got {h}x{w}")
+        raise InputError(f"images must be square, got {h}x{w}")
     with torch.device("meta"):  # shapes only: the constructors' init draws nothing here
         model = builder.build_model(arch, in_channels=c, num_classes=len(train_set.classes),
                                    image_size=h, **options)
@@ -176,7 +182,7 @@ def _default_init(model: nn.Module, gen: torch.Generator) -> None:
                 m.reset_parameters()  # ones, zeros and fresh running stats: no randomness
             elif next(m.parameters(recurse=False), None) is not None or \
                     next(m.buffers(recurse=False), None) is not None:
-                raise ValueError(f"build_for cannot initialise layer {name!r} "
+                raise InputError(f"build_for cannot initialise layer {name!r} "
                                  f"({type(m).__name__}) with a private generator")
 
 
@@ -293,11 +299,11 @@ class Trainer:
             model: maps normalised (B, C, H, W) float32 to logits (B, K), K = len(classes).
             train_set: uint8 images; never modified.
         """
-        if not isinstance(config, TrainConfig):  # ValueError: see _check_bool
-            raise ValueError(  # noqa: TRY004
+        if not isinstance(config, TrainConfig):  # InputError: a user mistake, not a TypeError
+            raise InputError(  # noqa: TRY004
                 f"config must be a TrainConfig, got {type(config).__name__}")
         if not isinstance(model, nn.Module):
-            raise ValueError(  # noqa: TRY004
+            raise InputError(  # noqa: TRY004
                 f"model must be a torch.nn.Module, got {type(model).__name__}")
         self.config = config
         self.device = accel.resolve_device(config.device)
@@ -308,7 +314,7 @@ class Trainer:
         self._labels = train_set.labels.to(self.device)
         train_idx, val_idx = stratified_split(train_set.labels, config.val_fraction, config.seed)
         if len(train_idx) == 0:
-            raise ValueError("the training set is empty; it needs at least one image")
+            raise InputError("the training set is empty; it needs at least one image")
         self.train_indices, self.val_indices = train_idx, val_idx  # CPU, into train_set
         self._train_idx, self._val_idx = train_idx.to(self.device), val_idx.to(self.device)
         self.steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
@@ -343,8 +349,8 @@ class Trainer:
 
         An epoch that ends inside the chunk gets its validation pass, record and snapshot.
         """
-        if not (_is_number(seconds) and math.isfinite(seconds) and seconds >= 0):
-            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
+        if not (is_real(seconds) and seconds >= 0):
+            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}")
         with self._lock:
             start = time.perf_counter()
             while not self.finished:
@@ -355,7 +361,7 @@ class Trainer:
 
     def run_steps(self, steps: int) -> Progress:
         """Train exactly ``steps`` more steps (fewer if the run finishes first)."""
-        _check_int("steps", steps, 0)
+        check_int("steps", steps, 0)
         with self._lock:
             for _ in range(steps):
                 if self.finished:

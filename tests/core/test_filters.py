@@ -21,7 +21,7 @@ from core.teach.filters import (
     MAX_SIDE,
     MAX_STRIDE,
     Walkthrough,
-    check_image,
+    check_float_image,
     check_kernel,
     conv_relu_pool,
     convolve,
@@ -258,7 +258,7 @@ def test_to_gray_keeps_gray_images_and_reads_h_w_1():
 )
 def test_bad_images_are_rejected(image, match):
     with pytest.raises(ValueError, match=match):
-        check_image(image)
+        check_float_image(image)
     with pytest.raises(ValueError, match=match):
         conv_relu_pool(image, [SOBEL_X], ["Sobel x"], padding=1)
 
@@ -382,12 +382,14 @@ def test_check_kernel_rejects(kernel, match):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"stride": 0}, "stride must be 1..8, got 0"),
-        ({"stride": MAX_STRIDE + 1}, "stride must be 1..8, got 9"),
-        ({"stride": 1.5}, "stride must be a whole number, got 1.5"),
-        ({"stride": True}, "stride must be a whole number, got True"),
-        ({"padding": -1}, r"padding must be 0..3 \(at most the kernel size 3\), got -1"),
-        ({"padding": 4}, r"padding must be 0..3 \(at most the kernel size 3\), got 4"),
+        ({"stride": 0}, "stride must be an integer in 1..8, got 0"),
+        ({"stride": MAX_STRIDE + 1}, "stride must be an integer in 1..8, got 9"),
+        ({"stride": 1.5}, "stride must be an integer in 1..8, got 1.5"),
+        ({"stride": True}, "stride must be an integer in 1..8, got True"),
+        ({"padding": -1},
+         r"padding must be an integer in 0..3 \(at most the kernel size 3\), got -1"),
+        ({"padding": 4},
+         r"padding must be an integer in 0..3 \(at most the kernel size 3\), got 4"),
         ({"mode": "rgb"}, "unknown mode 'rgb'; choose one of gray, per_channel"),
     ],
 )
