@@ -2,11 +2,12 @@
 guided ReLU of Springenberg et al. 2014), in-place arithmetic made out of place, and one layer's
 output captured as a leaf of the rest of the graph (for Grad-CAM) without hooks.
 
-The graph comes from ``core.runtime.graph.model_graph`` (built by hand for a plain ``nn.Sequential``
-tree, else FX-traced once per model). The shared modules are only called, never changed: a
-ReLU module, ``F.relu``, ``torch.relu``, ``relu_`` and ``inplace=True`` all become
-``torch.relu`` (or the guided function) in this run only, so torchvision's in-place ReLUs can
-neither break autograd nor overwrite a captured activation.
+The graph comes from ``core.runtime.graph.model_graph`` (built by hand for a plain
+``nn.Sequential`` tree, else FX-traced once per model) and runs on a ``GraphRunner`` whose call
+hooks are overridden here. The shared modules are only called, never changed: a ReLU module,
+``F.relu``, ``torch.relu``, ``relu_`` and ``inplace=True`` all become ``torch.relu`` (or the
+guided function) in this run only, so torchvision's in-place ReLUs can neither break autograd
+nor overwrite a captured activation.
 
 Springenberg et al. (2014), "Striving for Simplicity: The All Convolutional Net",
 https://arxiv.org/abs/1412.6806
@@ -21,18 +22,22 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, fx, nn
 
-from core.runtime.graph import GUARD, Graph, check_model, fits, model_graph
+from core.checks import InputError
+from core.runtime.graph import Graph, GraphRunner, check_model, fits, model_graph
+
+__all__ = ["forward", "graph"]
 
 
 def graph(model: nn.Module) -> Graph:
-    """The model's graph (see ``core.runtime.graph.model_graph``); ValueError if it cannot be traced."""
+    """The model's graph (see ``core.runtime.graph.model_graph``); InputError if it cannot be
+    traced."""
     check_model(model)
     try:
         return model_graph(model)
     except ValueError:
         raise
     except Exception as err:
-        raise ValueError(f"this model cannot be run layer by layer (FX tracing failed: "
+        raise InputError(f"this model cannot be run layer by layer (FX tracing failed: "
                          f"{type(err).__name__}: {err})") from err
 
 
@@ -62,28 +67,36 @@ def _relu(x: Tensor, guided: bool) -> Tensor:
     return _GuidedReLU.apply(x) if guided else torch.relu(x)
 
 
-def _call(model: nn.Module, g: Graph, node: fx.Node, env: dict, guided: bool) -> Any:
-    args, kwargs = fx.node.map_arg((node.args, node.kwargs), env.__getitem__)
-    if node.op == "call_module":
-        m = model.get_submodule(node.target)
-        return _relu(args[0], guided) if type(m) is nn.ReLU else m(*args, **kwargs)
-    if node.op == "call_function":
-        if node.target in _RELU_FUNCS:
-            return _relu(args[0], guided)
-        return _INPLACE_FUNCS.get(node.target, node.target)(*args, **kwargs)
-    if node.op == "call_method":
-        self_obj, *rest = args
-        if node.target in ("relu", "relu_"):
-            return _relu(self_obj, guided)
-        return getattr(self_obj, _INPLACE_METHODS.get(node.target, node.target))(*rest, **kwargs)
-    if node.op == "get_attr":
-        if node.target in g.constants:
-            return g.constants[node.target]
-        obj: Any = model
-        for part in node.target.split("."):
-            obj = getattr(obj, part)
-        return obj
-    raise ValueError(f"unsupported graph node {node.op!r} ({node.name})")
+class _GradRunner(GraphRunner):
+    """A pass with out-of-place (``guided``: guided) ReLUs and out-of-place arithmetic, and a
+    clone of the ``capture`` node's output for the rest of the graph. One instance per pass."""
+
+    def __init__(self, model: nn.Module, g: Graph, guided: bool, capture: fx.Node | None) -> None:
+        super().__init__(model, g)
+        self.guided, self.capture = guided, capture
+        self.captured: Tensor | None = None
+
+    def value(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+        out = super().value(node, env)
+        if node is self.capture:
+            self.captured = out
+            return out.clone()  # later in-place ops change the clone, not A
+        return out
+
+    def call_module(self, m: nn.Module, args: tuple, kwargs: dict) -> Any:
+        if type(m) is nn.ReLU:  # the module itself (and its inplace flag) is not used
+            return _relu(args[0], self.guided)
+        return m(*args, **kwargs)
+
+    def call_function(self, fn: Any, args: tuple, kwargs: dict) -> Any:
+        if fn in _RELU_FUNCS:
+            return _relu(args[0], self.guided)
+        return _INPLACE_FUNCS.get(fn, fn)(*args, **kwargs)
+
+    def call_method(self, name: str, args: tuple, kwargs: dict) -> Any:
+        if name in ("relu", "relu_"):
+            return _relu(args[0], self.guided)
+        return super().call_method(_INPLACE_METHODS.get(name, name), args, kwargs)
 
 
 def forward(model: nn.Module, g: Graph, x: Tensor, *, guided: bool = False,
@@ -98,20 +111,10 @@ def forward(model: nn.Module, g: Graph, x: Tensor, *, guided: bool = False,
         (logits (B, K), the captured output or None). ValueError for other outputs or an input
         that does not fit.
     """
-    env: dict[fx.Node, Any] = {}
-    captured = None
-    with GUARD.run(), fits(f"an image of shape {tuple(x.shape[1:])}"):
-        for node in g.graph.nodes:
-            if node.op == "output":
-                logits = fx.node.map_arg(node.args[0], env.__getitem__)
-                break
-            env[node] = x if node.op == "placeholder" else _call(model, g, node, env, guided)
-            if node is capture:
-                captured = env[node]
-                env[node] = captured.clone()  # later in-place ops change the clone, not A
-            for dead in g.frees.get(node, ()):
-                env.pop(dead, None)
+    runner = _GradRunner(model, g, guided, capture)
+    with fits(f"an image of shape {tuple(x.shape[1:])}"):
+        logits = runner.forward(x)
     if not isinstance(logits, Tensor) or logits.dim() != 2:
         shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
-        raise ValueError(f"model must return logits (B, K), got {shape}")
-    return logits, captured
+        raise InputError(f"model must return logits (B, K), got {shape}")
+    return logits, runner.captured

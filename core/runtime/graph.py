@@ -1,10 +1,13 @@
-"""Run a shared model layer by layer without changing it: an FX graph per model, read node
-by node, and a guard that keeps FX tracing and forward passes apart.
+"""Run a shared model layer by layer without changing it: an FX graph per model, the one
+interpreter that runs it node by node, a guard that keeps FX tracing and forward passes apart,
+and `fits`, which tells a user's ill-shaped input from every other error inside a model.
 
 A plain ``nn.Sequential`` tree gets its graph built by hand (no tracing); other models are
 traced once with torchvision's ``NodePathTracer`` (in their current mode, on a shallow copy)
 and cached weakly. FX tracing patches ``nn.Module.__call__`` process-wide while it runs, so a
-trace waits until no forward pass (``shared_forward()``) is in flight. See ``core.interpret.layers``.
+trace waits until no forward pass (``shared_forward()``) is in flight. `GraphRunner` runs a
+graph; ``core.runtime.backprop`` and ``core.runtime.incremental`` subclass it. Used by
+``core.interpret`` (layers, embeddings, occlusion, saliency, sanity).
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ import contextlib
 import copy
 import functools
 import math
-import numbers
+import re
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,23 @@ import torch
 import torchvision
 from torch import Tensor, fx, nn
 from torchvision.models.feature_extraction import NodePathTracer
+
+from core.checks import InputError
+
+__all__ = [
+    "GUARD",
+    "Graph",
+    "GraphRunner",
+    "check_model",
+    "fits",
+    "is_shape_error",
+    "model_graph",
+    "probe",
+    "resolve_layers",
+    "run_nodes",
+    "shared_forward",
+    "submodule",
+]
 
 
 # --------------------------------------------------------------------------- trace / run guard
@@ -179,10 +199,10 @@ def _trace(model: nn.Module) -> Graph:
 
 def check_model(model: Any) -> None:
     if not isinstance(model, nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        raise InputError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     busy = next((n or "(model)" for n, m in model.named_modules() if m.training), None)
     if busy is not None:
-        raise ValueError(f"model must be in eval mode (a forward pass in training mode changes "
+        raise InputError(f"model must be in eval mode (a forward pass in training mode changes "
                          f"BatchNorm buffers), got {busy!r} in training mode: call .eval() on "
                          "your own copy first")
 
@@ -212,79 +232,169 @@ def model_graph(model: nn.Module) -> Graph:
 
 def resolve_layers(g: Graph, layers: Sequence[str]) -> dict[str, fx.Node]:
     if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
-        raise ValueError(f"layers must be a non-empty list of layer names, got {layers!r}")
+        raise InputError(f"layers must be a non-empty list of layer names, got {layers!r}")
     unknown = [name for name in layers if name not in g.layers]
     if unknown:
-        raise ValueError(f"unknown layer {unknown[0]!r}; valid names: {', '.join(g.layers)}")
+        raise InputError(f"unknown layer {unknown[0]!r}; valid names: {', '.join(g.layers)}")
     return {name: g.layers[name] for name in layers}
 
 
+# --------------------------------------------------------------------------- the interpreter
+def submodule(model: nn.Module, target: str) -> nn.Module:
+    """``model.get_submodule(target)`` for a graph's call_module target, without its checks.
+
+    Every target here is a path through ``_modules`` (the tracer's names, or a Sequential's
+    children), so plain dict look-ups walk it: ~1 µs instead of ~15 µs a node.
+    """
+    for part in target.split("."):
+        model = model._modules[part]
+    return model
+
+
+class GraphRunner:
+    """Run a model's `Graph` node by node: the project's one graph interpreter.
+
+    `forward` is the loop: it holds ``GUARD.run()``, frees each value after its last use and
+    stops after the last node asked for. `value` computes one node from its inputs' values,
+    through `call_module` / `call_function` / `call_method` / `get_attr`; `output` reads the
+    result. A subclass overrides these to change how nodes run (``core.runtime.backprop``:
+    guided, out-of-place ReLUs; ``core.runtime.incremental``: changed windows only). The model
+    is only called: never hooked, trained, switched or given an attribute. This class keeps
+    no per-pass state (each pass has its own env), so threads may share an instance.
+
+    Not a ``torch.fx.Interpreter``: per node, that one also walks ``getattr`` to the module,
+    ticks a progress bar and sets the node's metadata (slower on small maps, where this loop's
+    cost shows); it rewrites the message of any error raised inside (a KeyError becomes a
+    RuntimeError), which `fits` and the pages would show; and it cannot stop early.
+    """
+
+    def __init__(self, model: nn.Module, g: Graph) -> None:
+        self.model = model
+        self.g = g
+
+    def forward(self, x: Any, *, targets: Collection[fx.Node] | None = None,
+                keep: Callable[[Any], Any] | None = None,
+                env: dict[fx.Node, Any] | None = None) -> Any:
+        """One pass with ``x`` as the graph's input.
+
+        Args:
+            keep: None: run to the end and return `output`. Else return {node: keep(value)}
+                for each of ``targets`` (every node if None), kept the moment the node has run
+                (before a later in-place op can change it); the pass stops after the last one.
+            env: a dict to fill with every node's value, none freed; by default each value is
+                dropped after its last use.
+        """
+        collect, free = keep is not None, env is None
+        env = {} if env is None else env
+        out: dict[fx.Node, Any] = {}
+        frees, value = self.g.frees, self.value
+        with GUARD.run():
+            for node in self.g.graph.nodes:
+                if node.op == "output":
+                    return out if collect else self.output(node, env)
+                env[node] = x if node.op == "placeholder" else value(node, env)
+                if collect and (targets is None or node in targets):
+                    out[node] = keep(env[node])
+                    if targets is not None and len(out) == len(targets):
+                        return out
+                if free:
+                    for dead in frees.get(node, ()):
+                        env.pop(dead, None)
+        return out
+
+    def value(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+        """The value of one node (not placeholder or output) from its inputs' values in env."""
+        args, kwargs = fx.node.map_arg((node.args, node.kwargs), env.__getitem__)
+        op = node.op
+        if op == "call_module":
+            return self.call_module(submodule(self.model, node.target), args, kwargs)
+        if op == "call_function":
+            return self.call_function(node.target, args, kwargs)
+        if op == "call_method":
+            return self.call_method(node.target, args, kwargs)
+        if op == "get_attr":
+            return self.get_attr(node.target)
+        raise ValueError(f"unsupported graph node {op!r} ({node.name})")
+
+    def call_module(self, m: nn.Module, args: tuple, kwargs: dict) -> Any:
+        return m(*args, **kwargs)
+
+    def call_function(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        return fn(*args, **kwargs)
+
+    def call_method(self, name: str, args: tuple, kwargs: dict) -> Any:
+        self_obj, *rest = args
+        return getattr(self_obj, name)(*rest, **kwargs)
+
+    def get_attr(self, target: str) -> Any:
+        if target in self.g.constants:  # a tensor constant the tracer kept on its copy
+            return self.g.constants[target]
+        return functools.reduce(getattr, target.split("."), self.model)
+
+    def output(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+        """What the graph returns (usually the logits), from the values in env."""
+        return fx.node.map_arg(node.args[0], env.__getitem__)
+
+
 def run_nodes(model: nn.Module, g: Graph, x: Tensor, targets: set[fx.Node] | None,
-         keep: Callable[[Any], Any]) -> dict[fx.Node, Any]:
+              keep: Callable[[Any], Any]) -> dict[fx.Node, Any]:
     """One forward pass, node by node; returns keep(output) per target (every node if None).
 
     Stops after the last target; frees each intermediate after its last use.
     """
-    env: dict[fx.Node, Any] = {}
-    out: dict[fx.Node, Any] = {}
-    with GUARD.run():
-        for node in g.graph.nodes:
-            if node.op == "output":
-                break
-            env[node] = x if node.op == "placeholder" else call_node(model, g, node, env)
-            if targets is None or node in targets:
-                out[node] = keep(env[node])  # now, before a later in-place op can change it
-                if targets is not None and len(out) == len(targets):
-                    break
-            for dead in g.frees.get(node, ()):
-                env.pop(dead, None)
-    return out
+    return GraphRunner(model, g).forward(x, targets=targets, keep=keep)
 
 
-def call_node(model: nn.Module, g: Graph, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
-    """Run one graph node of ``model`` on the values of its inputs in ``env`` (node -> value)."""
-    args, kwargs = fx.node.map_arg((node.args, node.kwargs), env.__getitem__)
-    if node.op == "call_module":
-        return model.get_submodule(node.target)(*args, **kwargs)
-    if node.op == "call_function":
-        return node.target(*args, **kwargs)
-    if node.op == "call_method":
-        self_obj, *rest = args
-        return getattr(self_obj, node.target)(*rest, **kwargs)
-    if node.op == "get_attr":
-        if node.target in g.constants:
-            return g.constants[node.target]
-        return functools.reduce(getattr, node.target.split("."), model)
-    raise ValueError(f"unsupported graph node {node.op!r} ({node.name})")
+# --------------------------------------------------------------------------- shape errors
+# What torch says (checked against torch 2.14) when an input's shape does not fit a layer.
+# Only these become InputError in `fits`; any other error inside a model is not the user's.
+_SHAPE_ERRORS = tuple(re.compile(p) for p in (
+    r"mat1 and mat2 shapes cannot be multiplied",  # Linear: wrong number of features
+    r"expected input\[.*\] to have \d+ channels, but got \d+ channels instead",  # conv
+    r"Expected \d+D \(unbatched\) or \d+D \(batched\) input to conv",  # conv: rank
+    r"Kernel size can't be greater than actual input size",  # conv: map smaller than kernel
+    r"Output size is too small",  # pooling: map smaller than the window
+    r"smaller than kernel size",  # 3-d pooling: the same
+    r"non-empty 3D or 4D \(batch mode\) tensor expected for input",  # pooling: rank
+    r"Expected 3D or 4D tensor, but got",  # adaptive pooling: rank
+    r"The size of tensor a \(\d+\) must match the size of tensor b \(\d+\) "
+    r"at non-singleton dimension",  # broadcasting (+, *, residual sums)
+    r"The expanded size of the tensor \(\d+\) must match the existing size",  # expand
+    r"shape '\[.*\]' is invalid for input of size",  # view / reshape
+    r"running_mean should contain \d+ elements not \d+",  # BatchNorm: channels
+    r"Expected more than 1 value per channel when training",  # batch statistics of 1 value
+    r"Expected more than 1 spatial element when training",  # instance norm of a 1x1 map
+    r"Given normalized_shape=\[.*\], expected input with shape",  # LayerNorm
+    r"Expected number of channels in input to be divisible by num_groups",  # GroupNorm
+    r"Sizes of tensors must match except in dimension",  # torch.cat of unequal maps
+    r"stack expects each tensor to be equal size",  # torch.stack
+    r"Padding size should be less than the corresponding input dimension",  # reflect pad
+    r"calculated shape of the array of sliding blocks as .*, but its components must be "
+    r"at least one",  # unfold
+))
+
+
+def is_shape_error(err: BaseException) -> bool:
+    """Whether err is torch saying that an input's shape does not fit a layer (one of
+    `_SHAPE_ERRORS`: RuntimeErrors, and ValueErrors for normalising a single value); never an
+    out-of-memory error or an InputError."""
+    if isinstance(err, (torch.OutOfMemoryError, InputError)) or not isinstance(
+            err, (RuntimeError, ValueError)):
+        return False
+    message = str(err)
+    return any(p.search(message) for p in _SHAPE_ERRORS)
 
 
 @contextlib.contextmanager
 def fits(what: str) -> Iterator[None]:
-    """Turn a shape mismatch inside the model into a ValueError naming the input."""
+    """Turn torch's shape-mismatch errors inside the model into an InputError naming the
+    input (``what``); every other error (out of memory, a bug, an InputError) passes as is."""
     try:
         yield
-    except RuntimeError as err:
-        raise ValueError(f"{what} does not fit this model: {err}") from err
-
-
-def check_batch(x: Any) -> Tensor:
-    if not isinstance(x, Tensor) or x.dim() != 4 or not x.is_floating_point():
-        raise ValueError(f"x must be a float tensor (B, C, H, W), got "
-                         f"{tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__}"
-                         f"{' ' + str(x.dtype) if isinstance(x, Tensor) else ''}")
-    return x
-
-
-def is_int(v: Any) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-
-def check_input_shape(input_shape: Any) -> tuple[int, int, int]:
-    if (not isinstance(input_shape, Sequence) or len(input_shape) != 3
-            or not all(is_int(v) and v >= 1 for v in input_shape)):
-        raise ValueError(f"input_shape must be (channels, height, width) of positive integers, "
-                         f"got {input_shape!r}")
-    return tuple(int(v) for v in input_shape)
+    except (RuntimeError, ValueError) as err:
+        if not is_shape_error(err):
+            raise
+        raise InputError(f"{what} does not fit this model: {err}") from err
 
 
 def probe(model: nn.Module, shape: tuple[int, ...]) -> Tensor:

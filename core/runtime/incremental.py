@@ -2,20 +2,22 @@
 
 An occluder covers a small box of the image. In the early layers of a CNN only a small window of
 each feature map differs from the unoccluded pass (the box grown by each layer's kernel); deeper
-down the window grows until it covers the map. ``LocalRunner`` runs the unoccluded image once,
-keeps every layer's output, and then evaluates a batch of occluded copies by carrying, per
-copy, just the changed window of each layer (the rest is the unoccluded output) until the
-window covers the whole map; from there the batch runs as usual. For ResNet-18 at 224 px with a
-16 px occluder, conv1 to layer2 then cost a fraction of their full cost.
+down the window grows until it covers the map. ``LocalRunner`` (a ``core.runtime.graph``
+``GraphRunner``) runs the unoccluded image once, keeps every layer's output, and then evaluates
+a batch of occluded copies by carrying, per copy, just the changed window of each layer (the rest
+is the unoccluded output) until the window covers the whole map; from there the batch runs as
+usual. For ResNet-18 at 224 px with a 16 px occluder, conv1 to layer2 then cost a fraction of
+their full cost.
 
 Exact in the sense of the maths: the windows carry every value that differs, and each layer is
 the same operator on the same numbers (convolutions and pools run with padding 0 on a window cut
 from the zero / -inf padded unoccluded map). Floating-point sums may group differently, so fp32
 results agree with a full pass to ~1e-6, not bitwise. Which layers can be windowed: Conv2d
 (zero padding), MaxPool2d / AvgPool2d (no ceil_mode), BatchNorm2d in eval, element-wise
-activations, dropout in eval, and +, -, * between maps; any other node first pastes the windows
-into full maps (so any model runs; it just saves less). ``core.interpret.occlusion`` compares two copies
-against full passes before using the runner, and falls back to full passes if they disagree.
+activations, dropout in eval, and +, -, * between maps (with unchanged operands only of bias
+shape); any other node first pastes the windows into full maps (so any model runs; it just saves
+less). ``core.interpret.occlusion`` compares two copies against full passes before using the
+runner, and falls back to full passes if they disagree.
 
 The idea is "incremental inference" for occlusion: Nakandala, Kumar & Papakonstantinou (2019),
 "Incremental and Approximate Inference for Faster Occlusion-based Deep CNN Explanations",
@@ -35,7 +37,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, fx, nn
 
-from core.runtime.graph import GUARD, Graph, call_node, model_graph
+from core.checks import InputError
+from core.runtime.graph import GraphRunner, model_graph, submodule
+
+__all__ = ["LocalRunner"]
 
 _POINTWISE_MODULES = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Sigmoid,
                       nn.Tanh, nn.Hardswish, nn.Hardsigmoid, nn.Mish, nn.Identity, nn.Dropout,
@@ -97,29 +102,23 @@ def _pointwise_module(m: nn.Module) -> bool:
     return type(m) in _POINTWISE_MODULES and not m.training
 
 
-class LocalRunner:
+class LocalRunner(GraphRunner):
     """Evaluate occluded copies of one image, recomputing only the changed windows.
 
     Args:
-        model: eval-mode model (read only; its graph comes from ``core.runtime.graph.model_graph``).
+        model: eval-mode model (read only; its graph comes from
+            ``core.runtime.graph.model_graph``).
         x: (1, C, H, W) unoccluded input, in the dtype / layout the model takes.
-    The unoccluded pass runs here; ``logits0`` holds its output (1, K).
+    The unoccluded pass runs here; ``base`` keeps every node's value, ``logits0`` its output
+    (1, K). `run` passes B copies through the graph with `value` in place of the plain one.
     """
 
     def __init__(self, model: nn.Module, x: Tensor) -> None:
-        self.model = model
-        self.g: Graph = model_graph(model)
+        super().__init__(model, model_graph(model))
         self.x = x
         self.base: dict[fx.Node, Any] = {}
         self._padded: dict[tuple[fx.Node, int, int, float], Tensor] = {}
-        with GUARD.run():
-            for node in self.g.graph.nodes:
-                if node.op == "output":
-                    self.output = node.args[0]
-                    break
-                self.base[node] = x if node.op == "placeholder" else call_node(
-                    model, self.g, node, self.base)
-        self.logits0 = fx.node.map_arg(self.output, self.base.__getitem__)
+        self.logits0 = GraphRunner(model, self.g).forward(x, env=self.base)
 
     # ----------------------------------------------------------------------- public
     def run(self, crop: Tensor, y0: Tensor, x0: Tensor) -> Tensor:
@@ -129,47 +128,56 @@ class LocalRunner:
             crop: (B, C, h, w) the copies' values in their window; y0, x0: (B,) long, the
                 window's top-left pixel (the window must lie inside the image).
         """
-        env: dict[fx.Node, Any] = {}
-        with GUARD.run():
-            for node in self.g.graph.nodes:
-                if node.op == "output":
-                    break
-                if node.op == "placeholder":
-                    env[node] = _Local(crop, y0, x0)
-                else:
-                    env[node] = self._step(node, env)
-                for dead in self.g.frees.get(node, ()):
-                    env.pop(dead, None)
-            out = fx.node.map_arg(self.output, lambda n: self._full(n, env[n]))
+        out = self.forward(_Local(crop, y0, x0))
         if not isinstance(out, Tensor):
-            raise ValueError(f"model must return a logits tensor, got {type(out).__name__}")
+            raise InputError(f"model must return a logits tensor, got {type(out).__name__}")
         return out.expand(crop.shape[0], *out.shape[1:]) if out.shape[0] == 1 else out
 
     # ----------------------------------------------------------------------- one node
-    def _step(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+    def value(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+        """One node for the B copies. A value in env is ``_SAME`` (equal to ``base``), a
+        `_Local` window, or a full (B, ...) batch; a window stays a window where it can."""
         inputs = [n for n in node.all_input_nodes if env[n] is not _SAME]
-        if not inputs:
-            return _SAME
-        value = env[inputs[0]]
-        if isinstance(value, _Local) and len(node.all_input_nodes) == 1 and len(node.args) >= 1:
-            if node.op == "call_module":
-                m = self.model.get_submodule(node.target)
-                op = _window_op(m)
-                if op is not None and len(node.args) == 1 and not node.kwargs:
-                    return self._windowed(node, inputs[0], value, op)
-                if _pointwise_module(m) and len(node.args) == 1 and not node.kwargs:
-                    return _Local(m(value.crop), value.y0, value.x0)
-            elif (node.op == "call_function" and node.target in _POINTWISE_FUNCTIONS) or (
-                    node.op == "call_method" and node.target in _POINTWISE_METHODS):
-                return self._on_crops(node, env, {inputs[0]: value})
+        if not inputs:  # nothing it reads has changed (or it reads nothing: get_attr)
+            return _SAME  # so its value is the unoccluded one: no work at all
+        first = env[inputs[0]]
+        one = isinstance(first, _Local) and len(node.all_input_nodes) == 1 and len(node.args) >= 1
+        if one and node.op == "call_module":
+            m = submodule(self.model, node.target)
+            plain = len(node.args) == 1 and not node.kwargs
+            op = _window_op(m)
+            if plain and op is not None:
+                # Conv2d / MaxPool2d / AvgPool2d: an output sees a k x k neighbourhood, so only
+                # the outputs whose field meets the window change; recompute just those, from
+                # the window grown by the kernel (cut from the padded unoccluded map, crop
+                # pasted in), with padding 0: a larger window, or a full batch once it
+                # covers the map.
+                return self._windowed(node, inputs[0], first, op)
+            if plain and _pointwise_module(m):
+                # BatchNorm2d in eval (a per-channel affine map), activations, Identity,
+                # dropout in eval: each output depends on its own input value only, so the
+                # crop alone goes through and the window stays where it is.
+                return _Local(m(first.crop), first.y0, first.x0)
+        elif one and ((node.op == "call_function" and node.target in _POINTWISE_FUNCTIONS) or (
+                node.op == "call_method" and node.target in _POINTWISE_METHODS)):
+            # element-wise functions and methods (F.relu, x.sigmoid(), ...): the same, on the crop
+            return self._on_crops(node, {inputs[0]: first})
         if self._binary(node) and all(isinstance(env[n], _Local) for n in inputs) and len(
-                {tuple(self.base[n].shape[-2:]) for n in inputs}) == 1:
-            return self._on_crops(node, env, self._union(inputs, env))
-        if self._binary(node) and len(inputs) == 1 and isinstance(value, _Local) and all(
-                self._small(n, env) for n in node.all_input_nodes if n is not inputs[0]):
-            return self._on_crops(node, env, {inputs[0]: value})
-        return call_node(self.model, self.g, node,
-                         {n: self._full(n, env[n]) for n in node.all_input_nodes})
+                {tuple(self.base[n].shape[-2:]) for n in inputs}) == 1 and all(
+                self._small(n, env) for n in node.all_input_nodes if env[n] is _SAME):
+            # +, -, * of changed maps of one size (a residual sum, a gate): element-wise, so
+            # cut every changed operand to one window holding all of theirs and combine the
+            # crops. An unchanged operand must broadcast without spatial extent (a bias): a
+            # full-size one would need cutting too, and goes the general way below.
+            return self._on_crops(node, self._union(inputs, env))
+        # Anything else (flatten, linear, adaptive pools, cat, a window next to a full batch,
+        # maps of unequal size, ...): paste each window into its unoccluded map and run the
+        # node as usual on full (B, ...) batches; from here on those nodes cost a full pass.
+        return super().value(node, {n: self._full(n, env[n]) for n in node.all_input_nodes})
+
+    def output(self, node: fx.Node, env: dict[fx.Node, Any]) -> Any:
+        # the logits as ordinary tensors: a window still open is pasted into its full map
+        return fx.node.map_arg(node.args[0], lambda n: self._full(n, env[n]))
 
     def _small(self, n: fx.Node, env: dict[fx.Node, Any]) -> bool:
         """An unchanged operand that broadcasts over a map without spatial extent (a bias)."""
@@ -181,8 +189,7 @@ class LocalRunner:
         return (node.op == "call_function" and node.target in _BINARY_FUNCTIONS) or (
             node.op == "call_method" and node.target in _BINARY_METHODS)
 
-    def _on_crops(self, node: fx.Node, env: dict[fx.Node, Any],
-                  locals_: dict[fx.Node, _Local]) -> _Local:
+    def _on_crops(self, node: fx.Node, locals_: dict[fx.Node, _Local]) -> _Local:
         """Apply an element-wise node to the crops (all in the same window)."""
         first = next(iter(locals_.values()))
 
@@ -191,10 +198,9 @@ class LocalRunner:
 
         args, kwargs = fx.node.map_arg((node.args, node.kwargs), arg)
         if node.op == "call_function":
-            out = node.target(*args, **kwargs)
+            out = self.call_function(node.target, args, kwargs)
         else:
-            self_obj, *rest = args
-            out = getattr(self_obj, node.target)(*rest, **kwargs)
+            out = self.call_method(node.target, args, kwargs)
         return _Local(out, first.y0, first.x0)
 
     def _union(self, nodes: list[fx.Node], env: dict[fx.Node, Any]) -> dict[fx.Node, _Local]:
@@ -204,7 +210,7 @@ class LocalRunner:
         y0, h = _hull([(v.y0, v.crop.shape[-2]) for v in locs], hw[0])
         x0, w = _hull([(v.x0, v.crop.shape[-1]) for v in locs], hw[1])
         out = {}
-        for n, v in zip(nodes, locs):
+        for n, v in zip(nodes, locs, strict=True):
             if (v.crop.shape[-2:] == (h, w) and torch.equal(v.y0, y0)
                     and torch.equal(v.x0, x0)):
                 out[n] = v
