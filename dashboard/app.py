@@ -1,7 +1,8 @@
 """CNN Lab entry point: ``python -m streamlit run dashboard/app.py`` from the repository root.
 
-Builds the navigation and the sidebar shared by every page. Heavy libraries (torch) are
-imported by the pages that need them, so the home page paints without them.
+Builds the navigation and the sidebar shared by every page, and runs the page inside the one
+error boundary (``dashboard.errors``). Heavy libraries (torch) are imported by the pages that
+need them, so the home page paints without them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import navigation, sidebar  # noqa: E402
+from dashboard import errors, navigation, sidebar  # noqa: E402
 
 st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
 
 current = st.navigation(navigation.sections())
-sidebar.render()
-current.run()
+with errors.boundary("sidebar"):
+    sidebar.render()
+with errors.boundary(f"page {current.url_path or 'home'}"):
+    current.run()

@@ -7,20 +7,51 @@ datasets' tensors must never be modified in place.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import streamlit as st
 
 from dashboard import state
 
+if TYPE_CHECKING:
+    from torch import nn
+
+    from core.data.datasets import Dataset
+
 _DEFAULT_LOCK = threading.Lock()  # one default training per process, whatever the sessions
+
+
+@runtime_checkable
+class Card(Protocol):
+    """What every page may read from a loaded model's card: a trained model's
+    ``core.models.cards.ModelCard`` or an ImageNet model's :class:`ImageNetCard`."""
+
+    @property
+    def name(self) -> str: ...  # human label
+
+    @property
+    def arch(self) -> str: ...  # architecture key ("small_cnn", "resnet18", ...)
+
+    @property
+    def classes(self) -> Sequence[str]: ...  # class names, by index
+
+    @property
+    def input_shape(self) -> Sequence[int]: ...  # (C, H, W)
+
+    @property
+    def mean(self) -> Sequence[float]: ...  # per channel, [0, 1] units
+
+    @property
+    def std(self) -> Sequence[float]: ...
 
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: object  # torch.nn.Module, shared and read-only
-    card: object  # core.models.cards.ModelCard
+    model: nn.Module  # shared and read-only
+    card: Card
     model_id: str
     path: Path
 
@@ -76,9 +107,9 @@ def _registered_dataset(name: str):
     return datasets.load_dataset(name)
 
 
-def dataset(name: str):
+def dataset(name: str) -> tuple[Dataset, Dataset]:
     """(train, test) of a registered dataset (shared, read-only) or of an image folder uploaded
-    in this session. Raises DatasetUnavailableError (offline download) or ValueError."""
+    in this session. Raises DatasetUnavailableError (offline download) or InputError."""
     folder = state.folder_dataset(name)
     return folder if folder is not None else _registered_dataset(name)
 
@@ -110,7 +141,7 @@ def top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, cha
                                   normalize=_normalizer(loaded.card))
 
 
-def _normalizer(card):
+def _normalizer(card: Card):
     import torch
 
     mean = torch.tensor(card.mean).view(-1, 1, 1)
@@ -121,7 +152,7 @@ def _normalizer(card):
 @st.cache_data(max_entries=16, show_spinner="Evaluating on the test split…",
                hash_funcs={LoadedModel: lambda m: m.model_id})
 def evaluation(loaded: LoadedModel, _split, split_name: str):
-    """core.train.evaluation.evaluate of a loaded model on a split (cached by model id and split)."""
+    """core.train.evaluation.evaluate of a loaded model on a split (cached per model and split)."""
     from core.train.evaluation import evaluate
 
     return evaluate(loaded.model, _split)
@@ -139,14 +170,14 @@ def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str,
 
 @dataclass(frozen=True)
 class ImageNetCard:
-    """What the pages read from a model card, for a torchvision ImageNet model."""
+    """The :class:`Card` of a torchvision ImageNet model."""
 
     name: str
     arch: str
-    classes: list
-    mean: tuple
-    std: tuple
-    input_shape: tuple
+    classes: list[str]
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    input_shape: tuple[int, int, int]
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the ImageNet weights…")
@@ -176,4 +207,4 @@ def style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, si
     from core.style import explain
 
     return explain.gram_for_layer(vgg19_features(weights), _image, layer, size=size,
-                                         pooling=pooling)
+                                  pooling=pooling)

@@ -100,7 +100,8 @@ def image(array: np.ndarray, *, title: str = "", height: int = 320,
     a = np.asarray(array)
     a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
     if a.ndim == 3:
-        fig = go.Figure(go.Image(z=np.clip(a, 0, 1) * 255, hovertemplate="x %{x}, y %{y}<extra></extra>"))
+        fig = go.Figure(go.Image(z=np.clip(a, 0, 1) * 255,
+                                 hovertemplate="x %{x}, y %{y}<extra></extra>"))
     else:
         fig = go.Figure(go.Heatmap(z=a, colorscale="gray", zmin=0, zmax=1, showscale=False,
                                    hovertemplate="x %{x}, y %{y}: %{z:.3f}<extra></extra>"))
@@ -138,7 +139,8 @@ def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: b
     for i, fmap in enumerate(m):
         fig.add_trace(
             go.Heatmap(z=fmap, zmin=lo, zmax=hi, coloraxis="coloraxis", name=names[i],
-                       hovertemplate=f"{names[i]}<br>row %{{y}}, col %{{x}}: %{{z:.3f}}<extra></extra>"),
+                       hovertemplate=f"{names[i]}<br>row %{{y}}, col %{{x}}: %{{z:.3f}}"
+                                     "<extra></extra>"),
             row=i // cols + 1, col=i % cols + 1,
         )
     fig.update_layout(
@@ -257,7 +259,8 @@ def optimiser_paths(grid, runs, surface, *, height: int = 520) -> go.Figure:
     contour = go.Contour(x=xs, y=ys, z=z, colorscale="Greys", ncontours=30, showscale=False,
                          contours=dict(coloring="heatmap"), opacity=0.6, hoverinfo="skip")
     minima = go.Scatter(x=[m[0] for m in surface.minima], y=[m[1] for m in surface.minima],
-                        mode="markers+text", text=["global min"] + ["local min"] * (len(surface.minima) - 1),
+                        mode="markers+text",
+                        text=["global min"] + ["local min"] * (len(surface.minima) - 1),
                         textposition="top center", marker=dict(symbol="star", size=14, color="gold",
                                                                line=dict(color="black", width=1)),
                         name="minima")
@@ -332,7 +335,8 @@ def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
         fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", name=names[k],
                                  marker=dict(symbol="square", size=max(4, int(240 / max(c.shape))),
                                              color=palette[k % len(palette)]),
-                                 hovertemplate=f"{names[k]}: row %{{y}}, col %{{x}}<extra></extra>"))
+                                 hovertemplate=f"{names[k]}: row %{{y}}, col %{{x}}"
+                                               "<extra></extra>"))
     fig.update_xaxes(range=[-0.5, c.shape[1] - 0.5], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[c.shape[0] - 0.5, -0.5], showgrid=False, zeroline=False,
                      scaleanchor="x")

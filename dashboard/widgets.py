@@ -1,14 +1,52 @@
-"""Reusable inputs. Each returns plain values; keys are prefixed by the caller's page key."""
+"""Reusable inputs and page parts: the page header, the image, model and target pickers, the
+run / Stop / progress block of long work, and the one image identity. Each returns plain
+values; widget keys are prefixed by the caller's page key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 from PIL import Image
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
+    from core.data.datasets import Dataset
+    from dashboard.cache import LoadedModel
+
+R = TypeVar("R")
+Progress = Callable[[float, str], Any]  # st.progress(...).progress: (fraction, text)
+
+
+def page_header(T: dict[str, str]) -> None:
+    """The page's title and caption, then its theory panel (an expander) when it has one."""
+    st.title(T["title"])
+    st.caption(T["intro"])
+    if "theory" in T:
+        with st.expander(T["theory_title"]):
+            st.markdown(T["theory"])
+
+
+def image_id(image: Any) -> str:
+    """The identity of an image's content: sha1 of its dtype, shape and bytes.
+
+    Args:
+        image: a numpy array, a torch tensor or a PIL image.
+    Returns:
+        40 hex digits, equal for equal content, for caches and stored results.
+    """
+    if hasattr(image, "detach"):  # a torch.Tensor (torch is not imported here)
+        image = image.detach().cpu().numpy()
+    array = np.ascontiguousarray(np.asarray(image))
+    digest = hashlib.sha1(f"{array.dtype.str}{array.shape}".encode(), usedforsecurity=False)
+    digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 def pair_input(
@@ -56,7 +94,7 @@ def matrix_input(
     """A matrix edited as a grid or as text; both views stay in step.
 
     Raises:
-        ValueError: the edited matrix is not usable (the parser's message names the cell).
+        InputError: the edited matrix is not usable (the parser's message names the cell).
     """
     if f"{key}_base" not in st.session_state:
         set_matrix(key, initial, formatter)
@@ -104,7 +142,7 @@ UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
 
 
 def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
-                 dataset=None) -> PickedImage | None:
+                 dataset: Dataset | None = None) -> PickedImage | None:
     """Choose an image: a test-split sample of ``dataset``, a bundled sample, or an upload.
 
     Args:
@@ -177,10 +215,74 @@ def was_stopped(key: str) -> bool:
     return bool(st.session_state.pop(f"{key}_pressed", False))
 
 
+def run_button(key: str, *, label: str, stop_label: str, stopped: str,
+               notes: Sequence[str] = ()) -> DeltaGenerator | None:
+    """The Run button of long work, with the Stop button it turns into.
+
+    Draws, in order: ``stopped`` (on the rerun after a Stop), the ``notes`` (captions: cost,
+    why it waits), the Run button (key ``<key>_run``). Returns None until it is clicked, then
+    the placeholder of the Stop button (key ``<key>_stop``; ``.empty()`` it when done).
+    """
+    if was_stopped(f"{key}_stop"):
+        st.info(stopped)
+    for note in notes:
+        st.caption(note)
+    if not st.button(label, key=f"{key}_run", type="primary"):
+        return None
+    return stop_button(f"{key}_stop", stop_label)
+
+
+def cached_run(key: str, wanted: Hashable, work: Callable[[Progress], R], *, ask: bool,
+               label: str, stop_label: str, stopped: str, notes: Sequence[str] = ()) -> R | None:
+    """The result of long work, kept in the session (``<key>_result``) while ``wanted`` holds.
+
+    A stored result for ``wanted`` comes back at once. Otherwise, when ``ask``, the work waits
+    for :func:`run_button` (and can be stopped); then ``work(progress)`` runs under a progress
+    bar (``progress(fraction, text)``) and its result is stored. None: not run (yet).
+    """
+    stored = st.session_state.get(f"{key}_result")
+    if stored is not None and stored[0] == wanted:
+        return stored[1]
+    stop = None
+    if ask:
+        stop = run_button(key, label=label, stop_label=stop_label, stopped=stopped, notes=notes)
+        if stop is None:
+            return None
+    bar = st.progress(0.0)
+    result = work(bar.progress)
+    bar.empty()
+    if stop is not None:
+        stop.empty()
+    st.session_state[f"{key}_result"] = (wanted, result)
+    return result
+
+
+TARGETS = ("pred", "true", "chosen")
+
+
+def target_picker(T: dict[str, str], key: str, classes: Sequence[str], *, label: int | None,
+                  pred: int | None = None) -> int | None:
+    """Which class to explain: the predicted one, the true one (when known) or a chosen one.
+
+    Draws a radio (key ``<key>_target``, labels ``T["target_<kind>"]``) and, for "chosen", a
+    select box of the classes (key ``<key>_chosen``, starting at ``pred`` or the first class).
+    Returns the class index; for "predicted", ``pred`` (None: let the algorithm take it).
+    """
+    kinds = [k for k in TARGETS if k != "true" or label is not None]
+    kind = st.radio(T["target"], kinds, horizontal=True, key=f"{key}_target",
+                    format_func=lambda k: T[f"target_{k}"])
+    if kind == "true":
+        return int(label)
+    if kind == "chosen":
+        return int(st.selectbox(T["chosen"], range(len(classes)), index=pred or 0,
+                                key=f"{key}_chosen", format_func=lambda i: classes[i]))
+    return pred
+
+
 MODEL_SOURCES = ("active", "resnet18", "vgg16")
 
 
-def model_source(T: dict, key: str):
+def model_source(T: dict, key: str) -> tuple[LoadedModel, Dataset | None]:
     """The model to explain: the sidebar's active model, or an ImageNet ResNet-18 / VGG-16.
 
     Draws the choice (a radio with widget key ``key``; labels ``T["model_<source>"]``).
@@ -188,6 +290,7 @@ def model_source(T: dict, key: str):
     model). When the model cannot be had, shows why (``T["weights_missing"]``, ``T["error"]``,
     ``T["no_model"]``) and stops the page.
     """
+    from core.checks import InputError
     from core.data.datasets import DatasetUnavailableError
     from core.models.checkpoints import CheckpointError
     from core.models.imagenet import WeightsUnavailableError
@@ -205,7 +308,7 @@ def model_source(T: dict, key: str):
     except WeightsUnavailableError as err:
         st.error(T["weights_missing"].format(error=err))
         st.stop()
-    except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+    except (CheckpointError, DatasetUnavailableError, InputError) as err:
         st.error(T["error"].format(error=err))
         st.stop()
     if loaded is None:

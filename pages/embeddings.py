@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.checks import InputError
 from core.data.datasets import DatasetUnavailableError
 from core.models.checkpoints import CheckpointError
-from dashboard import cache, state, texts
+from dashboard import cache, state, texts, widgets
 from dashboard.views import embeddings
 
 T = texts.get("embeddings")
 
-st.title(T["title"])
-st.caption(T["intro"])
-with st.expander(T["theory_title"]):
-    st.markdown(T["theory"])
+widgets.page_header(T)
 
 try:
     loaded = cache.active_model()
     train, test = cache.dataset(state.active_dataset())
-except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+except (CheckpointError, DatasetUnavailableError, InputError) as err:
     st.error(T["error"].format(error=err))
     st.stop()
 if loaded is None:
@@ -34,7 +32,7 @@ if settings is None:
 split = splits[settings.split]
 try:
     result = embeddings.compute(T, loaded, split, settings)
-except ValueError as err:
+except InputError as err:
     st.error(T["error"].format(error=err))
     st.stop()
 embeddings.show(T, loaded, split, settings, result)

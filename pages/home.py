@@ -36,11 +36,13 @@ if choice is None:
 elif choice.card is None:
     st.info(T["model_pending"])
     if st.button(T["model_train"], key="home_train_default"):
+        from core.checks import InputError
+        from core.train.training import DivergedError
         from dashboard import cache  # imports torch: only when asked
 
         try:
             cache.ensure_default_model()
-        except (OSError, RuntimeError, ValueError) as err:
+        except (OSError, DivergedError, InputError) as err:
             st.error(T["model_error"].format(error=err))
         else:
             st.rerun()

@@ -6,13 +6,12 @@ import streamlit as st
 
 from core.data.datasets import DatasetUnavailableError
 from core.models.checkpoints import CheckpointError
-from dashboard import cache, state, texts
+from dashboard import cache, errors, state, texts, widgets
 from dashboard.views import channel, conv, explainers, network
 
 T = texts.get("layers")
 
-st.title(T["title"])
-st.caption(T["intro"])
+widgets.page_header(T)
 
 test_split, problem = None, None
 try:
@@ -22,7 +21,8 @@ except DatasetUnavailableError as err:
 
 tab_conv, tab_net, tab_filter, tab_explain = st.tabs(
     [T["tab_conv"], T["tab_network"], T["tab_filter"], T["tab_explainers"]])
-with tab_conv:
+# each tab in its own error boundary: a bug in one leaves the others working
+with tab_conv, errors.boundary("layers: convolution"):
     conv.render(T, test_split)
 
 loaded = None
@@ -34,15 +34,15 @@ if loaded is None and problem is None:
     problem = T["no_model"]
 
 inspected = None
-with tab_net:
+with tab_net, errors.boundary("layers: network"):
     if problem:
         st.warning(problem)
     else:
         inspected = network.render(T, loaded, test_split)
-with tab_filter:
+with tab_filter, errors.boundary("layers: channel"):
     if problem:
         st.warning(problem)
     else:
         channel.render(T, loaded, test_split)
-with tab_explain:
+with tab_explain, errors.boundary("layers: explainers"):
     explainers.render(T, inspected.feature_vector if inspected else None)

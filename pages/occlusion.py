@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.checks import InputError
 from core.data import images
 from dashboard import texts, widgets
 from dashboard.views import occlusion
 
 T = texts.get("occlusion")
 
-st.title(T["title"])
-st.caption(T["intro"])
-with st.expander(T["theory_title"]):
-    st.markdown(T["theory"])
+widgets.page_header(T)
 
 loaded, test = widgets.model_source(T, "occ_model")
 
@@ -28,11 +26,10 @@ card = loaded.card
 pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape, mean=card.mean,
                                  std=card.std)
 with right:
-    window, stride, baseline, target, precision = occlusion.settings(
-        T, card, tuple(x.shape[-2:]), picked.label)
+    chosen = occlusion.settings(T, card, tuple(x.shape[-2:]), picked.label)
 try:
-    plan, result = occlusion.run(T, loaded, x, window, stride, baseline, target, precision)
-except ValueError as err:
+    plan, result = occlusion.run(T, loaded, x, chosen)
+except InputError as err:
     st.error(T["error"].format(error=err))
     st.stop()
 if result is not None:

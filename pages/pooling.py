@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.checks import InputError
 from core.teach import matrices, pooling
 from dashboard import charts, texts, widgets
 
 T = texts.get("pooling")
 KEY = "pooling"
 
-st.title(T["title"])
-st.caption(T["intro"])
-with st.expander(T["theory_title"]):
-    st.markdown(T["theory"])
+widgets.page_header(T)
 
 # ---- 1. Input ---------------------------------------------------------------------------
 st.subheader(T["input_header"])
@@ -27,7 +25,8 @@ def _load_preset() -> None:
     widgets.set_matrix(f"{KEY}_matrix", matrix, matrices.format_matrix)
 
 
-c_preset, c_rows, c_cols, c_seed, c_load = st.columns([3, 1, 1, 1, 1.3], vertical_alignment="bottom")
+c_preset, c_rows, c_cols, c_seed, c_load = st.columns([3, 1, 1, 1, 1.3],
+                                                     vertical_alignment="bottom")
 preset = c_preset.selectbox(T["preset"], list(matrices.PRESETS), key=f"{KEY}_preset",
                             format_func=matrices.PRESETS.get)
 sized = matrices.PRESET_SIZED[preset]
@@ -45,7 +44,7 @@ try:
         check_grid=matrices.check_matrix,
         labels=T,
     )
-except ValueError as err:
+except InputError as err:
     st.error(T["bad_matrix"].format(error=err))
     st.stop()
 
@@ -82,7 +81,7 @@ elif op == "adaptive_avg":
 
 try:
     result = pooling.pool(matrix, pooling.PoolParams(**kw))
-except ValueError as err:
+except InputError as err:
     st.error(T["bad_params"].format(error=err))
     st.stop()
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.checks import InputError
 from core.data import images
 from dashboard import texts, widgets
 from dashboard.views import saliency
 
 T = texts.get("saliency")
 
-st.title(T["title"])
-st.caption(T["intro"])
-with st.expander(T["theory_title"]):
-    st.markdown(T["theory"])
+widgets.page_header(T)
 
 loaded, test = widgets.model_source(T, "sal_model")
 
@@ -33,13 +31,13 @@ with left:
 try:
     with right:
         target = saliency.target_panel(T, loaded, x, picked.label)
-    methods, params = saliency.settings(T, loaded)
-    if not methods:
+    chosen = saliency.settings(T, loaded)
+    if not chosen.methods:
         st.info(T["no_methods"])
         st.stop()
-    results = saliency.compute(T, loaded, x, target, methods, params)
+    results = saliency.compute(T, loaded, x, target, chosen)
     if results:
         saliency.grid(T, loaded, x, results)
-    saliency.sanity(T, loaded, x, target, methods, params)
-except ValueError as err:
+    saliency.sanity(T, loaded, x, target, chosen)
+except InputError as err:
     st.error(T["error"].format(error=err))

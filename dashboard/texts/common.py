@@ -1,4 +1,5 @@
-"""Text shared by several pages (English): the image picker, Stop. A page's own strings win."""
+"""Text shared by several pages (English): the image picker, Stop, the internal-error message.
+A page's own strings win."""
 
 EN = {
     "source": "Image",
@@ -12,4 +13,6 @@ EN = {
     "no_image": "Upload an image, or pick a sample or dataset image.",
     "stop": "Stop",
     "stopped": "Stopped before the end; nothing was kept. Press the button to run it again.",
+    "internal_error": "Internal error ({kind}): this is a bug in CNN Lab, not a problem with your "
+                      "input. The details are in the server log.",
 }

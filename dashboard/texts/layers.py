@@ -97,14 +97,13 @@ and keep the images (and the patch inside the channel's receptive field) that ex
 (Yosinski et al., 2015, [Deep Visualization Toolbox](https://arxiv.org/abs/1506.06579)).
 **Activation maximisation**: start from noise and change the *input* by gradient ascent to make
 the channel's mean activation as large as possible, with small random shifts (jitter) and
-penalties on total variation and size to keep the picture natural (Erhan, Bengio, Courville & Vincent, 2009,
-*Visualizing Higher-Layer Features of a Deep Network*, Université de Montréal technical
-report 1341; Olah, Mordvintsev & Schubert, 2017,
+penalties on total variation and size to keep the picture natural (Erhan, Bengio, Courville &
+Vincent, 2009, *Visualizing Higher-Layer Features of a Deep Network*, Université de Montréal
+technical report 1341; Olah, Mordvintsev & Schubert, 2017,
 [Feature Visualization](https://distill.pub/2017/feature-visualization/)).
 """,
     "channel": "Channel",
     "top_k": "Top images",
-    "find_examples": "Find the top dataset images",
     "examples_caption": "The {k} test images whose channel {c} of {layer} fires hardest; the red "
     "box is the receptive field of the strongest unit.",
     "steps": "Steps",

@@ -48,7 +48,8 @@ value. The same map is what Captum calls `Occlusion` attribution (we check ours 
     "cost": "{rows} × {cols} = {positions:,} occluder positions: **{passes:,}** forward passes "
     "(one per position, plus the unoccluded image).",
     "run": "Run the occlusion experiment",
-    "auto_note": "Small experiments run as soon as a setting changes; larger ones wait for the button.",
+    "auto_note": "Small experiments run as soon as a setting changes; larger ones wait for the "
+                 "button.",
     "progress": "{done}/{total} positions",
     "summary": "Unoccluded: **{cls}** with probability {p:.1%} (target **{target}**). "
     "{passes:,} forward passes in {seconds:.2f} s.",

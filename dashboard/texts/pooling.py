@@ -60,7 +60,6 @@ convolutional architectures](https://doi.org/10.1007/978-3-642-15825-4_10);
     "input_shape": "Input",
     "output_shape": "Output",
     "formula": "Output-size formula",
-    "result_matrix": "Result matrix",
     "input_heatmap": "Input",
     "output_heatmap": "Output",
     "copy": "Result as text",

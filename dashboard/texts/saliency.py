@@ -85,7 +85,6 @@ no weight updates), also for torchvision's in-place ReLUs.
     "progress": "{title}…",
     "opacity": "Overlay opacity",
     "overlay_title": "{title} over the image",
-    "map_title": "{title} (raw map)",
     "method_header": "**{title}** — [{paper}]({url})",
     "seconds": "{seconds:.2f} s, {precision}",
     "ig_completeness": "Completeness: sum of attributions {attr_sum:.4f} vs S(x) − S(x′) "
@@ -110,7 +109,6 @@ no weight updates), also for torchvision's in-place ReLUs.
     "sanity_progress": "{done}/{total} maps",
     "sanity_corr_title": "Spearman rank correlation of |map| with the original",
     "sanity_maps_title": "Maps (|map| scaled to its own maximum) as layers are randomised",
-    "sanity_step": "step",
     "sanity_summary": "Target **{target}** at every step. Done in {seconds:.1f} s.",
     "sanity_table_method": "method",
     "sanity_nan": "A correlation is missing (—) where a map is constant, e.g. an all-zero "

@@ -41,7 +41,6 @@ a little against its gradient. One pass over the training set is an **epoch**.
     "folder_load": "Load the images",
     "folder_loaded": "Loaded {name}: {classes} classes, {n_train} training and {n_test} test "
     "images; {skipped} files skipped.",
-    "folder_skipped": "Skipped files",
     "folder_error": "This zip cannot be used: {error}",
     # model
     "model_header": "2. Architecture",
@@ -79,7 +78,8 @@ a little against its gradient. One pass over the training set is an **epoch**.
     "stop": "Stop",
     "resume": "Resume",
     "discard": "New run",
-    "running_note": "Settings above are locked while this run exists; press *New run* to change them.",
+    "running_note": "Settings above are locked while this run exists; press *New run* to "
+                    "change them.",
     "progress": "Epoch {epoch}/{epochs} · step {step}/{steps_per_epoch} · "
     "{samples_per_s:,.0f} samples/s · ETA {eta}",
     "finished": "Finished: test accuracy **{acc:.1%}** after {epochs} epochs in {seconds:.1f} s. "

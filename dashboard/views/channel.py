@@ -1,17 +1,24 @@
-"""Layers page, section 3: what a channel responds to (dataset examples, activation maximisation)."""
+"""Layers page, section 3: what a channel responds to (dataset examples, activation
+maximisation)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
+from core.checks import InputError
 from core.data import images
 from core.interpret import layers
 from dashboard import cache, charts
 
+if TYPE_CHECKING:
+    from core.data.datasets import Dataset
+
 KEY = "layers_channel"
 
 
-def render(T: dict, loaded: cache.LoadedModel, test_split) -> None:
+def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> None:
     with st.expander(T["filter_theory_title"]):
         st.markdown(T["filter_theory"])
     table = cache.layer_table(loaded)
@@ -29,7 +36,8 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> None:
         _actmax(T, loaded, layer, channel)
 
 
-def _examples(T: dict, loaded, test_split, layer: str, channel: int) -> None:
+def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, layer: str,
+              channel: int) -> None:
     if test_split is None:
         return
     k = int(st.number_input(T["top_k"], 1, 16, 8, key=f"{KEY}_k"))
@@ -39,14 +47,14 @@ def _examples(T: dict, loaded, test_split, layer: str, channel: int) -> None:
     cols = st.columns(4)
     for i, ex in enumerate(top):
         img = images.to_display(test_split.images[ex.index])
+        cls = test_split.classes[int(test_split.labels[ex.index])]
         cols[i % 4].plotly_chart(
             charts.image(img, boxes=[ex.box], height=150,
-                         title=f"#{ex.index} · {test_split.classes[int(test_split.labels[ex.index])]}"
-                               f" · {ex.score:.2f}"),
+                         title=f"#{ex.index} · {cls} · {ex.score:.2f}"),
             key=f"{KEY}_example_{i}")
 
 
-def _actmax(T: dict, loaded, layer: str, channel: int) -> None:
+def _actmax(T: dict, loaded: cache.LoadedModel, layer: str, channel: int) -> None:
     with st.form(f"{KEY}_form", border=False):
         c1, c2, c3 = st.columns(3)
         steps = int(c1.number_input(T["steps"], 1, 2000, 200, key=f"{KEY}_steps"))
@@ -69,7 +77,7 @@ def _actmax(T: dict, loaded, layer: str, channel: int) -> None:
                 l2_weight=l2, seed=seed,
                 progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
                     step=i, steps=n, value=v)))
-        except ValueError as err:
+        except InputError as err:
             st.error(str(err))
             return
         bar.empty()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import streamlit as st
 
+from core.checks import InputError
 from core.data import images
 from core.teach import filters, matrices
 from core.teach import kernels as kernel_presets
 from dashboard import charts, widgets
 
+if TYPE_CHECKING:
+    from core.data.datasets import Dataset
+
 KEY = "layers_conv"
 
 
-def render(T: dict, test_split=None) -> None:
+def render(T: dict, test_split: Dataset | None = None) -> None:
     with st.expander(T["conv_theory_title"]):
         st.markdown(T["conv_theory"])
         x = np.linspace(-3, 3, 61)
@@ -59,14 +65,14 @@ def render(T: dict, test_split=None) -> None:
     try:
         walk = filters.conv_relu_pool(array, kernels, names, stride=stride, padding=padding,
                                       mode=mode)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["bad_conv"].format(error=err))
         return
 
     with right:
         with st.expander(T["kernel_values"]):
             cols = st.columns(min(4, len(names)))
-            for i, (name, k) in enumerate(zip(names, walk.kernels)):
+            for i, (name, k) in enumerate(zip(names, walk.kernels, strict=True)):
                 cols[i % len(cols)].plotly_chart(
                     charts.matrix_heatmap(k, title=name, colorscale="RdBu", zmid=0, height=220),
                     key=f"{KEY}_kernel_{i}")
@@ -77,7 +83,8 @@ def render(T: dict, test_split=None) -> None:
 
     cols = 4 if mode == "gray" else 3
     tabs = st.tabs([T["stage_conv"], T["stage_relu"], T["stage_pool"]])
-    for tab, stage, signed in zip(tabs, ("conv", "relu", "pooled"), (True, False, False)):
+    for tab, stage, signed in zip(tabs, ("conv", "relu", "pooled"), (True, False, False),
+                                  strict=True):
         with tab:
             st.plotly_chart(
                 charts.feature_maps(getattr(walk, stage), list(walk.names), cols=cols,
@@ -98,7 +105,7 @@ def _custom_kernel(T: dict) -> np.ndarray | None:
             f"{KEY}_custom_matrix", initial=np.array(initial), formatter=matrices.format_matrix,
             parse_text=lambda t: filters.check_kernel(matrices.parse_matrix(t)),
             check_grid=filters.check_kernel, labels=T)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["bad_conv"].format(error=err))
         return None
 

@@ -4,11 +4,17 @@ point with its nearest neighbours, and the CSV export."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
 from dashboard import cache, charts, widgets
+from dashboard.cache import LoadedModel
+
+if TYPE_CHECKING:
+    from core.data.datasets import Dataset
+    from core.interpret.embeddings import Features, Projection
 
 KEY = "emb"
 TSNE_CAP = 10_000
@@ -32,12 +38,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Result:
-    features: object  # core.interpret.embeddings.Features
-    maps: dict  # {"features": Projection, "pixels": Projection}
-    quality: dict  # {"features": (trust, knn), ...}
+    features: Features
+    maps: dict[str, Projection]  # {"features": ..., "pixels": ...}
+    quality: dict[str, tuple[float, float]]  # {"features": (trustworthiness, k-NN accuracy)}
 
 
-def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
+def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> Settings | None:
     from core.interpret import embeddings
 
     layers = embeddings.feature_layers(loaded.model)
@@ -58,7 +64,8 @@ def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
         raw = c3.toggle(T["raw"], True, key=f"{KEY}_raw")
         perplexity = c4.slider(T["perplexity"], 5.0, 100.0, 30.0, 1.0, key=f"{KEY}_perplexity")
         # 400: the schedule benchmarks/tsne.py measures (>= 5x scikit-learn, same quality)
-        iterations = int(c4.number_input(T["iterations"], 250, 5000, 400, 50, key=f"{KEY}_iterations"))
+        iterations = int(c4.number_input(T["iterations"], 250, 5000, 400, 50,
+                                         key=f"{KEY}_iterations"))
         seed = int(c4.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
         submitted = st.form_submit_button(T["compute"], type="primary")
     if method == "tsne" and count > TSNE_CAP:
@@ -75,7 +82,7 @@ def settings_form(T: dict, loaded, splits: dict) -> Settings | None:
     return st.session_state.get(f"{KEY}_wanted") or (s if s.method == "pca" else None)
 
 
-def compute(T: dict, loaded, split, s: Settings) -> Result:
+def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result:
     """The maps for these settings, from this session's cache or computed with progress."""
     from core.interpret import embeddings
 
@@ -85,9 +92,10 @@ def compute(T: dict, loaded, split, s: Settings) -> Result:
         return results[key]
     bar = st.progress(0.0)
 
-    def report(what):
+    def report(what: str):
+        text = T["progress"]
         return lambda done, total: bar.progress(min(done / max(total, 1), 1.0),
-                                                T["progress"].format(what=what, done=done, total=total))
+                                                text.format(what=what, done=done, total=total))
 
     feats = cache.embedding_features(loaded, split, f"{split.name}/{split.split}", s.layer,
                                      s.mode, s.count)
@@ -112,23 +120,26 @@ def compute(T: dict, loaded, split, s: Settings) -> Result:
     return result
 
 
-def show(T: dict, loaded, split, s: Settings, result: Result) -> None:
+def show(T: dict, loaded: LoadedModel, split: Dataset, s: Settings, result: Result) -> None:
     from core.interpret import embeddings
 
     classes = list(loaded.card.classes)
     f = result.features
     colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
                       key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
+    pairs = list(zip(f.labels, f.preds, strict=True))  # (true, predicted) per point
     groups = {"label": [classes[i] for i in f.labels], "pred": [classes[i] for i in f.preds],
-              "correct": ["correct" if a == b else "incorrect" for a, b in zip(f.labels, f.preds)]}[colour]
+              "correct": ["correct" if a == b else "incorrect" for a, b in pairs]}[colour]
     hover = [f"#{i} · true {classes[a]} · predicted {classes[b]}"
-             for i, a, b in zip(f.indices, f.labels, f.preds)]
+             for i, (a, b) in zip(f.indices, pairs, strict=True)]
     selected = st.session_state.get(f"{KEY}_selected", 0)
     cols = st.columns(len(result.maps))
-    for col, (name, proj) in zip(cols, result.maps.items()):
+    for col, (name, proj) in zip(cols, result.maps.items(), strict=True):
         with col:
-            title = T["features_of"].format(layer=f.layer, d=f.vectors.shape[1]) if name == "features" \
-                else T["pixels"].format(d=int(np.prod(split.image_shape)))
+            if name == "features":
+                title = T["features_of"].format(layer=f.layer, d=f.vectors.shape[1])
+            else:
+                title = T["pixels"].format(d=int(np.prod(split.image_shape)))
             st.markdown(f"**{title}**")
             trust, knn = result.quality[name]
             st.caption(T["quality"].format(trust=trust, knn=knn, seconds=proj.seconds))
@@ -158,7 +169,8 @@ def _take_click(event) -> None:
         st.rerun()
 
 
-def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
+def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
+                    classes: list[str]) -> None:
     from core.data import images
     from core.interpret import embeddings
 
@@ -174,7 +186,8 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
     pred = int(f.preds[row])
     with left:
         st.image(image, width=140, caption=T["point_caption"].format(
-            index=index, label=classes[int(f.labels[row])], pred=classes[pred], p=f.probs[row, pred]))
+            index=index, label=classes[int(f.labels[row])], pred=classes[pred],
+            p=f.probs[row, pred]))
         st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
                                     value_format=".2f"), key=f"{KEY}_probs")
         if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
@@ -186,7 +199,8 @@ def _selected_point(T: dict, loaded, split, f, classes: list[str]) -> None:
         st.caption(T["neighbours"].format(k=len(nn_rows)))
         imgs = [images.to_display(split.images[int(f.indices[r])]) for r in nn_rows]
         st.image(imgs, width=84, caption=[
-            f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}" for r, d in zip(nn_rows, dist)])
+            f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}"
+            for r, d in zip(nn_rows, dist, strict=True)])
 
 
 def _open_on(page: str, picker_key: str, index: int) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.checks import InputError
 from core.teach import explainers, matrices
 from dashboard import cache, charts
 
@@ -29,7 +30,7 @@ def _softmax(T: dict) -> None:
     try:
         logits = matrices.parse_matrix(text).ravel()
         probs = explainers.softmax(logits, temperature)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["bad_logits"].format(error=err))
         return
     labels = [f"z{i + 1} = {matrices.format_number(v)}" for i, v in enumerate(logits)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ import torch
 from core.data import images
 from core.interpret import layers
 from dashboard import cache, charts, widgets
+
+if TYPE_CHECKING:
+    from core.data.datasets import Dataset
 
 KEY = "layers_net"
 SORTS = ("mean", "max", "index")
@@ -26,7 +30,7 @@ class Inspected:
     feature_vector: np.ndarray  # the model's embedding layer output for x, (D,)
 
 
-def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
+def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> Inspected | None:
     with st.expander(T["net_theory_title"]):
         st.markdown(T["net_theory"])
     model, card = loaded.model, loaded.card
@@ -46,8 +50,8 @@ def render(T: dict, loaded: cache.LoadedModel, test_split) -> Inspected | None:
     probs = layers.predict(model, x)[0].numpy()  # (K,)
     with left:
         st.plotly_chart(
-            charts.image(images.to_display(pixels), height=220,
-                         title=T["model_input"].format(shape=" × ".join(map(str, card.input_shape)))),
+            charts.image(images.to_display(pixels), height=220, title=T["model_input"].format(
+                shape=" × ".join(map(str, card.input_shape)))),
             key=f"{KEY}_input")
         best = int(np.argmax(probs))
         st.markdown(T["predicted"].format(cls=card.classes[best], p=probs[best]))

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 import torch
 
 from dashboard import charts, widgets
+from dashboard.cache import Card, LoadedModel
+
+if TYPE_CHECKING:
+    from core.interpret.occlusion import OcclusionResult, Plan
 
 KEY = "occ"
 AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
 TOP = 10  # classes shown in the walk-through's bar chart for models with many classes
 
 
-def settings(T: dict, card, hw: tuple[int, int], label: int | None):
+@dataclass(frozen=True)
+class OcclusionSettings:
+    """The occluder and what it explains, from the widgets."""
+
+    window: int  # px, square patch side
+    stride: int  # px between patch positions
+    baseline: str  # what fills the patch: one of core.interpret.occlusion.BASELINES
+    target: int | None  # class index; None: the model's prediction
+    precision: str  # "auto" | "fp32"
+
+
+def settings(T: dict, card: Card, hw: tuple[int, int], label: int | None) -> OcclusionSettings:
     from core.interpret import occlusion
 
     h, w = hw
@@ -24,70 +41,54 @@ def settings(T: dict, card, hw: tuple[int, int], label: int | None):
     stride = int(c2.slider(T["stride"], 1, window, max(1, window // 2), key=f"{KEY}_stride"))
     baseline = c3.selectbox(T["baseline"], occlusion.BASELINES, key=f"{KEY}_baseline",
                             format_func=lambda b: T[f"base_{b}"])
-    kinds = ["pred"] + (["true"] if label is not None else []) + ["chosen"]
-    kind = c4.radio(T["target"], kinds, horizontal=True, key=f"{KEY}_target",
-                    format_func=lambda k: T[f"target_{k}"])
-    target = None
-    if kind == "true":
-        target = label
-    elif kind == "chosen":
-        target = c4.selectbox(T["chosen"], range(len(card.classes)), key=f"{KEY}_chosen",
-                              format_func=lambda i: card.classes[i])
+    with c4:
+        target = widgets.target_picker(T, KEY, card.classes, label=label)
     precision = c5.radio(T["precision"], ["auto", "fp32"], key=f"{KEY}_precision",
                          format_func=lambda k: T[f"precision_{k}"], help=T["precision_help"])
-    return window, stride, baseline, target, precision
+    return OcclusionSettings(window, stride, baseline, target, precision)
 
 
-def run(T: dict, loaded, x: torch.Tensor, window: int, stride: int, baseline: str, target,
-        precision: str):
+def run(T: dict, loaded: LoadedModel, x: torch.Tensor,
+        s: OcclusionSettings) -> tuple[Plan, OcclusionResult | None]:
     """The occlusion result for these settings (kept in the session until they change)."""
     from core.interpret import occlusion
 
     card = loaded.card
-    p = occlusion.plan(tuple(x.shape[-2:]), window, stride)
+    p = occlusion.plan(tuple(x.shape[-2:]), s.window, s.stride)
     st.markdown(T["cost"].format(rows=p.rows, cols=p.cols, positions=p.rows * p.cols,
                                  passes=p.passes))
-    estimate = _estimate(loaded, x, window, stride, precision)
+    estimate = _estimate(loaded, x, s)
     st.caption(T["estimate"].format(seconds=estimate))
-    wanted = (loaded.model_id, hash(x.numpy().tobytes()), window, stride, baseline, target,
-              precision)
-    stored = st.session_state.get(f"{KEY}_result")
-    if stored is not None and stored[0] == wanted:
-        return p, stored[1]
-    stop = None
-    if estimate > AUTO_SECONDS:
-        if widgets.was_stopped(f"{KEY}_stop"):
-            st.info(T["stopped"])
-        st.caption(T["auto_note"])
-        if not st.button(T["run"], key=f"{KEY}_run", type="primary"):
-            return p, None
-        stop = widgets.stop_button(f"{KEY}_stop", T["stop"])
-    bar = st.progress(0.0)
-    result = occlusion.occlusion(
-        loaded.model, x, window=window, stride=stride, baseline=baseline, target=target,
-        mean=card.mean, std=card.std, precision=precision,
-        progress=lambda done, total: bar.progress(done / max(total, 1), T["progress"].format(
-            done=done, total=total)))
-    bar.empty()
-    if stop is not None:
-        stop.empty()
-    st.session_state[f"{KEY}_result"] = (wanted, result)
+
+    def work(progress: widgets.Progress) -> OcclusionResult:
+        return occlusion.occlusion(
+            loaded.model, x, window=s.window, stride=s.stride, baseline=s.baseline,
+            target=s.target, mean=card.mean, std=card.std, precision=s.precision,
+            progress=lambda done, total: progress(done / max(total, 1), T["progress"].format(
+                done=done, total=total)))
+
+    result = widgets.cached_run(KEY, (loaded.model_id, widgets.image_id(x), s), work,
+                                ask=estimate > AUTO_SECONDS, label=T["run"],
+                                stop_label=T["stop"], stopped=T["stopped"],
+                                notes=(T["auto_note"],))
     return p, result
 
 
-def _estimate(loaded, x: torch.Tensor, window: int, stride: int, precision: str) -> float:
-    """Estimated seconds (core.interpret.occlusion.estimate_seconds), kept per model, size and settings."""
+def _estimate(loaded: LoadedModel, x: torch.Tensor, s: OcclusionSettings) -> float:
+    """Estimated seconds (core.interpret.occlusion.estimate_seconds), kept per model, size and
+    settings."""
     from core.interpret import occlusion
 
-    key = (f"{KEY}_estimate", loaded.model_id, tuple(x.shape), window, stride, precision)
+    key = (f"{KEY}_estimate", loaded.model_id, tuple(x.shape), s.window, s.stride, s.precision)
     cache = st.session_state.setdefault(f"{KEY}_estimates", {})
     if key not in cache:
-        cache[key] = occlusion.estimate_seconds(loaded.model, x, window=window, stride=stride,
-                                                precision=precision)
+        cache[key] = occlusion.estimate_seconds(loaded.model, x, window=s.window,
+                                                stride=s.stride, precision=s.precision)
     return cache[key]
 
 
-def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
+def show(T: dict, loaded: LoadedModel, x: torch.Tensor, p: Plan,
+         result: OcclusionResult) -> None:
     from core.data import images
     from core.interpret import layers, occlusion
 
@@ -99,10 +100,13 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     st.caption(T["how"].format(precision=T[f"how_{result.precision}"],
                                incremental=T[f"how_incremental_{result.incremental}"]))
     c1, c2, c3 = st.columns(3)
-    c1.plotly_chart(charts.feature_maps(result.prob_map[None], [T["prob_title"].format(target=target)],
+    c1.plotly_chart(charts.feature_maps(result.prob_map[None],
+                                        [T["prob_title"].format(target=target)],
                                         cols=1, height_per_row=300), key=f"{KEY}_prob")
-    c2.plotly_chart(charts.feature_maps(result.drop_map[None], [T["drop_title"].format(target=target)],
-                                        cols=1, signed=True, height_per_row=300), key=f"{KEY}_drop")
+    c2.plotly_chart(charts.feature_maps(result.drop_map[None],
+                                        [T["drop_title"].format(target=target)],
+                                        cols=1, signed=True, height_per_row=300),
+                    key=f"{KEY}_drop")
     c3.plotly_chart(charts.category_map(result.class_map, classes, title=T["class_title"]),
                     key=f"{KEY}_classes")
     card = loaded.card
@@ -118,7 +122,8 @@ def show(T: dict, loaded, x: torch.Tensor, p, result) -> None:
     d1.download_button(T["download_npy"], buf.getvalue(), file_name="occlusion_prob.npy",
                        key=f"{KEY}_npy")
     rows = ["row,col,prob_target,drop,class"] + [
-        f"{r},{c},{result.prob_map[r, c]:.6f},{result.drop_map[r, c]:.6f},{classes[result.class_map[r, c]]}"
+        f"{r},{c},{result.prob_map[r, c]:.6f},{result.drop_map[r, c]:.6f},"
+        f"{classes[result.class_map[r, c]]}"
         for r in range(p.rows) for c in range(p.cols)]
     d2.download_button(T["download_csv"], "\n".join(rows), file_name="occlusion_maps.csv",
                        key=f"{KEY}_csv")

@@ -10,6 +10,7 @@ KEY = "train_pg"
 
 
 def render(T: dict) -> None:
+    from core.checks import InputError
     from core.train import playground
 
     st.markdown(T["pg_text"])
@@ -27,7 +28,7 @@ def render(T: dict) -> None:
         st.latex(surface.formula)
     try:
         runs = playground.compare(surface, lr=lr, momentum=momentum, steps=steps)
-    except ValueError as err:
+    except InputError as err:
         st.error(str(err))
         return
     st.plotly_chart(charts.optimiser_paths(playground.grid(surface), runs, surface),

@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import math
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,11 @@ import streamlit as st
 import torch
 
 from dashboard import cache, charts, widgets
+from dashboard.cache import LoadedModel
+
+if TYPE_CHECKING:
+    from core.interpret.saliency import Attribution
+    from core.interpret.sanity import SanityResult
 
 KEY = "sal"
 MAX_STORED = 24  # attributions kept in the session (a 224 px one is ~0.6 MB)
@@ -21,31 +29,27 @@ IMAGENET_BATCH = 8  # noisy copies / path steps per pass on an ImageNet model (m
 SMALL_BATCH = 50
 
 
-def _imagenet(loaded) -> bool:
+@dataclass(frozen=True)
+class SaliencySettings:
+    """The chosen methods and each one's keyword arguments for core.interpret.saliency."""
+
+    methods: tuple[str, ...]  # keys of core.interpret.saliency.METHODS, in the chosen order
+    params: Mapping[str, dict[str, Any]]  # {method: kwargs}, precision included, every method
+
+
+def _imagenet(loaded: LoadedModel) -> bool:
     return str(loaded.model_id).startswith("imagenet-")
 
 
-def _image_key(x: torch.Tensor) -> int:
-    return hash(x.numpy().tobytes())
-
-
 # --------------------------------------------------------------------------- target + top-5
-def target_panel(T: dict, loaded, x: torch.Tensor, label: int | None) -> int:
+def target_panel(T: dict, loaded: LoadedModel, x: torch.Tensor, label: int | None) -> int:
     """The class to explain (predicted / true / chosen), with the top-5 probabilities."""
     from core.interpret import layers as inspect
 
     classes = list(loaded.card.classes)
     probs = inspect.predict(loaded.model, x)[0].numpy()  # (K,)
     pred = int(np.argmax(probs))
-    kinds = ["pred"] + (["true"] if label is not None else []) + ["chosen"]
-    kind = st.radio(T["target"], kinds, horizontal=True, key=f"{KEY}_target",
-                    format_func=lambda k: T[f"target_{k}"])
-    target = pred
-    if kind == "true":
-        target = int(label)
-    elif kind == "chosen":
-        target = int(st.selectbox(T["chosen"], range(len(classes)), index=pred,
-                                  key=f"{KEY}_chosen", format_func=lambda i: classes[i]))
+    target = widgets.target_picker(T, KEY, classes, label=label, pred=pred)
     top = np.argsort(probs, kind="stable")[::-1][:5]
     shown = [int(i) for i in top]
     st.plotly_chart(charts.bars(probs[top], [classes[i] for i in shown],
@@ -57,7 +61,7 @@ def target_panel(T: dict, loaded, x: torch.Tensor, label: int | None) -> int:
 
 
 # --------------------------------------------------------------------------- settings
-def settings(T: dict, loaded) -> tuple[list[str], dict[str, dict]]:
+def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
     """The chosen methods and each one's keyword parameters (precision included)."""
     from core.interpret import saliency
     from core.runtime import accel
@@ -94,14 +98,14 @@ def settings(T: dict, loaded) -> tuple[list[str], dict[str, dict]]:
     }
     for p in params.values():
         p["precision"] = precision
-    return methods, params
+    return SaliencySettings(tuple(methods), params)
 
 
-def _wanted(loaded, x: torch.Tensor, target: int, key: str, params: dict) -> tuple:
-    return (loaded.model_id, _image_key(x), target, key, tuple(sorted(params.items())))
+def _wanted(loaded: LoadedModel, image: str, target: int, key: str, params: dict) -> tuple:
+    return (loaded.model_id, image, target, key, tuple(sorted(params.items())))
 
 
-def _per_pass(loaded, x: torch.Tensor) -> float:
+def _per_pass(loaded: LoadedModel, x: torch.Tensor) -> float:
     """Seconds of one forward + backward pass (one timed vanilla gradient, kept per model)."""
     from core.interpret import saliency
 
@@ -114,28 +118,28 @@ def _per_pass(loaded, x: torch.Tensor) -> float:
 
 
 # --------------------------------------------------------------------------- compute
-def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
-            params: dict[str, dict]) -> dict:
+def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
+            s: SaliencySettings) -> dict[str, Attribution]:
     """{method: Attribution} for the chosen methods (kept in the session until inputs change).
 
     Small models compute at once; an ImageNet model waits for the button (cost stated)."""
     from core.interpret import saliency
 
+    methods, params = s.methods, s.params
     passes = {k: saliency.METHODS[k].passes(params[k]) for k in methods}
     detail = ", ".join(f"{saliency.METHODS[k].title} {n}" for k, n in passes.items())
     st.markdown(T["cost"].format(passes=sum(passes.values()), detail=detail))
     store = st.session_state.setdefault(f"{KEY}_results", {})
-    wanted = {k: _wanted(loaded, x, target, k, params[k]) for k in methods}
+    image = widgets.image_id(x)
+    wanted = {k: _wanted(loaded, image, target, k, params[k]) for k in methods}
     missing = [k for k in methods if wanted[k] not in store]
     stop = None
     if missing and _imagenet(loaded):
-        if widgets.was_stopped(f"{KEY}_stop"):
-            st.info(T["stopped_maps"])
-        st.caption(T["estimate"].format(seconds=_per_pass(loaded, x) * sum(passes.values())))
-        st.caption(T["run_note"])
-        if st.button(T["run"], key=f"{KEY}_run", type="primary"):
-            stop = widgets.stop_button(f"{KEY}_stop", T["stop"])
-        else:
+        seconds = _per_pass(loaded, x) * sum(passes.values())
+        stop = widgets.run_button(KEY, label=T["run"], stop_label=T["stop"],
+                                  stopped=T["stopped_maps"],
+                                  notes=(T["estimate"].format(seconds=seconds), T["run_note"]))
+        if stop is None:
             missing = []
     if missing:
         bar = st.progress(0.0)
@@ -151,7 +155,7 @@ def compute(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
 
 
 # --------------------------------------------------------------------------- the grid
-def grid(T: dict, loaded, x: torch.Tensor, results: dict) -> None:
+def grid(T: dict, loaded: LoadedModel, x: torch.Tensor, results: dict[str, Attribution]) -> None:
     from core.data import images
 
     card = loaded.card
@@ -159,12 +163,13 @@ def grid(T: dict, loaded, x: torch.Tensor, results: dict) -> None:
     opacity = float(st.slider(T["opacity"], 0.0, 1.0, 0.7, 0.05, key=f"{KEY}_opacity"))
     keys = list(results)
     for first in range(0, len(keys), COLS):
-        for col, k in zip(st.columns(COLS), keys[first:first + COLS]):
+        for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
             with col:
                 _method_card(T, k, results[k], picture, opacity)
 
 
-def _method_card(T: dict, key: str, r, picture: np.ndarray, opacity: float) -> None:
+def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
+                 opacity: float) -> None:
     from core.interpret import saliency
 
     m = saliency.METHODS[key]
@@ -196,10 +201,12 @@ def _method_card(T: dict, key: str, r, picture: np.ndarray, opacity: float) -> N
 
 
 # --------------------------------------------------------------------------- sanity check
-def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
-           params: dict[str, dict]) -> None:
+def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
+           s: SaliencySettings) -> None:
     from core.interpret import saliency
     from core.interpret import sanity as sn
+
+    methods, params = list(s.methods), s.params
 
     st.subheader(T["sanity_header"])
     st.caption(T["sanity_intro"])
@@ -220,29 +227,22 @@ def sanity(T: dict, loaded, x: torch.Tensor, target: int, methods: list[str],
     passes = (n + 1) * sum(saliency.METHODS[k].passes(params[k]) for k in chosen)
     st.markdown(T["sanity_cost"].format(steps=n, methods=len(chosen),
                                         maps=(n + 1) * len(chosen), passes=passes))
-    wanted = (loaded.model_id, _image_key(x), target, tuple(chosen), n,
+    wanted = (loaded.model_id, widgets.image_id(x), target, tuple(chosen), n,
               tuple((k, tuple(sorted(params[k].items()))) for k in chosen))
-    stored = st.session_state.get(f"{KEY}_sanity")
-    if stored is not None and stored[0] == wanted:
-        result = stored[1]
-    else:
-        if widgets.was_stopped(f"{KEY}_sanity_stop"):
-            st.info(T["stopped"])
-        if not st.button(T["sanity_run"], key=f"{KEY}_sanity_run", type="primary"):
-            return
-        stop = widgets.stop_button(f"{KEY}_sanity_stop", T["stop"])
-        bar = st.progress(0.0)
-        result = sn.cascading_randomization(
+
+    def work(progress: widgets.Progress) -> SanityResult:
+        return sn.cascading_randomization(
             loaded.model, x, target, methods=chosen, params={k: params[k] for k in chosen},
-            max_steps=n, progress=lambda done, total: bar.progress(
+            max_steps=n, progress=lambda done, total: progress(
                 done / total, T["sanity_progress"].format(done=done, total=total)))
-        bar.empty()
-        stop.empty()
-        st.session_state[f"{KEY}_sanity"] = (wanted, result)
-    _show_sanity(T, loaded, result)
+
+    result = widgets.cached_run(f"{KEY}_sanity", wanted, work, ask=True, label=T["sanity_run"],
+                                stop_label=T["stop"], stopped=T["stopped"])
+    if result is not None:
+        _show_sanity(T, loaded, result)
 
 
-def _show_sanity(T: dict, loaded, result) -> None:
+def _show_sanity(T: dict, loaded: LoadedModel, result: SanityResult) -> None:
     from core.interpret import saliency
 
     titles = {k: saliency.METHODS[k].title for k in result.rank_corr}

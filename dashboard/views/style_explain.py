@@ -6,24 +6,29 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.checks import InputError
 from dashboard import cache, charts
-from dashboard.views.style_transfer import KEY, image_id
+from dashboard.views.style_transfer import KEY, Network, StyleImages
+from dashboard.widgets import image_id
 
 GRAM_SIZE = 192  # px, longer side, for the Gram explainer
 RECON = f"{KEY}_recon"
 
 
-def render(T: dict, weights: str, pooling: str, features, content, style) -> None:
+def render(T: dict, network: Network, picked: StyleImages) -> None:
     st.subheader(T["explain_header"])
     tab_gram, tab_recon = st.tabs([T["gram_tab"], T["recon_tab"]])
     with tab_gram:
-        grams(T, weights, pooling, content, style)
+        grams(T, network, picked)
     with tab_recon:
-        reconstructions(T, weights, pooling, features, content, style)
+        reconstructions(T, network, picked)
 
 
-def grams(T: dict, weights: str, pooling: str, content, style) -> None:
+def grams(T: dict, network: Network, picked: StyleImages) -> None:
     from core.style import vgg
+
+    weights, pooling = network.weights, network.pooling
+    content, style = picked.content, picked.style
 
     c1, c2 = st.columns(2)
     layer = c1.selectbox(T["gram_layer"], vgg.CONV_LAYERS,
@@ -33,7 +38,7 @@ def grams(T: dict, weights: str, pooling: str, content, style) -> None:
     try:
         gc = cache.style_gram(weights, pooling, content, image_id(content), layer, GRAM_SIZE)
         gs = cache.style_gram(weights, pooling, style, image_id(style), layer, GRAM_SIZE)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["error"].format(error=err))
         return
     c = gc.shape[0]
@@ -46,8 +51,11 @@ def grams(T: dict, weights: str, pooling: str, content, style) -> None:
     st.caption(T["gram_diff"].format(c=c, mse=float(np.mean((gc - gs) ** 2))))
 
 
-def reconstructions(T: dict, weights: str, pooling: str, features, content, style) -> None:
+def reconstructions(T: dict, network: Network, picked: StyleImages) -> None:
     from core.style import explain, transfer
+
+    weights, pooling, features = network.weights, network.pooling, network.features
+    content, style = picked.content, picked.style
 
     st.caption(T["recon_intro"])
     c1, c2 = st.columns(2)
@@ -72,7 +80,7 @@ def reconstructions(T: dict, weights: str, pooling: str, features, content, styl
                 else:
                     results.append(explain.reconstruct(features, style, style_layers=layers,
                                                        size=size, steps=steps, pooling=pooling))
-        except ValueError as err:
+        except InputError as err:
             st.error(T["error"].format(error=err))
             return
         finally:
@@ -87,6 +95,6 @@ def reconstructions(T: dict, weights: str, pooling: str, features, content, styl
                        (T["recon_style_row"], results[half:])):
         st.markdown(f"**{title}**")
         cols = st.columns(len(row))
-        for col, r in zip(cols, row):
+        for col, r in zip(cols, row, strict=True):
             col.image(r.image, width="stretch", caption=T["recon_caption"].format(
                 layers=" + ".join(r.layers), loss=r.loss))

@@ -7,13 +7,20 @@ widget mid-run cannot corrupt it.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import streamlit as st
+from PIL import Image
 
-from dashboard import cache, charts, widgets
+from core.checks import InputError
+from dashboard import cache, charts, errors, widgets
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from core.style.transfer import StyleConfig, StyleTransfer
 
 KEY = "sty"
 RUN = f"{KEY}_run"
@@ -27,17 +34,35 @@ SHOWN_SNAPSHOTS = 6
 
 
 @dataclass(frozen=True)
+class Network:
+    """The VGG19 chosen on the page."""
+
+    weights: str  # "imagenet" | "random"
+    pooling: str  # "max" | "avg"
+    features: nn.Sequential  # VGG19's convolutional part, shared and read-only
+
+
+@dataclass(frozen=True)
+class StyleImages:
+    """The images picked on the page."""
+
+    content: Image.Image
+    style: Image.Image
+    style2: Image.Image | None  # a second style to blend in, or None
+
+
+@dataclass(frozen=True)
 class Setup:
     weights: str  # "imagenet" | "random"
-    content: object  # PIL images
-    style: object
-    style2: object | None
-    config: object  # core.style.transfer.StyleConfig
+    content: Image.Image
+    style: Image.Image
+    style2: Image.Image | None
+    config: StyleConfig
 
 
 @dataclass
 class Run:
-    transfer: object  # core.style.transfer.StyleTransfer
+    transfer: StyleTransfer
     weights: str
     running: bool = True
     started: float = field(default_factory=time.monotonic)
@@ -48,21 +73,14 @@ def current() -> Run | None:
     return st.session_state.get(RUN)
 
 
-def image_id(img) -> str:
-    """A short content hash of a PIL image (for caches and stored results)."""
-    digest = hashlib.sha1(img.tobytes(), usedforsecurity=False)
-    digest.update(f"{img.mode}{img.size}".encode())
-    return digest.hexdigest()[:16]
-
-
 # --------------------------------------------------------------------------- network
 def _use_random() -> None:
     st.session_state[f"{KEY}_weights"] = "random"
 
 
-def network(T: dict, *, locked: bool):
-    """The weights and pooling radios; returns (weights, pooling, shared features) or None
-    after explaining why the ImageNet weights cannot be used."""
+def network(T: dict, *, locked: bool) -> Network | None:
+    """The weights and pooling radios and the shared features, or None after explaining why
+    the ImageNet weights cannot be used."""
     from core.models import imagenet
     from core.style import vgg
 
@@ -82,12 +100,12 @@ def network(T: dict, *, locked: bool):
         st.error(T["weights_failed"].format(error=err))
         st.button(T["use_random"], key=f"{KEY}_use_random", on_click=_use_random)
         return None
-    return weights, pooling, features
+    return Network(weights, pooling, features)
 
 
 # --------------------------------------------------------------------------- images
-def images(T: dict):
-    """Content, style and optional second style pickers; (content, style, style2) or None."""
+def images(T: dict) -> StyleImages | None:
+    """Content, style and optional second style pickers; None until content and style exist."""
     st.session_state.setdefault(f"{KEY}_content_sample", "china")
     st.session_state.setdefault(f"{KEY}_style_sample", "flower")
     st.session_state.setdefault(f"{KEY}_style2_sample", "checkerboard")
@@ -111,11 +129,11 @@ def images(T: dict):
                 st.image(style2.image, caption=style2.caption)
     if content is None or style is None:
         return None
-    return content.image, style.image, None if style2 is None else style2.image
+    return StyleImages(content.image, style.image, None if style2 is None else style2.image)
 
 
 # --------------------------------------------------------------------------- settings
-def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
+def settings(T: dict, pooling: str, *, locked: bool, blend: bool) -> StyleConfig | None:
     """The StyleConfig from the widgets, or None after showing why it is not valid."""
     from core.style import transfer as core_st
     from core.style import vgg
@@ -135,7 +153,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
     layer_cols = st.columns(len(core_st.STYLE_LAYERS))
     layer_weights = {
         name: float(col.slider(name, 0.0, 2.0, 1.0, 0.1, key=f"{KEY}_w_{name}", disabled=locked))
-        for col, name in zip(layer_cols, core_st.STYLE_LAYERS)}
+        for col, name in zip(layer_cols, core_st.STYLE_LAYERS, strict=True)}
     c1, c2, c3, c4 = st.columns(4)
     optimizer = c1.radio(T["optimizer"], core_st.OPTIMIZERS, key=f"{KEY}_optimizer",
                          format_func=lambda o: T[f"opt_{o}"], disabled=locked)
@@ -161,7 +179,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool):
             content_layer=content_layer, tv_weight=float(tv), optimizer=optimizer, steps=steps,
             lr=lr, init=init, preserve_colour=bool(colour), style_blend=blend_weight, seed=seed,
             size=int(size), pooling=pooling, precision=precision)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["error"].format(error=err))
         return None
 
@@ -172,7 +190,7 @@ def cost(T: dict, setup: Setup) -> None:
 
     try:
         h, w = core_st.output_size(setup.content, setup.config.size)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["error"].format(error=err))
         return
     last = vgg.deepest(setup.config.layers_used())
@@ -201,13 +219,14 @@ def render_run(T: dict, setup: Setup | None) -> None:
     _live(T, running=run is not None and run.running)
 
 
+@errors.boundary("style transfer start")
 def _start(setup: Setup) -> None:
     from core.style import transfer as core_st
 
     try:
         transfer = core_st.StyleTransfer(cache.vgg19_features(setup.weights), setup.content,
                                          setup.style, setup.config, style2=setup.style2)
-    except ValueError as err:
+    except InputError as err:
         st.session_state[START_ERROR] = str(err)
         return
     st.session_state[RUN] = Run(transfer, setup.weights)
@@ -231,15 +250,16 @@ def _live(T: dict, *, running: bool) -> None:
         run = current()
         if run is None:
             return
-        tr = run.transfer
-        if run.running and not tr.finished:
-            start = time.perf_counter()
-            tr.run_for(CHUNK_S)
-            run.seconds += time.perf_counter() - start
-            if tr.finished:
-                run.running = False
-                st.rerun(scope="app")  # the buttons change: Stop goes, the download comes
-        show(T, run)
+        with errors.boundary("style transfer run"):  # a fragment rerun is outside the page's
+            tr = run.transfer
+            if run.running and not tr.finished:
+                start = time.perf_counter()
+                tr.run_for(CHUNK_S)
+                run.seconds += time.perf_counter() - start
+                if tr.finished:
+                    run.running = False
+                    st.rerun(scope="app")  # the buttons change: Stop goes, the download comes
+            show(T, run)
 
     live()
 
@@ -272,5 +292,5 @@ def show(T: dict, run: Run) -> None:
     if len(shots) > 1:
         right.caption(T["snapshots"])
         cols = right.columns(SHOWN_SNAPSHOTS)
-        for col, (step, img) in zip(cols, shots):
+        for col, (step, img) in zip(cols, shots, strict=False):
             col.image(img, caption=T["snapshot"].format(step=step), width="stretch")

@@ -11,6 +11,7 @@ KEY = "train_eval"
 
 
 def render(T: dict) -> None:
+    from core.checks import InputError
     from core.data.datasets import DatasetUnavailableError
     from core.models import snapshots
     from core.models.checkpoints import CheckpointError
@@ -18,7 +19,7 @@ def render(T: dict) -> None:
     try:
         loaded = cache.active_model()
         test = cache.dataset(state.active_dataset())[1] if loaded else None
-    except (CheckpointError, DatasetUnavailableError, ValueError) as err:
+    except (CheckpointError, DatasetUnavailableError, InputError) as err:
         st.error(str(err))
         return
     if loaded is None:
@@ -26,7 +27,8 @@ def render(T: dict) -> None:
         return
     ev = cache.evaluation(loaded, test, f"{test.name}/{test.split}")
     classes = list(loaded.card.classes)
-    st.markdown(T["eval_header"].format(name=loaded.card.name, split=state.dataset_title(test.name)))
+    st.markdown(T["eval_header"].format(name=loaded.card.name,
+                                        split=state.dataset_title(test.name)))
     left, right = st.columns([1, 2])
     left.metric(T["test_accuracy"], f"{ev.accuracy:.1%}")
     right.plotly_chart(charts.bars(ev.per_class, classes, title=T["per_class"], height=240,
@@ -36,7 +38,8 @@ def render(T: dict) -> None:
     left, right = st.columns([3, 2])
     true, pred = _selected_cell(classes, ev.confusion)
     with left:
-        event = st.plotly_chart(charts.confusion_matrix(ev.confusion, classes, selected=(true, pred)),
+        event = st.plotly_chart(charts.confusion_matrix(ev.confusion, classes,
+                                                        selected=(true, pred)),
                                 key=f"{KEY}_confusion", on_select="rerun", selection_mode="points")
     clicked = _clicked(event)
     if clicked is not None and clicked != st.session_state.get(f"{KEY}_last_click"):

@@ -30,7 +30,8 @@ def render(T: dict) -> None:
         st.caption(T["library_empty"])
     else:
         st.dataframe([{
-            "name": card.name, "architecture": card.arch, "dataset": state.dataset_title(card.dataset),
+            "name": card.name, "architecture": card.arch,
+            "dataset": state.dataset_title(card.dataset),
             "test accuracy": card.metrics.get("test_accuracy"), "created": card.created,
             "folder": path.name,
         } for path, card in entries], hide_index=True, key=f"{KEY}_table",
@@ -41,13 +42,15 @@ def render(T: dict) -> None:
         path, card = by_name[chosen]
         c1, c2, c3 = st.columns(3)
         if c1.button(T["use_model"], key=f"{KEY}_use"):
-            ref = state.DEFAULT_REF if path.name == cards.DEFAULT_MODEL_DIR else f"library:{path.name}"
+            default = path.name == cards.DEFAULT_MODEL_DIR
+            ref = state.DEFAULT_REF if default else f"library:{path.name}"
             state.request_select(ref, card.dataset)
             st.rerun()
         from core.models import checkpoints
 
-        c2.download_button(T["download"], checkpoints.export_zip(path), file_name=f"{path.name}.zip",
-                           mime="application/zip", key=f"{KEY}_download")
+        c2.download_button(T["download"], checkpoints.export_zip(path),
+                           file_name=f"{path.name}.zip", mime="application/zip",
+                           key=f"{KEY}_download")
         if c3.button(T["delete_model"], key=f"{KEY}_delete"):
             shutil.rmtree(path, ignore_errors=True)
             st.rerun()

@@ -12,11 +12,15 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, errors, state
 from dashboard.views.train_setup import Setup
+
+if TYPE_CHECKING:
+    from core.train.training import Trainer
 
 RUN = "train_run"
 CHUNK_S = 0.3  # training per fragment rerun: short enough for Stop to feel instant
@@ -24,7 +28,7 @@ CHUNK_S = 0.3  # training per fragment rerun: short enough for Stop to feel inst
 
 @dataclass
 class Run:
-    trainer: object  # core.train.training.Trainer
+    trainer: Trainer  # owns a private model (not a shared one)
     setup: Setup
     directory: Path
     running: bool = True
@@ -62,6 +66,7 @@ def render(T: dict, setup: Setup | None) -> None:
     _live(T, running=run is not None and run.running)
 
 
+@errors.boundary("training start")
 def _start(setup: Setup) -> None:
     from core.train import training
 
@@ -72,6 +77,7 @@ def _start(setup: Setup) -> None:
                                 directory)
 
 
+@errors.boundary("training stop")
 def _stop() -> None:
     run = current()
     run.running = False
@@ -117,6 +123,34 @@ def _save(run: Run) -> None:
     state.request_select(run.saved, run.setup.dataset)
 
 
+def _step_and_show(T: dict, run: Run) -> None:
+    """Train a chunk when running, then the progress, the outcome and the live curves."""
+    trainer = run.trainer
+    if run.running and not trainer.finished:
+        trainer.run_for(CHUNK_S)
+        if trainer.finished:
+            run.running = False
+            _save(run)
+            st.rerun(scope="app")  # the sidebar lists the new model; stop rerunning
+    p = trainer.progress()
+    st.progress(p.done_steps / max(p.total_steps, 1), text=T["progress"].format(
+        epoch=p.epoch, epochs=p.epochs, step=p.step, steps_per_epoch=p.steps_per_epoch,
+        samples_per_s=p.samples_per_s, eta=_eta(p.eta_s)))
+    if trainer.diverged:
+        st.error(T["diverged"].format(message=trainer.diverged))
+    elif trainer.finished and run.saved:
+        st.success(T["finished"].format(acc=run.test_accuracy or 0.0,
+                                        epochs=len(trainer.history),
+                                        seconds=time.monotonic() - run.started,
+                                        name=run.setup.name))
+    elif not run.running and run.saved:
+        st.info(T["stopped"].format(done=p.done_steps, total=p.total_steps,
+                                    name=run.setup.name))
+    st.plotly_chart(charts.training_curves(trainer.history, trainer.step_losses,
+                                           p.steps_per_epoch, T["loss_chart"], T["acc_chart"]),
+                    key="train_curves")
+
+
 def _eta(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -128,29 +162,7 @@ def _live(T: dict, *, running: bool) -> None:
         run = current()
         if run is None:
             return
-        trainer = run.trainer
-        if run.running and not trainer.finished:
-            trainer.run_for(CHUNK_S)
-            if trainer.finished:
-                run.running = False
-                _save(run)
-                st.rerun(scope="app")  # the sidebar lists the new model; stop rerunning
-        p = trainer.progress()
-        st.progress(p.done_steps / max(p.total_steps, 1), text=T["progress"].format(
-            epoch=p.epoch, epochs=p.epochs, step=p.step, steps_per_epoch=p.steps_per_epoch,
-            samples_per_s=p.samples_per_s, eta=_eta(p.eta_s)))
-        if trainer.diverged:
-            st.error(T["diverged"].format(message=trainer.diverged))
-        elif trainer.finished and run.saved:
-            st.success(T["finished"].format(acc=run.test_accuracy or 0.0,
-                                            epochs=len(trainer.history),
-                                            seconds=time.monotonic() - run.started,
-                                            name=run.setup.name))
-        elif not run.running and run.saved:
-            st.info(T["stopped"].format(done=p.done_steps, total=p.total_steps,
-                                        name=run.setup.name))
-        st.plotly_chart(charts.training_curves(trainer.history, trainer.step_losses,
-                                               p.steps_per_epoch, T["loss_chart"], T["acc_chart"]),
-                        key="train_curves")
+        with errors.boundary("training run"):  # a fragment rerun is outside the page's
+            _step_and_show(T, run)
 
     live()

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from core.checks import InputError
 from core.models import archs
 from dashboard import cache, state
+
+if TYPE_CHECKING:
+    from core.data.datasets import Dataset
+    from core.train.training import TrainConfig
 
 KEY = "train"
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 
 
 @dataclass(frozen=True)
+class Architecture:
+    """The architecture chosen in step 2, with the options it is built with."""
+
+    arch: str  # a key of core.models.archs.ARCHS
+    options: dict[str, Any]  # keyword options of core.models.builder.build_model
+
+
+@dataclass(frozen=True)
 class Setup:
-    train: object  # core.data.datasets.Dataset
-    test: object
+    train: Dataset
+    test: Dataset
     dataset: str  # the sidebar's dataset key
     arch: str
-    options: dict
-    config: object  # core.train.training.TrainConfig
+    options: dict[str, Any]
+    config: TrainConfig
     name: str
 
 
@@ -32,7 +46,7 @@ def render(T: dict, *, locked: bool) -> Setup | None:
     key = state.active_dataset()
     try:
         train, test = cache.dataset(key)
-    except (DatasetUnavailableError, ValueError) as err:
+    except (DatasetUnavailableError, InputError) as err:
         st.error(T["data_error"].format(error=err))
         return None
     c, h, w = train.image_shape
@@ -40,16 +54,18 @@ def render(T: dict, *, locked: bool) -> Setup | None:
                                         n_test=len(test), shape=f"{c}×{h}×{w}"))
 
     st.subheader(T["model_header"])
-    arch, options = _architecture(T, locked, train)
-    if arch is None:
+    chosen = _architecture(T, locked, train)
+    if chosen is None:
         return None
     st.subheader(T["opt_header"])
     config = _optimiser(T, locked, colour=c == 3)
     if config is None:
         return None
-    name = st.text_input(T["name"], f"{archs.ARCHS[arch].title} on {state.dataset_title(key)}",
+    name = st.text_input(T["name"],
+                         f"{archs.ARCHS[chosen.arch].title} on {state.dataset_title(key)}",
                          key=f"{KEY}_name", disabled=locked, max_chars=80)
-    return Setup(train, test, key, arch, options, config, name.strip() or arch)
+    return Setup(train, test, key, chosen.arch, chosen.options, config,
+                 name.strip() or chosen.arch)
 
 
 def _folder_upload(T: dict, locked: bool) -> None:
@@ -67,7 +83,7 @@ def _folder_upload(T: dict, locked: bool) -> None:
         try:
             with st.spinner():
                 train, test = archives.load_image_zip(upload.getvalue(), image_size=size)
-        except ValueError as err:  # ArchiveError and the folder checks are ValueErrors
+        except InputError as err:  # ArchiveError and the folder checks are InputErrors
             st.error(T["folder_error"].format(error=err))
             return
         name = upload.name.removesuffix(".zip")
@@ -81,7 +97,7 @@ def _folder_upload(T: dict, locked: bool) -> None:
         st.rerun()  # the sidebar lists the new dataset
 
 
-def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
+def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
     from core.interpret import layers
     from core.models import builder
 
@@ -108,22 +124,30 @@ def _architecture(T: dict, locked: bool, train) -> tuple[str | None, dict]:
                                                      key=f"{KEY}_hidden", disabled=locked))
     c, h, _ = train.image_shape
     try:
-        options["channels"] = tuple(int(v) for v in channels.replace(";", ",").split(",")
-                                    if v.strip())
+        options["channels"] = _channels(channels)
         model = builder.build_model(arch, in_channels=c, num_classes=len(train.classes),
-                                   image_size=h, **options)
-    except ValueError as err:
+                                    image_size=h, **options)
+    except InputError as err:
         st.error(T["bad_arch"].format(error=err))
-        return None, {}
+        return None
     st.markdown(T["params"].format(n=builder.count_parameters(model)))
     table = layers.layer_table(model.eval(), (c, h, h))
-    st.dataframe([{"layer": r.name, "type": r.type, "output": " × ".join(map(str, r.output_shape)),
+    st.dataframe([{"layer": r.name, "type": r.type,
+                   "output": " × ".join(map(str, r.output_shape)),
                    "parameters": r.params, "details": r.detail} for r in table],
                  hide_index=True, height=220, key=f"{KEY}_arch_table")
-    return arch, options
+    return Architecture(arch, options)
 
 
-def _optimiser(T: dict, locked: bool, *, colour: bool):
+def _channels(text: str) -> tuple[int, ...]:
+    """The channel widths typed as "32, 64" (";" also separates). Raises InputError."""
+    try:
+        return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
+    except ValueError as err:  # int("abc"): the user's text, worded by int() as before
+        raise InputError(str(err)) from None
+
+
+def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
     from core.train import training
 
     c1, c2, c3, c4 = st.columns(4)
@@ -138,7 +162,8 @@ def _optimiser(T: dict, locked: bool, *, colour: bool):
                          disabled=locked or optimizer != "sgd")
     c1, c2, c3, c4, c5 = st.columns(5)
     weight_decay = c1.select_slider(T["weight_decay"], [0.0, 1e-5, 1e-4, 5e-4, 1e-3, 1e-2], 1e-4,
-                                    key=f"{KEY}_wd", disabled=locked, format_func=lambda v: f"{v:g}")
+                                    key=f"{KEY}_wd", disabled=locked,
+                                    format_func=lambda v: f"{v:g}")
     batch_size = c2.select_slider(T["batch_size"], [8, 16, 32, 64, 128, 256, 512], 32,
                                   key=f"{KEY}_batch", disabled=locked)
     # defaults: >= 97% test accuracy on digits for every seed we tried (0-3), a few seconds
@@ -159,6 +184,6 @@ def _optimiser(T: dict, locked: bool, *, colour: bool):
             momentum=momentum if optimizer == "sgd" else 0.9,
             nesterov=nesterov and optimizer == "sgd", weight_decay=weight_decay,
             val_fraction=val_fraction, seed=seed, augment=augment, precision=precision)
-    except ValueError as err:
+    except InputError as err:
         st.error(T["bad_config"].format(error=err))
         return None

@@ -55,7 +55,8 @@ def test_changing_patch_size_and_stride_changes_the_maps(app, trained_default):
     expected = _core_result(trained_default, 8, 4)
     assert prob.shape == expected.prob_map.shape == (6, 6)
     np.testing.assert_allclose(prob, expected.prob_map, atol=1e-6)
-    assert any("6 × 6 = 36 occluder positions: **37** forward passes" in m.value for m in at.markdown)
+    assert any("6 × 6 = 36 occluder positions: **37** forward passes" in m.value
+               for m in at.markdown)
     at.selectbox(key="occ_baseline").set_value("mean").run()
     assert not at.error
 

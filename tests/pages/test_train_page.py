@@ -21,7 +21,8 @@ def test_page_shows_data_architecture_and_parameter_count(app):
     at = app("train")
     assert not at.error
     text = " ".join(m.value for m in at.markdown)
-    assert "Training on **Digits (scikit-learn)** (1437 training and 360 test images, 1×28×28)" in text
+    assert ("Training on **Digits (scikit-learn)** (1437 training and 360 test images, 1×28×28)"
+            in text)
     n = builder.count_parameters(builder.build_model("small_cnn", in_channels=1, num_classes=10,
                                                    image_size=28))
     assert f"**{n:,}** trainable parameters" in text
@@ -95,7 +96,8 @@ def test_bad_model_upload_shows_an_error(app):
 def test_model_upload_round_trip(app, trained_default):
     at = app("train")
     data = checkpoints.export_zip(trained_default)
-    at.file_uploader(key="train_library_upload").set_value(("default.zip", data, "application/zip")).run()
+    at.file_uploader(key="train_library_upload").set_value(
+        ("default.zip", data, "application/zip")).run()
     assert not at.exception and not at.error
     assert any("Uploaded" in s.value for s in at.success)
 
