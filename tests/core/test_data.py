@@ -1,4 +1,5 @@
-"""core.data.datasets: exact contents against scikit-learn / torchvision / numpy references, offline."""
+"""core.data.datasets: exact contents against scikit-learn / torchvision / numpy references,
+offline."""
 
 from __future__ import annotations
 
@@ -128,7 +129,7 @@ def test_digits_is_cached_and_deterministic():
     datasets._digits.cache_clear()
     fresh = load_digits()
     assert fresh is not first
-    for a, b in zip(first, fresh):
+    for a, b in zip(first, fresh, strict=True):
         assert torch.equal(a.images, b.images) and torch.equal(a.labels, b.labels)
         assert a.mean == b.mean and a.std == b.std
 

@@ -1,6 +1,7 @@
-"""Tests for core.interpret.embeddings: extraction against a manual forward pass and core.train.evaluation,
-the shared model left untouched, PCA against scikit-learn, t-SNE behaviour (shape, seed,
-progress, stop, quality), quality measures, nearest neighbours and the CSV export."""
+"""Tests for core.interpret.embeddings: extraction against a manual forward pass and
+core.train.evaluation, the shared model left untouched, PCA against scikit-learn, t-SNE
+behaviour (shape, seed, progress, stop, quality), quality measures, nearest neighbours and the
+CSV export."""
 
 from __future__ import annotations
 
@@ -21,24 +22,7 @@ from core.data import datasets
 from core.interpret import embeddings, layers
 from core.models.builder import build_model
 from core.train import evaluation
-
-_HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
-
-
-def _shared(model: nn.Module) -> nn.Module:
-    """As dashboard.cache hands it out: eval mode, BN statistics not trivial."""
-    gen = torch.Generator().manual_seed(1)
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.copy_(0.1 * torch.randn(m.num_features, generator=gen))
-            m.running_var.copy_(0.5 + torch.rand(m.num_features, generator=gen))
-    return model.eval()
-
-
-def _small_cnn(**options) -> nn.Sequential:
-    torch.manual_seed(0)
-    return _shared(build_model("small_cnn", in_channels=1, num_classes=10, image_size=28,
-                               **options))
+from tests.models import as_shared, shared
 
 
 def _dataset(n: int = 40, shape=(1, 28, 28), classes: int = 10) -> datasets.Dataset:
@@ -59,24 +43,24 @@ def _blobs(n_per: int = 40, k: int = 5, d: int = 20, seed: int = 0):
 
 # --------------------------------------------------------------------------- layers
 def test_feature_layers_are_the_inspectable_layers():
-    model = _small_cnn()
+    model = shared()
     assert embeddings.feature_layers(model) == layers.layer_names(model)
 
 
 def test_default_feature_layer():
-    model = _small_cnn(dropout=0.3)
+    model = shared(dropout=0.3)
     assert embeddings.default_feature_layer(model, "small_cnn") == "relu_fc1"
     # unknown arch: the input of the last Linear, skipping the Dropout before it
     assert embeddings.default_feature_layer(model) == "relu_fc1"
     assert embeddings.default_feature_layer(model, "resnet18") == "relu_fc1"
-    tiny = _shared(build_model("tiny_vgg", in_channels=1, num_classes=10, image_size=28))
+    tiny = as_shared(build_model("tiny_vgg", in_channels=1, num_classes=10, image_size=28))
     assert embeddings.default_feature_layer(tiny) == "flatten"
-    resnet = _shared(torchvision.models.resnet18(weights=None, num_classes=10))
+    resnet = as_shared(torchvision.models.resnet18(weights=None, num_classes=10))
     assert embeddings.default_feature_layer(resnet) == "avgpool"  # through torch.flatten to fc
     with pytest.raises(ValueError, match="'relu_fc1', which this model lacks"):
         embeddings.default_feature_layer(tiny, "small_cnn")
     with pytest.raises(ValueError, match="no nn.Linear"):
-        embeddings.default_feature_layer(_shared(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())))
+        embeddings.default_feature_layer(as_shared(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())))
 
 
 # --------------------------------------------------------------------------- extraction
@@ -89,7 +73,7 @@ def test_default_feature_layer():
     ("fc2", "vector", "vector", lambda t: t),
 ])
 def test_extract_equals_a_manual_forward(layer, mode, done, reduce):
-    model = _small_cnn(batch_norm=True)
+    model = shared(batch_norm=True)
     ds = _dataset(37)
     feats = embeddings.extract(model, ds, layer=layer, mode=mode, batch_size=16)
     names = [n for n, _ in model.named_children()]
@@ -106,7 +90,7 @@ def test_extract_equals_a_manual_forward(layer, mode, done, reduce):
 
 
 def test_extract_defaults_on_the_digits_test_split():
-    model = _small_cnn()
+    model = shared()
     _, test = datasets.load_digits()
     feats = embeddings.extract(model, test)
     assert feats.layer == "relu_fc1" and feats.mode == "vector"
@@ -116,16 +100,16 @@ def test_extract_defaults_on_the_digits_test_split():
 
 def test_extract_limit_and_progress():
     calls = []
-    feats = embeddings.extract(_small_cnn(), _dataset(37), limit=25, batch_size=10,
+    feats = embeddings.extract(shared(), _dataset(37), limit=25, batch_size=10,
                         progress=lambda done, total: calls.append((done, total)))
     assert feats.vectors.shape == (25, 128)
     np.testing.assert_array_equal(feats.indices, np.arange(25))
     assert calls == [(10, 25), (20, 25), (25, 25)]
-    assert len(embeddings.extract(_small_cnn(), _dataset(12), limit=500).indices) == 12
+    assert len(embeddings.extract(shared(), _dataset(12), limit=500).indices) == 12
 
 
 def test_extract_through_a_traced_model():
-    model = _shared(torchvision.models.resnet18(weights=None, num_classes=4))
+    model = as_shared(torchvision.models.resnet18(weights=None, num_classes=4))
     ds = _dataset(6, (3, 32, 32), classes=4)
     feats = embeddings.extract(model, ds)
     assert feats.layer == "avgpool" and feats.mode == "gap" and feats.vectors.shape == (6, 512)
@@ -136,28 +120,6 @@ def test_extract_through_a_traced_model():
                                    atol=1e-5)
         np.testing.assert_allclose(feats.probs, model(x).softmax(1).numpy(), rtol=1e-4,
                                    atol=1e-6)
-
-
-def _snapshot(model: nn.Module) -> dict:
-    return {
-        "state": {k: v.clone() for k, v in [*model.named_parameters(), *model.named_buffers()]},
-        "grad": [None if p.grad is None else p.grad.clone() for p in model.parameters()],
-        "requires_grad": [p.requires_grad for p in model.parameters()],
-        "training": [m.training for m in model.modules()],
-        "attributes": [sorted(vars(m)) for m in model.modules()],
-        "hooks": [len(getattr(m, h)) for m in model.modules() for h in _HOOKS],
-        "global_hooks": len(torch.nn.modules.module._global_forward_hooks),
-    }
-
-
-def _assert_untouched(model: nn.Module, before: dict) -> None:
-    after = _snapshot(model)
-    for k, v in before["state"].items():
-        assert torch.equal(v, after["state"][k]), k
-    for a, b in zip(before["grad"], after["grad"]):
-        assert (a is None and b is None) or torch.equal(a, b)
-    for key in ("requires_grad", "training", "attributes", "hooks", "global_hooks"):
-        assert before[key] == after[key], key
 
 
 class _Boom(Exception):
@@ -180,18 +142,17 @@ def _boom_at(n: int):
     (lambda m, ds: embeddings.extract(m, ds, batch_size=8, progress=_boom_at(16)), _Boom),
     (lambda m, ds: embeddings.extract(m, ds, limit=0), ValueError),
 ])
-def test_the_shared_model_is_left_untouched(call, raises):
-    model = _small_cnn(batch_norm=True, dropout=0.5)
+def test_the_shared_model_is_left_untouched(call, raises, untouched):
+    model = shared(batch_norm=True, dropout=0.5)
     model.fc1.weight.grad = torch.full_like(model.fc1.weight, 0.25)  # a caller's gradient
     model.conv1.requires_grad_(False)
     ds = _dataset(30)
-    before = _snapshot(model)
-    if raises:
-        with pytest.raises(raises):
+    with untouched(model):
+        if raises:
+            with pytest.raises(raises):
+                call(model, ds)
+        else:
             call(model, ds)
-    else:
-        call(model, ds)
-    _assert_untouched(model, before)
 
 
 def test_extract_passes_on_errors_of_the_progress_callback():
@@ -199,12 +160,12 @@ def test_extract_passes_on_errors_of_the_progress_callback():
         raise RuntimeError("the page went away")  # not a shape mismatch: not a ValueError
 
     with pytest.raises(RuntimeError, match="the page went away"):
-        embeddings.extract(_small_cnn(), _dataset(4), progress=progress)
+        embeddings.extract(shared(), _dataset(4), progress=progress)
 
 
-def test_extract_needs_eval_mode_and_says_so():
-    model = _small_cnn().train()
-    with pytest.raises(ValueError, match="eval mode"):
+def test_extract_needs_eval_mode_and_says_so(untouched):
+    model = shared().train()
+    with untouched(model), pytest.raises(ValueError, match="eval mode"):
         embeddings.extract(model, _dataset(4))
     assert all(m.training for m in model.modules())
 
@@ -220,13 +181,13 @@ def test_extract_needs_eval_mode_and_says_so():
 ])
 def test_extract_validates(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        embeddings.extract(_small_cnn(), _dataset(4), **kwargs)
+        embeddings.extract(shared(), _dataset(4), **kwargs)
 
 
 def test_extract_caps_the_memory_of_flattened_maps(monkeypatch):
     monkeypatch.setattr(embeddings, "MAX_FEATURE_BYTES", 10 * 32 * 28 * 28 * 4 - 1)
     with pytest.raises(ValueError, match="use mode 'gap'"):
-        embeddings.extract(_small_cnn(), _dataset(10), layer="relu1", mode="flatten")
+        embeddings.extract(shared(), _dataset(10), layer="relu1", mode="flatten")
 
 
 def test_raw_pixels():
@@ -291,7 +252,8 @@ def test_tsne_does_not_depend_on_the_thread_count(monkeypatch):
 
     def run():  # the first 100 iterations (2-thread runs are slow on a busy machine)
         calls = []
-        return embeddings.tsne(x, perplexity=8, should_stop=lambda: len(calls) == 3 or calls.append(1))
+        return embeddings.tsne(x, perplexity=8,
+                               should_stop=lambda: len(calls) == 3 or calls.append(1))
 
     one = run()  # small: one thread
     monkeypatch.setattr(embeddings, "PARALLEL_MIN_POINTS", 1)  # every core
@@ -434,6 +396,7 @@ def test_to_csv_header_and_rows():
     assert rows[2][:3] == ["9", "dog, big", "eel"]
     assert len(rows) == 4 and float(rows[3][4]) == pytest.approx(0.2)
     flat = embeddings.Projection(coords[:, :2], "tsne", 2, None, {}, 0.0)
-    assert embeddings.to_csv(feats, flat, ["a", "b", "c"]).splitlines()[0] == "index,label,prediction,x,y"
+    header = embeddings.to_csv(feats, flat, ["a", "b", "c"]).splitlines()[0]
+    assert header == "index,label,prediction,x,y"
     with pytest.raises(ValueError, match="classes must name every class"):
         embeddings.to_csv(feats, flat, ["a", "b"])

@@ -1,4 +1,5 @@
-"""core.models.imagenet: offline-first loading of torchvision ImageNet models (no network needed)."""
+"""core.models.imagenet: offline-first loading of torchvision ImageNet models (no network
+needed)."""
 
 from __future__ import annotations
 

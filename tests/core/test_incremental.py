@@ -1,5 +1,5 @@
-"""Incremental forward passes (core.runtime.incremental): equal to full passes of the changed copies,
-for every kind of layer the runner windows and for layers it does not."""
+"""Incremental forward passes (core.runtime.incremental): equal to full passes of the changed
+copies, for every kind of layer the runner windows and for layers it does not."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from torch import nn
 
 from core.interpret import occlusion
 from core.runtime.incremental import LocalRunner
+from tests.models import resnet18
 
 
 def _copies(x: torch.Tensor, boxes: list[tuple[int, int, int, int]], seed: int = 0):
@@ -19,8 +20,8 @@ def _copies(x: torch.Tensor, boxes: list[tuple[int, int, int, int]], seed: int =
     h, w = boxes[0][2:]
     crops = torch.randn(len(boxes), x.shape[1], h, w, generator=gen)
     full = x.repeat(len(boxes), 1, 1, 1)
-    for i, (t, l, _, _) in enumerate(boxes):
-        full[i, :, t:t + h, l:l + w] = crops[i]
+    for i, (top, left, _, _) in enumerate(boxes):
+        full[i, :, top:top + h, left:left + w] = crops[i]
     y0 = torch.tensor([b[0] for b in boxes])
     x0 = torch.tensor([b[1] for b in boxes])
     return crops, y0, x0, full
@@ -106,8 +107,7 @@ def test_base_activations_not_changed_by_runs():
 # --------------------------------------------------------------------------- in occlusion
 @pytest.mark.parametrize("window,stride", [(16, 8), (7, 5), (30, 13)])
 def test_occlusion_incremental_equals_full(window, stride):
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None, num_classes=10).eval()
+    model = resnet18()
     x = torch.randn(1, 3, 64, 72)
     kw = dict(window=window, stride=stride, baseline="blur", mean=0.5, std=0.25, batch_size=23)
     inc = occlusion.occlusion(model, x, **kw)

@@ -1,5 +1,6 @@
-"""Tests for core.interpret.layers: layer table, receptive fields, activations, top examples, activation
-maximisation, and that the shared model is never changed (also when a function raises)."""
+"""Tests for core.interpret.layers: layer table, receptive fields, activations, top examples,
+activation maximisation, and that the shared model is never changed (also when a function
+raises)."""
 
 from __future__ import annotations
 
@@ -15,25 +16,11 @@ from torch import nn
 from torchvision.models.feature_extraction import create_feature_extractor
 
 from core.interpret import layers
-from core.models.builder import build_model, count_parameters
+from core.models.builder import count_parameters
 from core.runtime import graph
+from tests.models import as_shared, resnet18, shared
 
 MEAN, STD = (0.3,), (0.3,)
-
-
-def _shared(model: nn.Module, *, freeze: bool = True) -> nn.Module:
-    """As dashboard.cache hands it out: eval mode, parameters frozen, BN stats not trivial."""
-    gen = torch.Generator().manual_seed(1)
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.copy_(0.1 * torch.randn(m.num_features, generator=gen))
-            m.running_var.copy_(0.5 + torch.rand(m.num_features, generator=gen))
-    return model.eval().requires_grad_(not freeze)
-
-
-def _arch(arch: str, **options) -> nn.Module:
-    torch.manual_seed(0)
-    return _shared(build_model(arch, in_channels=1, num_classes=10, image_size=28, **options))
 
 
 def _normalize(images: torch.Tensor) -> torch.Tensor:
@@ -73,14 +60,14 @@ def _ones(model: nn.Module) -> nn.Module:
     with torch.no_grad():
         for name, p in model.named_parameters():
             p.fill_(1.0 if name.endswith("weight") else 0.0)
-    return _shared(model)
+    return as_shared(model, frozen=True)
 
 
 # --------------------------------------------------------------------------- layer table
 @pytest.mark.parametrize("arch, options", [("seed_net", {}), ("small_cnn", {"batch_norm": True}),
                                            ("tiny_vgg", {})])
 def test_layer_table_matches_a_real_forward_pass(arch, options):
-    model = _arch(arch, **options)
+    model = shared(arch, frozen=True, **options)
     rows = layers.layer_table(model, (1, 28, 28))
     names = layers.layer_names(model)
     assert rows[0] == layers.LayerInfo("input", "Input", (1, 28, 28), 0, 1, 1, 0.0, "1×28×28 image")
@@ -105,7 +92,7 @@ RECEPTIVE = {  # (name, receptive field, jump), worked by hand from the kernels/
 
 @pytest.mark.parametrize("arch", list(RECEPTIVE))
 def test_receptive_fields_by_hand(arch):
-    rows = {r.name: r for r in layers.layer_table(_arch(arch), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(shared(arch, frozen=True), (1, 28, 28))}
     found = [(n, rows[n].receptive_field, rows[n].jump) for n, _, _ in RECEPTIVE[arch]]
     assert found == RECEPTIVE[arch]
     assert rows["flatten"].receptive_field is None and "whole input" in rows["flatten"].note
@@ -113,7 +100,7 @@ def test_receptive_fields_by_hand(arch):
 
 
 def test_details_and_starts():
-    rows = {r.name: r for r in layers.layer_table(_arch("seed_net"), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(shared("seed_net", frozen=True), (1, 28, 28))}
     assert rows["conv1"].detail == "32 filters 5×5, stride 1, pad 0"
     assert rows["pool1"].detail == "2×2 max, stride 2"
     assert rows["fc1"].detail == "4608 → 10"
@@ -122,7 +109,7 @@ def test_details_and_starts():
 
 
 def test_receptive_box_by_hand():
-    rows = {r.name: r for r in layers.layer_table(_arch("small_cnn"), (1, 28, 28))}
+    rows = {r.name: r for r in layers.layer_table(shared("small_cnn", frozen=True), (1, 28, 28))}
     # pool2: field 10, jump 4, unit (0, 0) centred at 1.5 -> rows -3..6, clipped to 0..6
     assert layers.receptive_box(rows["pool2"], 0, 0, (28, 28)) == (0, 7, 0, 7)
     assert layers.receptive_box(rows["pool2"], 3, 5, (28, 28)) == (9, 19, 17, 27)
@@ -162,7 +149,8 @@ def test_receptive_box_is_the_gradient_support(model, holes):
     """All-positive weights and inputs: the pixels that reach a unit fill its box (clipped at the
     border), except for the holes a dilation wider than its input's field leaves (conv_c)."""
     model, size = _ones(model), 24
-    rows = [r for r in layers.layer_table(model, (1, size, size))[1:] if r.receptive_field is not None]
+    rows = [r for r in layers.layer_table(model, (1, size, size))[1:]
+            if r.receptive_field is not None]
     assert len(rows) >= 6
     for info in rows:
         _, h, w = info.output_shape
@@ -186,7 +174,7 @@ def test_traced_names_keep_module_paths_and_number_repeat_calls():
         def forward(self, x):
             return self.act(self.conv1_2(self.act(self.conv1_1(x))))
 
-    model = _shared(Twice())
+    model = as_shared(Twice(), frozen=True)
     assert layers.layer_names(model) == ["conv1_1", "act", "conv1_2", "act_1"]
     rows = layers.layer_table(model, (1, 9, 9))
     assert [(r.name, r.output_shape, r.receptive_field) for r in rows[2:]] == [
@@ -204,14 +192,14 @@ def test_a_squeeze_excitation_gate_keeps_the_local_field_and_says_so():
             y = self.conv(x)
             return self.conv2(y * self.gate(self.squeeze(y)))
 
-    rows = {r.name: r for r in layers.layer_table(_shared(Gated()), (1, 12, 12))}
+    rows = {r.name: r for r in layers.layer_table(as_shared(Gated(), frozen=True), (1, 12, 12))}
     assert (rows["squeeze"].receptive_field, rows["squeeze"].jump) == (12, 10)  # 10×10 map -> 1
     assert (rows["conv2"].receptive_field, rows["conv2"].jump, rows["conv2"].start) == (5, 1, 2.0)
     assert "global gate" in rows["conv2"].note and rows["conv"].note == ""
 
 
 def test_resnet18_fields_and_names():
-    model = _shared(torchvision.models.resnet18(weights=None, num_classes=10), freeze=False)
+    model = as_shared(torchvision.models.resnet18(weights=None, num_classes=10))
     rows = {r.name: r for r in layers.layer_table(model, (3, 64, 64))}
     # 7 (conv1, /2) + 4 (maxpool, /4) + 4·8 (layer1) + 8 + 3·16 + 16 + 3·32 + 32 + 3·64 = 435
     assert (rows["layer4.1.relu_1"].receptive_field, rows["layer4.1.relu_1"].jump) == (435, 32)
@@ -223,7 +211,7 @@ def test_resnet18_fields_and_names():
 
 # --------------------------------------------------------------------------- activations
 def test_activations_match_the_sequential_prefix():
-    model = _arch("small_cnn", batch_norm=True)
+    model = shared("small_cnn", frozen=True, batch_norm=True)
     x = torch.randn(3, 1, 28, 28, generator=torch.Generator().manual_seed(2))
     names = layers.layer_names(model)
     acts = layers.activations(model, x, names[::-1])
@@ -235,7 +223,7 @@ def test_activations_match_the_sequential_prefix():
 
 
 def test_activations_are_taken_before_a_following_inplace_relu():
-    model = _shared(torchvision.models.resnet18(weights=None, num_classes=10))
+    model = as_shared(torchvision.models.resnet18(weights=None, num_classes=10), frozen=True)
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(3))
     names = ["bn1", "relu", "layer1.0.bn2", "layer1.0.relu_1", "layer2.0.downsample.1", "fc"]
     acts, ref = layers.activations(model, x, names), _reference(model, names, x)
@@ -245,7 +233,7 @@ def test_activations_are_taken_before_a_following_inplace_relu():
 
 
 def test_unknown_layer_lists_the_valid_names():
-    model = _arch("seed_net")
+    model = shared("seed_net", frozen=True)
     with pytest.raises(ValueError, match="unknown layer 'conv9'; valid names: conv1, relu1, pool1, "
                                          "flatten, fc1"):
         layers.activations(model, torch.zeros(1, 1, 28, 28), ["conv1", "conv9"])
@@ -258,15 +246,16 @@ def test_unknown_layer_lists_the_valid_names():
         layers.activations(model, torch.zeros(1, 1, 28, 28, dtype=torch.uint8), ["fc1"])
 
 
-def test_a_model_in_training_mode_is_refused():
-    model = _arch("small_cnn", batch_norm=True).train()
-    with pytest.raises(ValueError, match="model must be in eval mode.*'\\(model\\)' in training"):
+def test_a_model_in_training_mode_is_refused(untouched):
+    model = shared("small_cnn", frozen=True, batch_norm=True).train()
+    message = "model must be in eval mode.*'\\(model\\)' in training"
+    with untouched(model), pytest.raises(ValueError, match=message):
         layers.layer_table(model, (1, 28, 28))
     assert model.training
 
 
 def test_predict_gives_probabilities():
-    model = _arch("small_cnn")
+    model = shared("small_cnn", frozen=True)
     x = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(4))
     probs = layers.predict(model, x)
     torch.testing.assert_close(probs.sum(1), torch.ones(4))
@@ -287,14 +276,16 @@ def test_channel_order():
         layers.channel_order(act[None])
 
 
-def test_filter_weights_is_a_copy():
-    model = _arch("seed_net")
+def test_filter_weights_is_a_copy(untouched):
+    model = shared("seed_net", frozen=True)
     before = model.conv1.weight.clone()
-    w = layers.filter_weights(model, "conv1")
-    assert w.shape == (32, 1, 5, 5) and torch.equal(w, before) and not w.requires_grad
-    w.add_(1.0)
+    with untouched(model):
+        w = layers.filter_weights(model, "conv1")
+        assert w.shape == (32, 1, 5, 5) and torch.equal(w, before) and not w.requires_grad
+        w.add_(1.0)
     assert torch.equal(model.conv1.weight, before)
-    assert layers.conv_layer_names(_arch("tiny_vgg")) == ["conv1_1", "conv1_2", "conv2_1", "conv2_2"]
+    assert layers.conv_layer_names(shared("tiny_vgg", frozen=True)) == [
+        "conv1_1", "conv1_2", "conv2_1", "conv2_2"]
     with pytest.raises(ValueError, match=r"layer must be a Conv2d \(conv1\), got 'fc1' \(Linear\)"):
         layers.filter_weights(model, "fc1")
 
@@ -315,10 +306,11 @@ def _brute_force(model, images, layer, channel, k):
 
 @pytest.mark.parametrize("layer, channel", [("relu2", 5), ("pool2", 63), ("conv1", 0), ("fc2", 3)])
 def test_top_activating_equals_brute_force(layer, channel):
-    model = _arch("small_cnn")
+    model = shared("small_cnn", frozen=True)
     images = torch.randint(0, 256, (23, 1, 28, 28), dtype=torch.uint8,
                            generator=torch.Generator().manual_seed(5))
-    top = layers.top_activating(model, images, layer, channel, k=7, normalize=_normalize, batch_size=5)
+    top = layers.top_activating(model, images, layer, channel, k=7, normalize=_normalize,
+                                batch_size=5)
     info = next(r for r in layers.layer_table(model, (1, 28, 28)) if r.name == layer)
     expected = _brute_force(model, images, layer, channel, 7)
     assert [t.index for t in top] == [i for _, i, _ in expected]
@@ -331,7 +323,7 @@ def test_top_activating_equals_brute_force(layer, channel):
 
 
 def test_top_activating_validates():
-    model, images = _arch("small_cnn"), torch.zeros(4, 1, 28, 28, dtype=torch.uint8)
+    model, images = shared("small_cnn", frozen=True), torch.zeros(4, 1, 28, 28, dtype=torch.uint8)
     with pytest.raises(ValueError, match=r"channel must be an integer in 0..31 for 'conv1', "
                                          r"got 32"):
         layers.top_activating(model, images, "conv1", 32, normalize=_normalize)
@@ -351,7 +343,7 @@ def _actmax(model, layer="conv2", channel=7, **kw):
 
 @pytest.mark.parametrize("layer, channel", [("conv2", 7), ("relu_fc1", 3), ("fc2", 2)])
 def test_activation_maximisation_raises_the_target(layer, channel):
-    model = _arch("small_cnn")
+    model = shared("small_cnn", frozen=True)
     seen = []
     result = _actmax(model, layer, channel, progress=lambda *a: seen.append(a))
     noise = torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(6))
@@ -368,7 +360,7 @@ def test_activation_maximisation_raises_the_target(layer, channel):
 
 
 def test_activation_maximisation_is_deterministic_and_stoppable():
-    model = _arch("small_cnn")
+    model = shared("small_cnn", frozen=True)
     a, b, c = _actmax(model, steps=15), _actmax(model, steps=15), _actmax(model, steps=15, seed=1)
     assert torch.equal(a.raw, b.raw) and a.trajectory == b.trajectory
     assert not torch.equal(a.raw, c.raw)
@@ -402,39 +394,11 @@ def test_activation_maximisation_validates(kwargs, message):
     args = {"layer": "conv2", "channel": 0, "input_shape": (1, 28, 28), "mean": MEAN, "std": STD}
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        layers.activation_maximisation(_arch("small_cnn"), args.pop("layer"), args.pop("channel"),
-                                   **args)
+        layers.activation_maximisation(shared("small_cnn", frozen=True), args.pop("layer"),
+                                       args.pop("channel"), **args)
 
 
 # --------------------------------------------------------------------------- the shared model
-_HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks",
-          "_full_backward_hooks")  # the last is gone in torch 2.x (full hooks live in the first)
-
-
-def _snapshot(model: nn.Module) -> dict:
-    return {
-        "state": {k: v.clone() for k, v in [*model.named_parameters(), *model.named_buffers()]},
-        "grad": [p.grad is None for p in model.parameters()],
-        "requires_grad": [p.requires_grad for p in model.parameters()],
-        "training": [m.training for m in model.modules()],
-        "attributes": [sorted(vars(m)) for m in model.modules()],
-        "hooks": [len(getattr(m, h, ())) for m in model.modules() for h in _HOOKS],
-        "call": nn.Module.__call__,
-        "global_hooks": len(torch.nn.modules.module._global_forward_hooks),
-    }
-
-
-def _assert_untouched(model: nn.Module, before: dict) -> None:
-    after = _snapshot(model)
-    assert before["state"].keys() == after["state"].keys()
-    for k, v in before["state"].items():
-        assert torch.equal(v, after["state"][k]), k
-    assert after["grad"] == [True] * len(after["grad"])
-    assert set(after["hooks"]) <= {0}
-    for key in ("requires_grad", "training", "attributes", "call", "global_hooks"):
-        assert before[key] == after[key], key
-
-
 class _Boom(Exception):
     pass
 
@@ -472,7 +436,8 @@ def _calls(shape: tuple[int, int, int], layer: str, channel: int, mean, std):
         (lambda m: layers.activations(m, x, [layer, "nope"]), ValueError),
         (lambda m: layers.activations(m, torch.cat([x, x], 1), [layer]), ValueError),
         (lambda m: layers.filter_weights(m, "nope"), ValueError),
-        (lambda m: layers.top_activating(m, images, layer, 10_000, normalize=_normalize), ValueError),
+        (lambda m: layers.top_activating(m, images, layer, 10_000, normalize=_normalize),
+         ValueError),
         (lambda m: layers.top_activating(m, images, layer, channel, normalize=_late_normalize(),
                                      batch_size=4), _Boom),
         (lambda m: layers.activation_maximisation(m, layer, 10_000, **act), ValueError),
@@ -481,37 +446,35 @@ def _calls(shape: tuple[int, int, int], layer: str, channel: int, mean, std):
 
 
 @pytest.mark.parametrize("index", range(15))
-def test_no_function_changes_the_shared_model(index):
-    model = _arch("small_cnn", batch_norm=True, dropout=0.5)
+def test_no_function_changes_the_shared_model(index, untouched):
+    model = shared("small_cnn", frozen=True, batch_norm=True, dropout=0.5)
     fn, raises = _calls((1, 28, 28), "relu2", 5, MEAN, STD)[index]
-    before = _snapshot(model)
-    if raises:
-        with pytest.raises(raises):
-            fn(model)
-    else:
-        fn(model)
-    _assert_untouched(model, before)
-
-
-def test_resnet18_with_inplace_relus_is_left_untouched():
-    """Parameters that require grad (not frozen) must not get a .grad either."""
-    torch.manual_seed(0)
-    model = _shared(torchvision.models.resnet18(weights=None, num_classes=10), freeze=False)
-    mean, std = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
-    before = _snapshot(model)
-    for fn, raises in _calls((3, 64, 64), "layer2.0.relu_1", 5, mean, std):
+    with untouched(model):
         if raises:
             with pytest.raises(raises):
                 fn(model)
         else:
             fn(model)
-        _assert_untouched(model, before)
+
+
+def test_resnet18_with_inplace_relus_is_left_untouched(untouched):
+    """Parameters that require grad (not frozen) must not get a .grad either."""
+    model = as_shared(resnet18())
+    mean, std = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
+    with untouched(model) as check:
+        for fn, raises in _calls((3, 64, 64), "layer2.0.relu_1", 5, mean, std):
+            if raises:
+                with pytest.raises(raises):
+                    fn(model)
+            else:
+                fn(model)
+            check()
     result = layers.activation_maximisation(model, "layer2.0.relu_1", 5, input_shape=(3, 64, 64),
                                         mean=mean, std=std, steps=4)
     assert result.trajectory[-1] > result.trajectory[0]
 
 
-def test_tracing_does_not_add_attributes_to_the_model():
+def test_tracing_does_not_add_attributes_to_the_model(untouched):
     class WithConstant(nn.Module):
         def __init__(self):
             super().__init__()
@@ -520,18 +483,17 @@ def test_tracing_does_not_add_attributes_to_the_model():
         def forward(self, x):
             return self.conv(x) + torch.tensor([0.5])  # fx stores this as root._tensor_constant0
 
-    model = _shared(WithConstant())
-    before = _snapshot(model)
-    x = torch.randn(1, 1, 8, 8)
-    out = layers.activations(model, x, ["conv"])["conv"]
-    with torch.no_grad():
-        assert torch.equal(out, model.conv(x))
-    assert [r.receptive_field for r in layers.layer_table(model, (1, 8, 8))] == [1, 3]
-    _assert_untouched(model, before)
+    model = as_shared(WithConstant(), frozen=True)
+    with untouched(model):
+        x = torch.randn(1, 1, 8, 8)
+        out = layers.activations(model, x, ["conv"])["conv"]
+        with torch.no_grad():
+            assert torch.equal(out, model.conv(x))
+        assert [r.receptive_field for r in layers.layer_table(model, (1, 8, 8))] == [1, 3]
 
 
 def test_the_trace_cache_does_not_keep_a_model_alive():
-    model = _shared(Residual())
+    model = as_shared(Residual(), frozen=True)
     layers.layer_names(model)
     ref = weakref.ref(model)
     del model
@@ -549,8 +511,8 @@ def _work(model, layer, seed, size):
 
 
 @pytest.mark.parametrize("make, layer, size", [
-    (lambda: _arch("small_cnn", batch_norm=True), "relu2", 28),
-    (lambda: _shared(Residual()), "conv_c", 24),
+    (lambda: shared("small_cnn", frozen=True, batch_norm=True), "relu2", 28),
+    (lambda: as_shared(Residual(), frozen=True), "conv_c", 24),
 ])
 def test_concurrent_calls_match_sequential_calls(make, layer, size):
     model = make()  # the Residual net is traced for the first time by the racing threads
@@ -576,7 +538,7 @@ def test_concurrent_calls_match_sequential_calls(make, layer, size):
 
 
 def test_a_trace_waits_for_forward_passes_in_flight():
-    model, done = _shared(Residual()), threading.Event()
+    model, done = as_shared(Residual(), frozen=True), threading.Event()
     worker = threading.Thread(target=lambda: (layers.layer_names(model), done.set()))
     with graph.shared_forward():
         worker.start()
@@ -586,4 +548,4 @@ def test_a_trace_waits_for_forward_passes_in_flight():
     with graph.shared_forward():  # nesting is fine for a traced model, a first trace is refused
         assert layers.layer_names(model)[0] == "conv_a"
         with pytest.raises(RuntimeError, match="cannot trace a model while this thread holds"):
-            layers.layer_names(_shared(Residual()))
+            layers.layer_names(as_shared(Residual(), frozen=True))

@@ -64,7 +64,7 @@ def trained_like(model: nn.Module, seed: int = 0) -> nn.Module:
     """Give every parameter and buffer non-default values (BN stats included)."""
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for name, t in model.state_dict().items():
+        for t in model.state_dict().values():
             if t.is_floating_point():
                 t.copy_(torch.rand(t.shape, generator=gen) + 0.1)
             else:
@@ -194,10 +194,10 @@ def test_small_cnn_batch_norm_dropout_and_hidden():
 
 
 def test_resolve_options_fills_defaults():
-    assert resolve_options("small_cnn") == {"channels": [32, 64], "kernel_size": 3, "batch_norm": False,
-                                            "dropout": 0.0, "hidden": 128}
-    assert resolve_options("seed_net", dropout=0.0, hidden=None) == {"channels": [32], "kernel_size": 5,
-                                                                     "batch_norm": False}
+    assert resolve_options("small_cnn") == {"channels": [32, 64], "kernel_size": 3,
+                                            "batch_norm": False, "dropout": 0.0, "hidden": 128}
+    assert resolve_options("seed_net", dropout=0.0, hidden=None) == {
+        "channels": [32], "kernel_size": 5, "batch_norm": False}
 
 
 BASE = dict(in_channels=1, num_classes=10, image_size=28)
@@ -391,7 +391,8 @@ def test_shape_mismatch_names_the_tensor_and_both_shapes(tmp_path):
     with pytest.raises(CheckpointError) as info:
         load_checkpoint(directory)
     assert "'conv1.weight'" in str(info.value)
-    assert "expected shape [32, 1, 3, 3]" in str(info.value) and "found [8, 1, 3, 3]" in str(info.value)
+    assert "expected shape [32, 1, 3, 3]" in str(info.value)
+    assert "found [8, 1, 3, 3]" in str(info.value)
 
 
 def _rewrite(directory: Path, edit) -> None:

@@ -8,22 +8,15 @@ import math
 import numpy as np
 import pytest
 import torch
-import torchvision
 from captum.attr import Occlusion
 from torch import nn
 
 from core.interpret import occlusion
-from core.models.builder import build_model
 from core.runtime import accel
+from tests.models import resnet18, small_cnn
 
 MNIST = dict(mean=0.1307, std=0.3081)
 RGB = dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
-
-
-def _small(in_channels: int = 1, **kw) -> nn.Module:
-    torch.manual_seed(0)
-    return build_model("small_cnn", in_channels=in_channels, num_classes=10, image_size=28,
-                       **kw).eval()
 
 
 def _captum(model, x, base, target, window, stride):
@@ -40,26 +33,29 @@ def _captum(model, x, base, target, window, stride):
                                            ((3, 3), (2, 2)), ((6, 4), (5, 3)), ((28, 7), (1, 7))])
 @pytest.mark.parametrize("baseline", ["zero", "mean"])
 def test_attribution_matches_captum(window, stride, baseline):
-    model = _small()
+    model = small_cnn()
     torch.manual_seed(1)
     x = torch.randn(1, 1, 28, 28)
-    r = occlusion.occlusion(model, x, window=window, stride=stride, baseline=baseline, batch_size=37,
-                     **MNIST)
+    r = occlusion.occlusion(model, x, window=window, stride=stride, baseline=baseline,
+                            batch_size=37, **MNIST)
     base = occlusion.baseline_image(x, baseline, **MNIST)
     expected = _captum(model, x, base, r.target, window, stride)
-    np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), expected[0], atol=1e-5, rtol=0)
+    np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), expected[0], atol=1e-5,
+                               rtol=0)
 
 
 def test_attribution_matches_captum_rgb_and_explicit_target():
-    model = _small(3)
+    model = small_cnn(3)
     torch.manual_seed(2)
     x = torch.randn(1, 3, 28, 28)
-    r = occlusion.occlusion(model, x, window=(5, 3), stride=(3, 2), baseline="zero", target=7, **RGB)
+    r = occlusion.occlusion(model, x, window=(5, 3), stride=(3, 2), baseline="zero", target=7,
+                            **RGB)
     base = occlusion.baseline_image(x, "zero", **RGB)
     expected = _captum(model, x, base, 7, (5, 3), (3, 2))
     assert r.target == 7
     for channel in expected:
-        np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), channel, atol=1e-5, rtol=0)
+        np.testing.assert_allclose(occlusion.attribution_map(r, (28, 28)), channel, atol=1e-5,
+                                   rtol=0)
 
 
 def test_plan_follows_captum_counts():
@@ -134,7 +130,8 @@ def test_occluded_input_walk_through():
 def test_baseline_kinds():
     torch.manual_seed(3)
     x = torch.rand(1, 3, 32, 32)
-    xn = (x - torch.tensor(RGB["mean"]).view(1, 3, 1, 1)) / torch.tensor(RGB["std"]).view(1, 3, 1, 1)
+    xn = ((x - torch.tensor(RGB["mean"]).view(1, 3, 1, 1))
+          / torch.tensor(RGB["std"]).view(1, 3, 1, 1))
     mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (RGB["mean"], RGB["std"]))
     zero = occlusion.baseline_image(xn, "zero", **RGB)
     torch.testing.assert_close(zero * std + mean, torch.zeros_like(x), atol=1e-6, rtol=0)
@@ -166,20 +163,21 @@ def test_blur_on_tiny_images():
     (dict(window=4, stride=1, baseline="grey"), "baseline must be one of .*'grey'"),
     (dict(window=4, stride=1, target=10), r"0 <= target < 10, got 10"),
     (dict(window=4, stride=1, target=-1), r"0 <= target < 10, got -1"),
-    (dict(window=4, stride=1, batch_size=0), "batch_size must be an int >= 1, got 0"),
+    (dict(window=4, stride=1, batch_size=0), "batch_size must be an integer >= 1, got 0"),
     (dict(window=4, stride=1, precision="fp16"), "precision must be one of"),
 ])
 def test_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        occlusion.occlusion(_small(), torch.zeros(1, 1, 28, 28), **MNIST, **kwargs)
+        occlusion.occlusion(small_cnn(), torch.zeros(1, 1, 28, 28), **MNIST, **kwargs)
 
 
 def test_validation_inputs():
-    model = _small()
+    model = small_cnn()
     with pytest.raises(ValueError, match="one image"):
         occlusion.occlusion(model, torch.zeros(2, 1, 28, 28), window=4, stride=4, **MNIST)
     with pytest.raises(ValueError, match="std must be 1 or 1"):
-        occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, mean=0, std=(1, 2))
+        occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, mean=0,
+                            std=(1, 2))
     with pytest.raises(ValueError, match="needs .* forward passes"):
         occlusion.plan((1000, 1000), 2, 1)
     with pytest.raises(ValueError, match="does not match"):
@@ -189,61 +187,46 @@ def test_validation_inputs():
 
 # --------------------------------------------------------------------------- progress / stop
 def test_progress_and_stop():
-    model = _small()
+    model = small_cnn()
     seen: list[tuple[int, int]] = []
     x = torch.randn(1, 1, 28, 28)
-    full = occlusion.occlusion(model, x, window=4, stride=2, batch_size=50, progress=lambda d, n: seen.append((d, n)), **MNIST)
+    full = occlusion.occlusion(model, x, window=4, stride=2, batch_size=50,
+                               progress=lambda d, n: seen.append((d, n)), **MNIST)
     assert seen == [(50, 169), (100, 169), (150, 169), (169, 169)] and not full.stopped
     calls = iter([False, False, True])
     part = occlusion.occlusion(model, x, window=4, stride=2, batch_size=50,
                         should_stop=lambda: next(calls), **MNIST)
     assert part.stopped
     np.testing.assert_array_equal(part.prob_map.ravel()[:100], full.prob_map.ravel()[:100])
-    assert np.isnan(part.prob_map.ravel()[100:]).all() and (part.class_map.ravel()[100:] == -1).all()
+    assert np.isnan(part.prob_map.ravel()[100:]).all()
+    assert (part.class_map.ravel()[100:] == -1).all()
 
 
 # --------------------------------------------------------------------------- shared model
-def _snapshot(model: nn.Module) -> dict:
-    return {
-        "state": {k: v.clone() for k, v in model.state_dict().items()},
-        "strides": {k: v.stride() for k, v in model.state_dict().items()},
-        "grads": [p.grad for p in model.parameters()],
-        "training": [m.training for m in model.modules()],
-        "hooks": [(len(m._forward_hooks), len(m._forward_pre_hooks), len(m._backward_hooks))
-                  for m in model.modules()],
-        "keys": [sorted(vars(m)) for m in model.modules()],
-    }
-
-
-def _assert_same(before: dict, model: nn.Module) -> None:
-    after = _snapshot(model)
-    for k, v in before["state"].items():
-        assert torch.equal(v, after["state"][k]), k
-    for key in ("strides", "grads", "training", "hooks", "keys"):
-        assert before[key] == after[key], key
-
-
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_shared_model_untouched(precision):
+def test_shared_model_untouched(precision, untouched):
     if precision == "bf16" and not accel.cpu_has_bf16():
         pytest.skip("CPU lacks native bf16")
-    model = _small(batch_norm=True)
-    before = _snapshot(model)
-    x = torch.randn(1, 1, 28, 28)
-    occlusion.occlusion(model, x, window=6, stride=3, precision=precision, **MNIST)
-    _assert_same(before, model)
-    with pytest.raises(ValueError, match="target"):
-        occlusion.occlusion(model, x, window=6, stride=3, precision=precision, target=99, **MNIST)
-    with pytest.raises(RuntimeError, match="boom"):
+    model = small_cnn(batch_norm=True)
+    with untouched(model) as check:
+        x = torch.randn(1, 1, 28, 28)
+        occlusion.occlusion(model, x, window=6, stride=3, precision=precision, **MNIST)
+        check()
+        with pytest.raises(ValueError, match="target"):
+            occlusion.occlusion(model, x, window=6, stride=3, precision=precision, target=99,
+                                **MNIST)
+
         def fail(done, total):
             raise RuntimeError("boom")
-        occlusion.occlusion(model, x, window=6, stride=3, precision=precision, progress=fail, **MNIST)
-    _assert_same(before, model)
+
+        with pytest.raises(RuntimeError, match="boom"):
+            occlusion.occlusion(model, x, window=6, stride=3, precision=precision, progress=fail,
+                                **MNIST)
 
 
-def test_training_mode_model_refused():
-    model = _small().train()
-    with pytest.raises(ValueError, match="eval mode"):
+def test_training_mode_model_refused(untouched):
+    model = small_cnn().train()
+    with untouched(model), pytest.raises(ValueError, match="eval mode"):
         occlusion.occlusion(model, torch.zeros(1, 1, 28, 28), window=4, stride=4, **MNIST)
     assert model.training
 
@@ -251,8 +234,7 @@ def test_training_mode_model_refused():
 # --------------------------------------------------------------------------- bf16
 @pytest.mark.skipif(not accel.cpu_has_bf16(), reason="CPU lacks native bf16")
 def test_bf16_close_to_fp32():
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None).eval()
+    model = resnet18(num_classes=1000)
     x = torch.randn(1, 3, 64, 64)
     kw = dict(window=16, stride=8, **RGB)
     fp32 = occlusion.occlusion(model, x, precision="fp32", **kw)
@@ -263,31 +245,30 @@ def test_bf16_close_to_fp32():
 
 
 @pytest.mark.skipif(not accel.cpu_has_bf16(), reason="CPU lacks native bf16")
-def test_bf16_private_copy_reused_and_shared_model_untouched():
-    model = _small(batch_norm=True)
-    before = _snapshot(model)
-    x = torch.randn(1, 1, 28, 28)
-    first = occlusion.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
-    private = accel.bf16_copy(model)
-    assert private is not model and private is accel.bf16_copy(model)  # cached, one per model
-    assert all(p.dtype == torch.bfloat16 for p in private.parameters())
-    assert all(p.dtype == torch.float32 for p in model.parameters())
-    again = occlusion.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
-    assert accel.bf16_copy(model) is private  # the second call reused the same copy
-    np.testing.assert_array_equal(first.prob_map, again.prob_map)
-    _assert_same(before, model)
+def test_bf16_private_copy_reused_and_shared_model_untouched(untouched):
+    model = small_cnn(batch_norm=True)
+    with untouched(model):
+        x = torch.randn(1, 1, 28, 28)
+        first = occlusion.occlusion(model, x, window=6, stride=3, precision="bf16", **MNIST)
+        private = accel.bf16_copy(model)
+        assert private is not model and private is accel.bf16_copy(model)  # cached, one per model
+        assert all(p.dtype == torch.bfloat16 for p in private.parameters())
+        assert all(p.dtype == torch.float32 for p in model.parameters())
+        again = occlusion.occlusion(model, x, window=6, stride=3, precision="auto", **MNIST)
+        assert accel.bf16_copy(model) is private  # the second call reused the same copy
+        np.testing.assert_array_equal(first.prob_map, again.prob_map)
     with torch.no_grad():  # the shared model's weights change: the copy is rebuilt
         next(model.parameters()).mul_(2.0)
     assert accel.bf16_copy(model) is not private
 
 
 def test_estimate_seconds():
-    model = _small()
+    model = small_cnn()
     x = torch.randn(1, 1, 28, 28)
     for window, stride in ((4, 1), (28, 1)):  # many batches; a single position
         est = occlusion.estimate_seconds(model, x, window=window, stride=stride, sample=8)
         assert math.isfinite(est) and est > 0
-    with pytest.raises(ValueError, match="sample must be an int >= 1"):
+    with pytest.raises(ValueError, match="sample must be an integer >= 1"):
         occlusion.estimate_seconds(model, x, window=4, stride=1, sample=0)
     with pytest.raises(ValueError, match="larger than the image"):
         occlusion.estimate_seconds(model, x, window=29, stride=1)

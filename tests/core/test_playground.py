@@ -121,7 +121,7 @@ def test_deterministic_and_no_global_state_touched():
     grad_mode = torch.is_grad_enabled()
     a = compare("two_valleys", **DEFAULTS)
     b = compare("two_valleys", **DEFAULTS)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x.points, y.points)
         np.testing.assert_array_equal(x.losses, y.losses)
     assert torch.equal(torch.get_rng_state(), rng_before)
@@ -187,7 +187,7 @@ def test_grid_default_size():
     assert z.shape == (120, 120) and z.dtype == np.float64
 
 
-# --- validation ------------------------------------------------------------------------------------
+# --- validation --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -23,21 +23,10 @@ from captum.attr import (
 from torch import nn
 
 from core.interpret import saliency
-from core.models.builder import build_model
 from core.runtime import accel
+from tests.models import noise_image, resnet18, small_cnn
 
 pytestmark = pytest.mark.filterwarnings("ignore:Setting backward hooks on ReLU")
-
-
-def _small(in_channels: int = 1, **kw) -> nn.Module:
-    torch.manual_seed(0)
-    return build_model("small_cnn", in_channels=in_channels, num_classes=10, image_size=28,
-                       **kw).eval()
-
-
-def _image(in_channels: int, seed: int = 1, size: int = 28) -> torch.Tensor:
-    torch.manual_seed(seed)
-    return torch.randn(1, in_channels, size, size)
 
 
 def _leaf(x):
@@ -47,7 +36,7 @@ def _leaf(x):
 # --------------------------------------------------------------------------- Captum oracle
 @pytest.mark.parametrize("channels", [1, 3])
 def test_vanilla_matches_captum_saliency(channels):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     r = saliency.vanilla_gradient(model, x)
     expected = Saliency(model).attribute(_leaf(x), target=r.target, abs=True)
     assert r.attr.shape == x.shape and r.heat.shape == (28, 28) and r.heat.dtype == np.float32
@@ -58,7 +47,7 @@ def test_vanilla_matches_captum_saliency(channels):
 
 @pytest.mark.parametrize("channels", [1, 3])
 def test_guided_backprop_matches_captum(channels):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     r = saliency.guided_backprop(model, x, target=4)
     expected = GuidedBackprop(model).attribute(_leaf(x), target=4)
     torch.testing.assert_close(r.attr, expected, atol=1e-7, rtol=0)
@@ -68,7 +57,7 @@ def test_guided_backprop_matches_captum(channels):
 
 @pytest.mark.parametrize("channels", [1, 3])
 def test_smoothgrad_matches_captum_noise_tunnel_with_the_same_noise(channels):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     r = saliency.smoothgrad(model, x, noise_level=0.2, samples=12, seed=5, batch_size=5)
     assert r.info["sigma"] == pytest.approx(0.2 * float(x.max() - x.min()))
     torch.manual_seed(5)  # Captum draws its noise from the global RNG in one call, as we do
@@ -78,7 +67,7 @@ def test_smoothgrad_matches_captum_noise_tunnel_with_the_same_noise(channels):
 
 
 def test_smoothgrad_does_not_depend_on_batch_size_and_is_seeded():
-    model, x = _small(), _image(1)
+    model, x = small_cnn(), noise_image(1)
     a = saliency.smoothgrad(model, x, samples=10, batch_size=1)
     b = saliency.smoothgrad(model, x, samples=10, batch_size=10)
     c = saliency.smoothgrad(model, x, samples=10, seed=1)
@@ -93,7 +82,7 @@ def test_smoothgrad_does_not_depend_on_batch_size_and_is_seeded():
                                     "riemann_middle"])
 @pytest.mark.parametrize("channels", [1, 3])
 def test_integrated_gradients_matches_captum(method, channels):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     base = torch.full_like(x, -0.5)
     r = saliency.integrated_gradients(model, x, baseline=base, steps=24, method=method,
                                  batch_size=7)
@@ -107,7 +96,7 @@ def test_integrated_gradients_matches_captum(method, channels):
 def test_integrated_gradients_trapezoid_uses_the_textbook_step():
     # Captum's riemann_trapezoid takes steps of 1/n with n points, so its weights sum to
     # (n - 1)/n; the trapezoid rule on [0, 1] with n points has steps 1/(n - 1): ours = n/(n-1)x
-    model, x = _small(), _image(1)
+    model, x = small_cnn(), noise_image(1)
     n = 16
     r = saliency.integrated_gradients(model, x, steps=n, method="riemann_trapezoid")
     expected = IntegratedGradients(model).attribute(
@@ -119,7 +108,7 @@ def test_integrated_gradients_trapezoid_uses_the_textbook_step():
 @pytest.mark.parametrize("channels", [1, 3])
 @pytest.mark.parametrize("mode", ["bilinear", "nearest"])
 def test_gradcam_matches_captum_layer_gradcam(channels, mode):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     r = saliency.gradcam(model, x, target=2, interpolate=mode)  # default layer: the last conv
     assert r.info["layer"] == "conv2" and r.info["layer_shape"] == (64, 14, 14)
     cam = LayerGradCam(model, model.conv2).attribute(x, target=2, relu_attributions=True)
@@ -133,7 +122,7 @@ def test_gradcam_matches_captum_layer_gradcam(channels, mode):
 
 @pytest.mark.parametrize("channels", [1, 3])
 def test_guided_gradcam_matches_captum(channels):
-    model, x = _small(channels), _image(channels)
+    model, x = small_cnn(channels), noise_image(channels)
     r = saliency.guided_gradcam(model, x, target=3, interpolate="nearest")
     expected = GuidedGradCam(model, model.conv2).attribute(_leaf(x), target=3)
     torch.testing.assert_close(r.attr, expected.detach(), atol=1e-7, rtol=1e-5)
@@ -198,7 +187,7 @@ def test_torchvision_models_with_inplace_relus(arch):
     model.requires_grad_(False)  # as core.models.imagenet hands them out
     assert any(isinstance(m, nn.ReLU) and m.inplace for m in model.modules())
     ref = _no_inplace(model)
-    x = _image(3, size=48)
+    x = noise_image(3, size=48)
     for key in saliency.METHODS:
         ours = saliency.attribute(key, model, x, 1, **_kw(key))
         expected = saliency.attribute(key, ref, x, 1, **_kw(key))
@@ -231,7 +220,7 @@ def test_functional_and_method_relus_are_guided_too():
 
     torch.manual_seed(0)
     model = Net().eval()
-    x = _image(1, size=8)
+    x = noise_image(1, size=8)
     r = saliency.guided_backprop(model, x, target=0)
     # the same maths with every ReLU a module: Captum's guided backprop then applies
     seq_conv, seq_fc = copy.deepcopy(model.conv), copy.deepcopy(model.fc)
@@ -247,66 +236,36 @@ def test_functional_and_method_relus_are_guided_too():
 
 
 # --------------------------------------------------------------------------- shared model
-def _snapshot(model: nn.Module) -> dict:
-    return {
-        "params": {n: (p.detach().clone(), p.requires_grad, p.grad) for n, p in
-                   model.named_parameters()},
-        "buffers": {n: b.clone() for n, b in model.named_buffers()},
-        "training": [m.training for m in model.modules()],
-        "hooks": [(len(m._forward_hooks), len(m._forward_pre_hooks), len(m._backward_hooks),
-                   len(m._backward_pre_hooks), m._is_full_backward_hook)
-                  for m in model.modules()],
-        "dict": [sorted(vars(m)) for m in model.modules()],
-        "global_hooks": (len(nn.modules.module._global_forward_hooks),
-                         len(nn.modules.module._global_backward_hooks)),
-    }
-
-
-def _assert_same(model: nn.Module, before: dict) -> None:
-    after = _snapshot(model)
-    for name, (value, flag, grad) in before["params"].items():
-        v, f, g = after["params"][name]
-        assert torch.equal(v, value) and f == flag and g is None and grad is None, name
-    for name, b in before["buffers"].items():
-        assert torch.equal(after["buffers"][name], b), name
-    for key in ("training", "hooks", "dict", "global_hooks"):
-        assert after[key] == before[key], key
-
-
 @pytest.mark.parametrize("key", list(saliency.METHODS))
 @pytest.mark.parametrize("requires_grad", [True, False])
-def test_shared_model_untouched_after_success_and_errors(key, requires_grad):
-    model = _small(batch_norm=True)
+def test_shared_model_untouched_after_success_and_errors(key, requires_grad, untouched):
+    model = small_cnn(batch_norm=True)
     model.requires_grad_(requires_grad)
-    x = _image(1)
+    x = noise_image(1)
     x0 = x.clone()
-    before = _snapshot(model)
-    r = saliency.attribute(key, model, x, **_kw(key))
-    assert torch.isfinite(r.attr).all()
-    _assert_same(model, before)
-    with pytest.raises(ValueError, match="target must be"):
-        saliency.attribute(key, model, x, 10, **_kw(key))  # fails after the forward pass
-    _assert_same(model, before)
-    with pytest.raises(ValueError, match="does not fit this model"):
-        saliency.attribute(key, model, _image(1, size=20), **_kw(key))  # fails inside the model
-    _assert_same(model, before)
+    with untouched(model) as check:
+        r = saliency.attribute(key, model, x, **_kw(key))
+        assert torch.isfinite(r.attr).all()
+        check()
+        with pytest.raises(ValueError, match="target must be"):
+            saliency.attribute(key, model, x, 10, **_kw(key))  # fails after the forward pass
+        check()
+        with pytest.raises(ValueError, match="does not fit this model"):  # fails inside the model
+            saliency.attribute(key, model, noise_image(1, size=20), **_kw(key))
     assert torch.equal(x, x0) and x.grad is None and not x.requires_grad
 
 
-def test_shared_torchvision_model_untouched():
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None, num_classes=5).eval()
-    before = _snapshot(model)
-    for key in saliency.METHODS:
-        saliency.attribute(key, model, _image(3, size=32), **_kw(key))
-    _assert_same(model, before)
+def test_shared_torchvision_model_untouched(untouched):
+    model = resnet18(num_classes=5)
+    with untouched(model):
+        for key in saliency.METHODS:
+            saliency.attribute(key, model, noise_image(3, size=32), **_kw(key))
 
 
 def test_thread_safety_same_results_as_one_after_another():
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None, num_classes=10).eval()  # traced lazily
+    model = resnet18()  # traced lazily
     model.requires_grad_(False)
-    xs = [_image(3, seed=s, size=32) for s in range(4)]
+    xs = [noise_image(3, seed=s, size=32) for s in range(4)]
     jobs = [(key, i) for i in range(len(xs)) for key in ("vanilla", "guided")] * 2
     results: dict = {}
     errors: list = []
@@ -332,14 +291,15 @@ def test_thread_safety_same_results_as_one_after_another():
 
 # --------------------------------------------------------------------------- completeness
 def test_integrated_gradients_completeness_gap_shrinks_with_steps():
-    model, x = _small(3), _image(3)
+    model, x = small_cnn(3), noise_image(3)
     gaps = [saliency.integrated_gradients(model, x, steps=s, method="riemann_trapezoid")
             .info["relative_gap"] for s in (4, 16, 128)]
     assert gaps[0] > gaps[1] > gaps[2]
     r = saliency.integrated_gradients(model, x, steps=128)  # Gauss-Legendre
     # a ReLU network is only piecewise smooth: the gap falls slower than for smooth functions
     assert r.info["relative_gap"] < 5e-3
-    assert r.info["relative_gap"] < saliency.integrated_gradients(model, x, steps=8).info["relative_gap"]
+    coarse = saliency.integrated_gradients(model, x, steps=8)
+    assert r.info["relative_gap"] < coarse.info["relative_gap"]
     assert r.info["attr_sum"] == pytest.approx(float(r.attr.double().sum()))
     with torch.no_grad():
         logits = model(torch.cat([x, torch.zeros_like(x)]))
@@ -349,7 +309,7 @@ def test_integrated_gradients_completeness_gap_shrinks_with_steps():
 
 
 def test_ig_named_baselines():
-    model, x = _small(3), _image(3)
+    model, x = small_cnn(3), noise_image(3)
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
     black = saliency.integrated_gradients(model, x, baseline="zero", mean=mean, std=std, steps=8)
     from core.interpret.occlusion import baseline_image
@@ -365,7 +325,7 @@ def test_ig_named_baselines():
 
 # --------------------------------------------------------------------------- precision
 def test_bf16_is_close_to_fp32_or_refused():
-    model, x = _small(3), _image(3)
+    model, x = small_cnn(3), noise_image(3)
     if not accel.cpu_has_bf16():
         with pytest.raises(ValueError, match="bf16"):
             saliency.smoothgrad(model, x, precision="bf16")
@@ -386,9 +346,11 @@ def test_bf16_is_close_to_fp32_or_refused():
     (lambda m, x: saliency.vanilla_gradient(m, x, -1), "target must be"),
     (lambda m, x: saliency.vanilla_gradient(m, x, precision="fp16"), "precision must be"),
     (lambda m, x: saliency.smoothgrad(m, x, samples=0), "samples must be an integer in 1..200"),
-    (lambda m, x: saliency.smoothgrad(m, x, noise_level=1.5), r"noise_level must be a number in"),
+    (lambda m, x: saliency.smoothgrad(m, x, noise_level=1.5),
+     r"noise_level must be a finite number in"),
     (lambda m, x: saliency.smoothgrad(m, x, batch_size=0), "batch_size must be"),
-    (lambda m, x: saliency.integrated_gradients(m, x, steps=1), "steps must be an integer in 2..500"),
+    (lambda m, x: saliency.integrated_gradients(m, x, steps=1),
+     "steps must be an integer in 2..500"),
     (lambda m, x: saliency.integrated_gradients(m, x, method="simpson"), "method must be one of"),
     (lambda m, x: saliency.integrated_gradients(m, x, baseline="white"), "baseline must be one of"),
     (lambda m, x: saliency.integrated_gradients(m, x, baseline=torch.zeros(1, 1, 4, 4)),
@@ -401,11 +363,11 @@ def test_bf16_is_close_to_fp32_or_refused():
 ])
 def test_bad_inputs_raise_value_errors(call, match):
     with pytest.raises(ValueError, match=match):
-        call(_small(), _image(1))
+        call(small_cnn(), noise_image(1))
 
 
 def test_gradcam_layers_and_default():
-    model, x = _small(), _image(1)
+    model, x = small_cnn(), noise_image(1)
     assert saliency.gradcam_layers(model, x) == ["conv1", "relu1", "pool1", "conv2", "relu2",
                                             "pool2"]
     assert saliency.default_gradcam_layer(model) == "conv2"

@@ -44,7 +44,8 @@ def test_prepare_input_converts_channels_and_size():
 
 
 def test_tensor_to_image_round_trip_and_float_array():
-    t = torch.randint(0, 256, (3, 5, 7), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    t = torch.randint(0, 256, (3, 5, 7), dtype=torch.uint8,
+                      generator=torch.Generator().manual_seed(0))
     img = images.tensor_to_image(t)
     assert img.mode == "RGB" and img.size == (7, 5)
     arr = images.to_float_array(img)

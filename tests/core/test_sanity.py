@@ -12,7 +12,7 @@ import torchvision
 from core.interpret import saliency, sanity
 from core.models import checkpoints
 from core.models.builder import build_model
-from tests.core.test_saliency import _assert_same, _image, _small, _snapshot
+from tests.models import noise_image, small_cnn
 
 
 # --------------------------------------------------------------------------- Spearman
@@ -39,8 +39,8 @@ def test_spearman_edge_cases():
 
 # --------------------------------------------------------------------------- groups
 def test_layer_groups_top_down():
-    assert sanity.layer_groups(_small()) == ["fc2", "fc1", "conv2", "conv1"]
-    assert sanity.layer_groups(_small(batch_norm=True))[-2:] == ["bn1", "conv1"]
+    assert sanity.layer_groups(small_cnn()) == ["fc2", "fc1", "conv2", "conv1"]
+    assert sanity.layer_groups(small_cnn(batch_norm=True))[-2:] == ["bn1", "conv1"]
     resnet = torchvision.models.resnet18(weights=None).eval()
     assert sanity.layer_groups(resnet) == [
         "fc", "layer4.1", "layer4.0", "layer3.1", "layer3.0", "layer2.1", "layer2.0",
@@ -52,16 +52,15 @@ def test_layer_groups_top_down():
 
 
 # --------------------------------------------------------------------------- the check
-def test_cascading_randomization_on_a_private_copy():
-    model = _small(batch_norm=True)
+def test_cascading_randomization_on_a_private_copy(untouched):
+    model = small_cnn(batch_norm=True)
     model.requires_grad_(False)
-    x = _image(1)
-    before = _snapshot(model)
+    x = noise_image(1)
     seen = []
-    r = sanity.cascading_randomization(
-        model, x, methods=["vanilla", "guided", "gradcam"],
-        params={"gradcam": {"layer": "relu1"}}, progress=lambda d, t: seen.append((d, t)))
-    _assert_same(model, before)
+    with untouched(model):
+        r = sanity.cascading_randomization(
+            model, x, methods=["vanilla", "guided", "gradcam"],
+            params={"gradcam": {"layer": "relu1"}}, progress=lambda d, t: seen.append((d, t)))
     n = len(sanity.layer_groups(model))
     assert r.steps == ["original", *r.groups] and len(r.steps) == n + 1
     assert seen[-1] == (3 * (n + 1), 3 * (n + 1)) and len(seen) == 3 * (n + 1)
@@ -95,21 +94,20 @@ def test_guided_backprop_barely_depends_on_the_weights(_default_checkpoint):
     assert np.mean(r.rank_corr["guided"][1:]) > np.mean(r.rank_corr["vanilla"][1:]) + 0.15
 
 
-def test_should_stop_and_errors_leave_the_model_untouched():
-    model = _small()
-    x = _image(1)
-    before = _snapshot(model)
+def test_should_stop_and_errors_leave_the_model_untouched(untouched):
+    model = small_cnn()
+    x = noise_image(1)
     calls = []
 
     def stop() -> bool:
         calls.append(1)
         return len(calls) > 2
 
-    r = sanity.cascading_randomization(model, x, methods=["vanilla"], should_stop=stop)
-    assert r.stopped and r.steps == ["original", "fc2"] and len(r.maps["vanilla"]) == 2
-    with pytest.raises(ValueError, match="does not fit this model"):
-        sanity.cascading_randomization(model, _image(1, size=20), methods=["vanilla"])
-    _assert_same(model, before)
+    with untouched(model):
+        r = sanity.cascading_randomization(model, x, methods=["vanilla"], should_stop=stop)
+        assert r.stopped and r.steps == ["original", "fc2"] and len(r.maps["vanilla"]) == 2
+        with pytest.raises(ValueError, match="does not fit this model"):
+            sanity.cascading_randomization(model, noise_image(1, size=20), methods=["vanilla"])
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -123,7 +121,7 @@ def test_should_stop_and_errors_leave_the_model_untouched():
 ])
 def test_bad_inputs(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        sanity.cascading_randomization(_small(), _image(1), **kwargs)
+        sanity.cascading_randomization(small_cnn(), noise_image(1), **kwargs)
 
 
 def test_reinit_is_seeded_and_keeps_default_scales():

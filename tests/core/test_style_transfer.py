@@ -128,12 +128,12 @@ def test_yiq_round_trip_and_luminance_matching():
     ({"style_layers": {"conv1_1": -2.0}}, "style weight of conv1_1 must be a finite number >= 0"),
     ({"content_layer": "fc7"}, "unknown VGG19 layer 'fc7'"),
     ({"optimizer": "sgd"}, "optimizer must be one of lbfgs, adam, got 'sgd'"),
-    ({"steps": 0}, r"steps must be an integer in \[1, 5000\], got 0"),
+    ({"steps": 0}, r"steps must be an integer in 1..5000, got 0"),
     ({"lr": 0.0}, "lr must be a finite number > 0"),
     ({"init": "zeros"}, "init must be one of content, style, noise, got 'zeros'"),
     ({"preserve_colour": 1}, "preserve_colour must be True or False, got 1"),
     ({"style_blend": 1.5}, r"style_blend must be in \[0, 1\], got 1.5"),
-    ({"size": 1024}, r"size must be an integer in \[16, 512\], got 1024"),
+    ({"size": 1024}, r"size must be an integer in 16..512, got 1024"),
     ({"pooling": "min"}, "pooling must be one of max, avg, got 'min'"),
     ({"precision": "fp16"}, "precision must be one of fp32, bf16, auto, got 'fp16'"),
     ({"content_weight": 0.0, "style_weight": 0.0}, "nothing to optimise"),
@@ -257,18 +257,18 @@ def test_nan_stops_and_keeps_the_last_good_image(shared, content, style, monkeyp
     np.testing.assert_array_equal(run.image(), good)
 
 
-def test_the_shared_model_is_never_changed(shared, content, style):
-    before = {k: v.clone() for k, v in shared.state_dict().items()}
+def test_the_shared_model_is_never_changed(shared, content, style, untouched):
     precision = "bf16" if accel.cpu_has_bf16() else "fp32"
-    run = transfer.StyleTransfer(shared, content, style, _config(pooling="avg", precision=precision,
-                                                           steps=3))
-    run.run_steps(3)
+    with untouched(shared):  # values bit for bit, modes, hooks, grads
+        run = transfer.StyleTransfer(shared, content, style,
+                                     _config(pooling="avg", precision=precision, steps=3))
+        run.run_steps(3)
     assert run.precision == precision
     assert len(run._net) == vgg.layer_index("conv5_1") + 1  # truncated after the last loss
     assert sum(isinstance(m, nn.MaxPool2d) for m in shared) == 5  # avg pooling: a copy's
     assert not any(isinstance(m, nn.AvgPool2d) for m in shared)
     for k, v in shared.state_dict().items():
-        assert v.dtype == torch.float32 and v.is_contiguous() and torch.equal(v, before[k]), k
+        assert v.dtype == torch.float32 and v.is_contiguous(), k
     assert all(p.grad is None and not p.requires_grad for p in shared.parameters())
 
 
@@ -292,8 +292,9 @@ def test_gram_for_layer(shared, content):
     g = explain.gram_for_layer(shared, content, "conv2_1", size=32)
     assert g.shape == (128, 128) and g.dtype == np.float32
     np.testing.assert_allclose(g, g.T, rtol=1e-5, atol=1e-7)
-    x = (transfer.to_batch(content, (24, 32)) - torch.tensor(imagenet.IMAGENET_MEAN).view(1, 3, 1, 1)) \
-        / torch.tensor(imagenet.IMAGENET_STD).view(1, 3, 1, 1)
+    x = ((transfer.to_batch(content, (24, 32))
+          - torch.tensor(imagenet.IMAGENET_MEAN).view(1, 3, 1, 1))
+         / torch.tensor(imagenet.IMAGENET_STD).view(1, 3, 1, 1))
     f = shared[:7](x)[0].reshape(128, -1)  # (C, H*W) after relu2_1
     np.testing.assert_allclose(g, (f @ f.T / f.numel()).numpy(), rtol=1e-4, atol=1e-6)
 
@@ -304,7 +305,8 @@ def test_reconstructions(shared, content):
     s = explain.reconstruct(shared, content, style_layers=("conv1_1", "conv2_1"), size=32, steps=8)
     assert s.layers == ("conv1_1", "conv2_1") and s.image.shape == (24, 32, 3)
     assert explain.figure1_style_sets()[1] == ("conv1_1", "conv2_1")
-    assert len(explain.figure1_style_sets()) == 5 and explain.figure1_style_sets()[-1] == transfer.STYLE_LAYERS
+    assert len(explain.figure1_style_sets()) == 5
+    assert explain.figure1_style_sets()[-1] == transfer.STYLE_LAYERS
     with pytest.raises(ValueError, match="either content_layer or style_layers"):
         explain.reconstruct(shared, content, size=32)
 

@@ -108,7 +108,7 @@ def test_chunking_and_global_rng_change_nothing():
         assert other.step_losses == whole.step_losses
         assert _same_state(other.model, whole.model)
         assert [e for e, _ in other.snapshots] == [e for e, _ in whole.snapshots]
-        for (_, a), (_, b) in zip(other.snapshots, whole.snapshots):
+        for (_, a), (_, b) in zip(other.snapshots, whole.snapshots, strict=True):
             assert all(torch.equal(a[k], b[k]) for k in a)
 
 
@@ -236,7 +236,7 @@ def test_augmentation_is_a_seeded_crop_and_flip(shape, pad):
     offsets = torch.randint(0, 2 * pad + 1, (shape[0], 2), generator=gen)
     flips = torch.rand(shape[0], generator=gen) < 0.5
     padded = torch.nn.functional.pad(images, (pad,) * 4)
-    for i, ((top, left), flip) in enumerate(zip(offsets.tolist(), flips.tolist())):
+    for i, ((top, left), flip) in enumerate(zip(offsets.tolist(), flips.tolist(), strict=True)):
         crop = padded[i, :, top:top + shape[2], left:left + shape[3]]
         assert torch.equal(out[i], crop.flip(-1) if flip else crop)
     assert torch.equal(out, training.augment_batch(images, torch.Generator().manual_seed(5)))
@@ -289,11 +289,11 @@ def test_confident_mistakes_and_cell_examples(evaluated):
         evaluation.cell_examples(ev, 10, 0)
 
 
-def test_evaluate_refuses_a_training_mode_model_and_leaves_it_alone(evaluated):
+def test_evaluate_refuses_a_training_mode_model_and_leaves_it_alone(evaluated, untouched):
     model, _ = evaluated
     model.train()
     try:
-        with pytest.raises(ValueError, match="must be in eval mode"):
+        with untouched(model), pytest.raises(ValueError, match="must be in eval mode"):
             evaluation.evaluate(model, _subset(10))
         assert model.training
     finally:

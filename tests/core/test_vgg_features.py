@@ -51,18 +51,19 @@ def test_random_features_are_seeded_frozen_and_he_initialised(shared):
     assert w.std().item() == pytest.approx((2 / (256 * 9)) ** 0.5, rel=0.02)
 
 
-def test_truncation_keeps_exactly_the_layers_needed_and_shares_weights(shared):
+def test_truncation_keeps_exactly_the_layers_needed_and_shares_weights(shared, untouched):
     before = [type(m) for m in shared]
-    net = vgg.truncate(shared, last_layer="conv5_1", pooling="avg")
-    assert len(net) == 30 and isinstance(net[-1], nn.ReLU)  # conv5_1 and its ReLU, no more
-    assert sum(isinstance(m, nn.Conv2d) for m in net) == 13
-    assert sum(isinstance(m, nn.AvgPool2d) for m in net) == 4
-    assert all(net[i] is shared[i] for i in range(30) if isinstance(shared[i], nn.Conv2d))
-    assert [type(m) for m in shared] == before and len(shared) == 37  # the shared one is intact
-    assert len(vgg.truncate(shared, last_layer="conv1_1")) == 2
-    assert len(vgg.truncate(shared, last_layer="conv4_2")) == 23
-    with pytest.raises(ValueError, match="pooling must be one of max, avg, got 'median'"):
-        vgg.truncate(shared, last_layer="conv1_1", pooling="median")
+    with untouched(shared):
+        net = vgg.truncate(shared, last_layer="conv5_1", pooling="avg")
+        assert len(net) == 30 and isinstance(net[-1], nn.ReLU)  # conv5_1 and its ReLU, no more
+        assert sum(isinstance(m, nn.Conv2d) for m in net) == 13
+        assert sum(isinstance(m, nn.AvgPool2d) for m in net) == 4
+        assert all(net[i] is shared[i] for i in range(30) if isinstance(shared[i], nn.Conv2d))
+        assert [type(m) for m in shared] == before and len(shared) == 37  # the shared one is intact
+        assert len(vgg.truncate(shared, last_layer="conv1_1")) == 2
+        assert len(vgg.truncate(shared, last_layer="conv4_2")) == 23
+        with pytest.raises(ValueError, match="pooling must be one of max, avg, got 'median'"):
+            vgg.truncate(shared, last_layer="conv1_1", pooling="median")
 
 
 def test_extract_gives_the_relu_outputs(shared):
@@ -76,10 +77,11 @@ def test_extract_gives_the_relu_outputs(shared):
         vgg.extract(vgg.truncate(shared, last_layer="conv1_1"), x, ["conv2_1"])
 
 
-def test_private_copy_converts_a_copy_only(shared):
+def test_private_copy_converts_a_copy_only(shared, untouched):
     net = vgg.truncate(shared, last_layer="conv2_1")
-    private = vgg.private_copy(net, device=torch.device("cpu"), dtype=torch.bfloat16,
-                              channels_last=True)
+    with untouched(shared), untouched(net):
+        private = vgg.private_copy(net, device=torch.device("cpu"), dtype=torch.bfloat16,
+                                  channels_last=True)
     assert private[0].weight.dtype == torch.bfloat16
     assert private[0].weight.is_contiguous(memory_format=torch.channels_last)
     assert shared[0].weight.dtype == torch.float32 and shared[0].weight.is_contiguous()

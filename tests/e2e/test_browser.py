@@ -14,7 +14,8 @@ def test_home_then_pooling_calculator(page, app_url):
     page.goto(app_url)
     wait_idle(page)
     page.get_by_role("heading", name="CNN Lab").first.wait_for()
-    assert page.get_by_test_id("stSidebarUserContent").get_by_text("Active dataset and model").is_visible()
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    assert sidebar.get_by_text("Active dataset and model").is_visible()
 
     # navigate with the sidebar's navigation, as a user would
     page.locator("[data-testid='stSidebarNav']").get_by_text("Pooling Calculator").click()
@@ -185,7 +186,8 @@ def test_style_transfer_short_run_shows_the_result(page, app_url):
     caption.wait_for()
     image = page.locator("[data-testid='stImage']").filter(has_text="Result after 5 steps") \
         .locator("img")
-    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") == 256  # the default output size
     assert main.get_by_role("button", name="Download the image (PNG)").is_visible()
     assert page.locator(".st-key-sty_losses .js-plotly-plot").count() == 1
