@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test venv clean-venv
+.PHONY: run test lint venv clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(VENV)/.run-installed
 ## Run the whole test suite (core, AppTest pages, real-browser test).
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest
+
+## Lint with ruff (pyflakes, pycodestyle incl. line length, import order, bugbear).
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
 
 clean-venv:
 	rm -rf $(VENV)

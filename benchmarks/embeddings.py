@@ -1,4 +1,5 @@
-"""Feature extraction speed: core.interpret.embeddings.extract vs the usual ways of getting features.
+"""Feature extraction speed: core.interpret.embeddings.extract vs the usual ways of getting
+features.
 
 Run from the repository root: ``python benchmarks/embeddings.py``. 10,000 digits-sized images
 (1x28x28: the 1,797 digits tiled) through small_cnn (random init, eval mode): the 128-d

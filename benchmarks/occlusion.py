@@ -97,7 +97,7 @@ def resnet_case() -> None:
         ours["bf16 full batch 64"] = t
         print(f"  ours bf16 full batch 64       {t:7.2f} s")
         for bs in (64, 128):
-            t, r = best_of(lambda: run("bf16", bs), 3)
+            t, r = best_of(lambda bs=bs: run("bf16", bs), 3)
             ours[f"bf16 incremental batch {bs}"] = t
             print(f"  ours bf16 incremental batch {bs:3d} {t:5.2f} s")
             if bs == 64:
@@ -107,15 +107,16 @@ def resnet_case() -> None:
                   f"{np.abs(r.prob_map - fp32.prob_map).max():.4f}")
     captum = {}
     for ppe in (64, 128):
-        t, attr = best_of(lambda: captum_run(model, x, base, fp32.target, window, stride, ppe), 1)
+        t, attr = best_of(
+            lambda ppe=ppe: captum_run(model, x, base, fp32.target, window, stride, ppe), 1)
         captum[ppe] = t
         print(f"  captum ppe {ppe:3d}       {t:7.2f} s")
     # small ppe means many forward calls (ppe 1: one per position, minutes): time Captum's own
     # first `calls` forward calls (stopped by the counting forward) and extrapolate to all
     for ppe, subset in ((16, 8), (1, 60)):
         total = 1 + math.ceil((n - 1) / ppe)  # Captum's calls: 1 unoccluded + the batches
-        t, calls = best_of(lambda: captum_run(model, x, base, fp32.target, window, stride, ppe,
-                                              subset), 1)
+        t, calls = best_of(lambda ppe=ppe, subset=subset: captum_run(
+            model, x, base, fp32.target, window, stride, ppe, subset), 1)
         captum[ppe] = t * total / calls
         print(f"  captum ppe {ppe:3d}       {captum[ppe]:7.2f} s  (EXTRAPOLATED: first {calls} "
               f"of {total} forward calls took {t:.2f} s)")
@@ -132,8 +133,9 @@ def digits_case() -> None:
     x = torch.randn(1, 1, 28, 28)
     for prec in ("fp32", "auto"):
         for inc in (True, False):
-            t, r = best_of(lambda: occlusion.occlusion(model, x, window=4, stride=1, mean=0.5, std=0.5,
-                                                precision=prec, incremental=inc), 3)
+            t, r = best_of(lambda prec=prec, inc=inc: occlusion.occlusion(
+                model, x, window=4, stride=1, mean=0.5, std=0.5, precision=prec,
+                incremental=inc), 3)
             print(f"small_cnn 28x28, window 4, stride 1 ({r.plan.passes} passes), {prec:4s} "
                   f"({r.precision}) {'incremental' if r.incremental else 'full':11s}: "
                   f"{t:.3f} s")

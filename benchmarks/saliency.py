@@ -45,7 +45,10 @@ def digits_case() -> None:
     model = build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
     model.requires_grad_(False)
     x = torch.randn(1, 1, 28, 28)
-    run = lambda: [saliency.attribute(k, model, x) for k in saliency.METHODS]
+
+    def run():
+        return [saliency.attribute(k, model, x) for k in saliency.METHODS]
+
     run()  # warm-up
     t, results = best_of(run, 5)
     parts = ", ".join(f"{r.method} {r.seconds * 1000:.0f} ms" for r in results)
