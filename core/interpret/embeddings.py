@@ -129,7 +129,7 @@ def _matrix(name: str, x: Any, min_rows: int = 1) -> np.ndarray:
 
 def _check_dataset(dataset: Any) -> None:
     if not isinstance(dataset, datasets.Dataset):
-        raise InputError(  # noqa: TRY004
+        raise InputError(
             f"dataset must be a core.data.datasets.Dataset, got {type(dataset).__name__}")
 
 
@@ -185,8 +185,8 @@ def _output_node(g: graph.Graph) -> fx.Node:
     out = next(n for n in g.graph.nodes if n.op == "output")
     value = out.args[0]
     if not isinstance(value, fx.Node):
-        # ValueError, not TypeError, throughout: pages show every core ValueError to the user
-        raise InputError(  # noqa: TRY004
+        # InputError, not TypeError, throughout: a wrong type is a user mistake the page shows
+        raise InputError(
             f"the model must return one logits tensor (B, K), got {value!r}")
     return value
 
@@ -547,7 +547,7 @@ def to_csv(features: Features, projection: Projection, classes: Sequence[str]) -
         CSV text (RFC 4180 quoting, "\\n" line ends).
     """
     if not isinstance(features, Features) or not isinstance(projection, Projection):
-        raise InputError("to_csv needs a Features and a Projection")  # noqa: TRY004
+        raise InputError("to_csv needs a Features and a Projection")
     n = len(features.indices)
     if projection.coords.shape != (n, projection.dims):
         raise InputError(f"the projection has {projection.coords.shape[0]} points, the features "

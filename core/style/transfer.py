@@ -108,7 +108,7 @@ class StyleConfig:
             if not (is_real(value) and value >= 0):
                 raise InputError(f"{name} must be a finite number >= 0, got {value!r}")
         if not isinstance(self.style_layers, dict):
-            raise InputError(  # noqa: TRY004 - pages show every core ValueError
+            raise InputError(
                 f"style_layers must be a dict of layer -> weight, got {self.style_layers!r}")
         for name, w in self.style_layers.items():
             layer_index(name)  # ValueError for an unknown layer
@@ -122,7 +122,7 @@ class StyleConfig:
             raise InputError(f"lr must be a finite number > 0 (or None), got {self.lr!r}")
         check_choice("init", self.init, INITS)
         if not isinstance(self.preserve_colour, bool):
-            raise InputError(  # noqa: TRY004
+            raise InputError(
                 f"preserve_colour must be True or False, got {self.preserve_colour!r}")
         if not (is_real(self.style_blend) and 0 <= self.style_blend <= 1):
             raise InputError(f"style_blend must be in [0, 1], got {self.style_blend!r}")
@@ -228,7 +228,7 @@ class StyleTransfer:
                 ``config.style_blend``. Content and styles may differ in size and aspect.
         """
         if not isinstance(config, StyleConfig):
-            raise InputError(  # noqa: TRY004
+            raise InputError(
                 f"config must be a StyleConfig, got {type(config).__name__}")
         if config.style_blend > 0 and style2 is None:
             raise InputError(f"style_blend is {config.style_blend} but no second style image "

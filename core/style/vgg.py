@@ -184,7 +184,7 @@ def truncate(features: nn.Sequential, *, last_layer: str, pooling: str = "max") 
         elif isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
             layers.append(nn.MaxPool2d(2, 2) if pooling == "max" else nn.AvgPool2d(2, 2))
         else:
-            raise InputError(  # noqa: TRY004
+            raise InputError(
                 f"unexpected module {type(m).__name__} at index {i} of VGG19 features")
     out = nn.Sequential(*layers)
     for m in (out, *layers):  # eval mode for the new modules only: never write to shared ones

@@ -74,7 +74,7 @@ def check_kernel(k) -> np.ndarray:
     """
     if isinstance(k, (str, bytes)):
         msg = "a kernel must be rows of numbers, got text; parse it first"
-        raise InputError(msg)  # noqa: TRY004
+        raise InputError(msg)
     shape = getattr(k, "shape", None)  # ndarray / DataFrame; np.shape fails on ragged lists
     rows = len(k) if isinstance(k, (list, tuple)) else shape[0] if shape else 0
     if rows > MAX_KERNEL:  # before check_matrix, whose size message speaks of matrices

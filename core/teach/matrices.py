@@ -115,7 +115,7 @@ def _cell_value(cell, r: int, c: int) -> float:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         raise InputError(f"{where} is empty")
     if isinstance(cell, (bool, np.bool_)):
-        raise InputError(f"{where} is a boolean ({cell}); enter a number")  # noqa: TRY004
+        raise InputError(f"{where} is a boolean ({cell}); enter a number")
     if isinstance(cell, str):
         try:
             value = float(cell.strip())
@@ -124,7 +124,7 @@ def _cell_value(cell, r: int, c: int) -> float:
     elif isinstance(cell, numbers.Real):
         value = float(cell)
     else:
-        raise InputError(f"{where}: {cell!r} is not a number")  # noqa: TRY004
+        raise InputError(f"{where}: {cell!r} is not a number")
     if not math.isfinite(value):
         # a grid editor hands back an emptied numeric cell as NaN, so mention that too
         raise InputError(

@@ -300,10 +300,10 @@ class Trainer:
             train_set: uint8 images; never modified.
         """
         if not isinstance(config, TrainConfig):  # InputError: a user mistake, not a TypeError
-            raise InputError(  # noqa: TRY004
+            raise InputError(
                 f"config must be a TrainConfig, got {type(config).__name__}")
         if not isinstance(model, nn.Module):
-            raise InputError(  # noqa: TRY004
+            raise InputError(
                 f"model must be a torch.nn.Module, got {type(model).__name__}")
         self.config = config
         self.device = accel.resolve_device(config.device)
