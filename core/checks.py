@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InputError",
+    "Keyed",
     "check_batch",
     "check_bool",
     "check_choice",
@@ -31,8 +32,40 @@ __all__ = [
 ]
 
 
-class InputError(ValueError):
+class Keyed:
+    """An error whose message also comes as a key and values, for an interface in another
+    language.
+
+    ``str(err)`` is the English message (for the library, the CLI and the server log). ``key``
+    and ``values`` say the same for the dashboard, which looks ``key`` up in
+    ``dashboard/texts/errors.py`` and fills it with ``values``. Mixed into an exception class
+    before its base: ``class InputError(Keyed, ValueError)``.
+    """
+
+    def __init__(self, message: str = "", key: str | None = None, **values: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    def __reduce__(self):  # keep key and values through pickling (st.cache_data, processes)
+        return _rebuild, (type(self), str(self), self.key, self.values)
+
+
+def _rebuild(cls: type, message: str, key: str | None, values: dict[str, Any]) -> Keyed:
+    return cls(message, key, **values)
+
+
+class InputError(Keyed, ValueError):
     """A user's input broke a rule; the message names the value and the rule."""
+
+
+def _bounds_key(kind: str, low: float | None, high: float | None, open_low: bool = False) -> str:
+    """The message key for a value of ``kind`` and its bounds: "int_between", "number_above"..."""
+    if low is not None and high is not None:
+        return f"{kind}_between_open" if open_low else f"{kind}_between"
+    if low is not None:
+        return f"{kind}_above" if open_low else f"{kind}_min"
+    return f"{kind}_max" if high is not None else kind
 
 
 def is_int(value: Any) -> bool:
@@ -73,7 +106,9 @@ def check_int(name: str, value: Any, low: int | None = None, high: int | None = 
     """
     if not (is_int(value) and _within(value, low, high)):
         rule = _rule(low, high, both="{low}..{high}")
-        raise InputError(f"{name} must be an integer{rule}{where}, got {value!r}")
+        raise InputError(f"{name} must be an integer{rule}{where}, got {value!r}",
+                         _bounds_key("int", low, high), name=name, value=value, low=low,
+                         high=high)
     return int(value)
 
 
@@ -83,14 +118,17 @@ def check_number(name: str, value: Any, low: float | None = None, high: float | 
     if not (is_real(value) and _within(value, low, high, open_low)):
         rule = _rule(low, high, both=("(" if open_low else "[") + "{low:g}, {high:g}]",
                      open_low=open_low)
-        raise InputError(f"{name} must be a finite number{rule}, got {value!r}")
+        raise InputError(f"{name} must be a finite number{rule}, got {value!r}",
+                         _bounds_key("number", low, high, open_low), name=name, value=value,
+                         low=low, high=high)
     return float(value)
 
 
 def check_bool(name: str, value: Any) -> bool:
     """``value`` as a bool (Python or numpy); 0/1 and strings are refused."""
     if type(value).__name__ not in ("bool", "bool_"):
-        raise InputError(f"{name} must be True or False, got {value!r}")
+        raise InputError(f"{name} must be True or False, got {value!r}", "bool", name=name,
+                         value=value)
     return bool(value)
 
 
@@ -98,7 +136,8 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     """``value`` if it is one of ``choices``."""
     choices = tuple(choices)
     if isinstance(value, bool) or value not in choices:
-        raise InputError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
+        raise InputError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}",
+                         "choice", name=name, value=value, choices=choices)
     return value
 
 
@@ -110,9 +149,10 @@ def check_pair(name: str, value: Any, low: int | None = 1) -> tuple[int, int]:
         h = w = None
     if isinstance(value, str) or not (is_int(h) and is_int(w)):
         raise InputError(f"{name} must be an integer or a pair of integers (h, w), "
-                         f"got {value!r}")
+                         f"got {value!r}", "pair", name=name, value=value)
     if low is not None and min(h, w) < low:
-        raise InputError(f"{name} must be >= {low} in both directions, got {(h, w)}")
+        raise InputError(f"{name} must be >= {low} in both directions, got {(h, w)}",
+                         "pair_min", name=name, value=(h, w), low=low)
     return int(h), int(w)
 
 
@@ -123,7 +163,8 @@ def check_batch(x: Any) -> Tensor:
     if not isinstance(x, torch.Tensor) or x.dim() != 4 or not x.is_floating_point():
         got = (f"{tuple(x.shape)} {x.dtype}" if isinstance(x, torch.Tensor)
                else type(x).__name__)
-        raise InputError(f"x must be a float tensor (B, C, H, W), got {got}")
+        raise InputError(f"x must be a float tensor (B, C, H, W), got {got}", "batch",
+                         value=got)
     return x
 
 
@@ -131,7 +172,8 @@ def check_image(x: Any) -> Tensor:
     """``x`` if it is a float tensor holding one image (1, C, H, W)."""
     x = check_batch(x)
     if x.shape[0] != 1:
-        raise InputError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}")
+        raise InputError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}",
+                         "one_image", value=tuple(x.shape))
     return x
 
 
@@ -140,5 +182,5 @@ def check_input_shape(input_shape: Any) -> tuple[int, int, int]:
     if (not isinstance(input_shape, Sequence) or len(input_shape) != 3
             or not all(is_int(v) and v >= 1 for v in input_shape)):
         raise InputError(f"input_shape must be (channels, height, width) of positive "
-                         f"integers, got {input_shape!r}")
+                         f"integers, got {input_shape!r}", "input_shape", value=input_shape)
     return tuple(int(v) for v in input_shape)

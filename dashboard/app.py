@@ -18,10 +18,11 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import errors, navigation, sidebar  # noqa: E402
+from dashboard import errors, i18n, navigation, sidebar  # noqa: E402
 
 st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
 
+i18n.resolve()  # before any text: the page titles below are in the chosen language
 current = st.navigation(navigation.sections())
 with errors.boundary("sidebar"):
     sidebar.render()

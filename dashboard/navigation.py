@@ -11,76 +11,42 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import texts
+
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
 @dataclass(frozen=True)
 class PageInfo:
+    """A page: its file's name, its section and icon; its title, section name and blurb come
+    from ``dashboard/texts/navigation.py`` in the session's language."""
+
     key: str
-    section: str
-    title: str
+    section_key: str
     icon: str
-    blurb: str
+
+    @property
+    def title(self) -> str:
+        return texts.get("navigation")[f"{self.key}_title"]
+
+    @property
+    def section(self) -> str:
+        return texts.get("navigation")[f"section_{self.section_key}"]
+
+    @property
+    def blurb(self) -> str:
+        return texts.get("navigation")[f"{self.key}_blurb"]
 
 
 PAGES: tuple[PageInfo, ...] = (
-    PageInfo("home", "CNN Lab", "Home", ":material/home:", "What the lab is and where to start."),
-    PageInfo(
-        "layers",
-        "Learn",
-        "Layers",
-        ":material/layers:",
-        "Convolution by hand (kernels, ReLU, pooling), the feature maps and filters of the "
-        "active model, what a channel responds to, and softmax/dropout/flatten explainers.",
-    ),
-    PageInfo(
-        "pooling",
-        "Learn",
-        "Pooling Calculator",
-        ":material/grid_view:",
-        "Max, average and global pooling on a matrix you edit: output sizes, every window, "
-        "and where max pooling sends the gradient.",
-    ),
-    PageInfo(
-        "train",
-        "Train",
-        "Train",
-        ":material/model_training:",
-        "Train a CNN live (SGD, momentum or Adam), evaluate it with a clickable confusion "
-        "matrix, keep it in the model library, and watch optimisers race on a loss surface.",
-    ),
-    PageInfo(
-        "embeddings",
-        "Interpret",
-        "Embeddings",
-        ":material/scatter_plot:",
-        "PCA and t-SNE maps of the active model's feature vectors beside the raw pixels, with "
-        "their quality, each point's image and its nearest neighbours.",
-    ),
-    PageInfo(
-        "occlusion",
-        "Interpret",
-        "Occlusion",
-        ":material/select:",
-        "Slide a patch over the image and map how the active model's answer changes: "
-        "probability, its drop, and the winning class at every occluder position.",
-    ),
-    PageInfo(
-        "saliency",
-        "Interpret",
-        "Saliency",
-        ":material/gradient:",
-        "Gradient maps side by side — vanilla, guided backprop, SmoothGrad, Integrated "
-        "Gradients, Grad-CAM — and a sanity check that randomises the model layer by layer.",
-    ),
-    PageInfo(
-        "style_transfer",
-        "Create",
-        "Style Transfer",
-        ":material/palette:",
-        "Gatys et al. with VGG19: one photo in the style of another, live, with the Gram "
-        "matrices and the paper's layer-by-layer reconstructions that explain it.",
-    ),
+    PageInfo("home", "lab", ":material/home:"),
+    PageInfo("layers", "learn", ":material/layers:"),
+    PageInfo("pooling", "learn", ":material/grid_view:"),
+    PageInfo("train", "train", ":material/model_training:"),
+    PageInfo("embeddings", "interpret", ":material/scatter_plot:"),
+    PageInfo("occlusion", "interpret", ":material/select:"),
+    PageInfo("saliency", "interpret", ":material/gradient:"),
+    PageInfo("style_transfer", "create", ":material/palette:"),
 )
 
 

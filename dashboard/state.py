@@ -17,6 +17,7 @@ import streamlit as st
 from core import paths
 from core.data import catalog
 from core.models import cards
+from dashboard import texts
 
 DATASET_KEY = "active_dataset"
 MODEL_KEY = "active_model"
@@ -41,7 +42,7 @@ class ModelChoice:
 def default_choice() -> ModelChoice:
     path = paths.models_dir() / cards.DEFAULT_MODEL_DIR
     card = cards.read_card(path)
-    label = "Small CNN · digits (default)"
+    label = texts.get("sidebar")["default_model"]
     return ModelChoice(DEFAULT_REF, label, DEFAULT_DATASET, path, card)
 
 
@@ -123,8 +124,10 @@ def active_model() -> ModelChoice | None:
     return next((c for c in choices if c.ref == ref), choices[0] if choices else None)
 
 
-def dataset_title(key: str) -> str:
-    info = catalog.DATASETS.get(key)
-    if info:
-        return info.title
-    return f"Folder: {key.removeprefix(FOLDER_PREFIX)}" if key.startswith(FOLDER_PREFIX) else key
+def dataset_title(key: str, lang: str | None = None) -> str:
+    """A dataset's name in ``lang`` (default: the session's)."""
+    if key in catalog.DATASETS:
+        return texts.dataset_title(key, lang)
+    if key.startswith(FOLDER_PREFIX):
+        return texts.get("sidebar", lang)["folder"].format(name=key.removeprefix(FOLDER_PREFIX))
+    return key
