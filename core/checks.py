@@ -29,6 +29,7 @@ __all__ = [
     "check_pair",
     "is_int",
     "is_real",
+    "plain",
 ]
 
 
@@ -57,6 +58,21 @@ def _rebuild(cls: type, message: str, key: str | None, values: dict[str, Any]) -
 
 class InputError(Keyed, ValueError):
     """A user's input broke a rule; the message names the value and the rule."""
+
+
+def plain(value: Any) -> Any:
+    """``value`` as the plain Python data an error's values hold: a numpy integer or float
+    becomes an int or a float (a translated message shows ``3``, not ``np.int64(3)``); a
+    tuple or list is converted item by item; anything else comes back as it is."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if is_int(value):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    return value
 
 
 def _bounds_key(kind: str, low: float | None, high: float | None, open_low: bool = False) -> str:
@@ -107,8 +123,8 @@ def check_int(name: str, value: Any, low: int | None = None, high: int | None = 
     if not (is_int(value) and _within(value, low, high)):
         rule = _rule(low, high, both="{low}..{high}")
         raise InputError(f"{name} must be an integer{rule}{where}, got {value!r}",
-                         _bounds_key("int", low, high), name=name, value=value, low=low,
-                         high=high)
+                         _bounds_key("int", low, high), name=name, value=plain(value),
+                         low=low, high=high)
     return int(value)
 
 
@@ -119,8 +135,8 @@ def check_number(name: str, value: Any, low: float | None = None, high: float | 
         rule = _rule(low, high, both=("(" if open_low else "[") + "{low:g}, {high:g}]",
                      open_low=open_low)
         raise InputError(f"{name} must be a finite number{rule}, got {value!r}",
-                         _bounds_key("number", low, high, open_low), name=name, value=value,
-                         low=low, high=high)
+                         _bounds_key("number", low, high, open_low), name=name,
+                         value=plain(value), low=low, high=high)
     return float(value)
 
 
@@ -128,7 +144,7 @@ def check_bool(name: str, value: Any) -> bool:
     """``value`` as a bool (Python or numpy); 0/1 and strings are refused."""
     if type(value).__name__ not in ("bool", "bool_"):
         raise InputError(f"{name} must be True or False, got {value!r}", "bool", name=name,
-                         value=value)
+                         value=plain(value))
     return bool(value)
 
 
@@ -137,7 +153,7 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     choices = tuple(choices)
     if isinstance(value, bool) or value not in choices:
         raise InputError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}",
-                         "choice", name=name, value=value, choices=choices)
+                         "choice", name=name, value=plain(value), choices=tuple(map(str, choices)))
     return value
 
 
@@ -149,10 +165,10 @@ def check_pair(name: str, value: Any, low: int | None = 1) -> tuple[int, int]:
         h = w = None
     if isinstance(value, str) or not (is_int(h) and is_int(w)):
         raise InputError(f"{name} must be an integer or a pair of integers (h, w), "
-                         f"got {value!r}", "pair", name=name, value=value)
+                         f"got {value!r}", "pair", name=name, value=plain(value))
     if low is not None and min(h, w) < low:
         raise InputError(f"{name} must be >= {low} in both directions, got {(h, w)}",
-                         "pair_min", name=name, value=(h, w), low=low)
+                         "pair_min", name=name, value=plain((h, w)), low=low)
     return int(h), int(w)
 
 
@@ -173,7 +189,7 @@ def check_image(x: Any) -> Tensor:
     x = check_batch(x)
     if x.shape[0] != 1:
         raise InputError(f"x must hold one image (1, C, H, W), got {tuple(x.shape)}",
-                         "one_image", value=tuple(x.shape))
+                         "one_image", value=tuple(map(int, x.shape)))
     return x
 
 
@@ -182,5 +198,6 @@ def check_input_shape(input_shape: Any) -> tuple[int, int, int]:
     if (not isinstance(input_shape, Sequence) or len(input_shape) != 3
             or not all(is_int(v) and v >= 1 for v in input_shape)):
         raise InputError(f"input_shape must be (channels, height, width) of positive "
-                         f"integers, got {input_shape!r}", "input_shape", value=input_shape)
+                         f"integers, got {input_shape!r}", "input_shape",
+                         value=plain(input_shape))
     return tuple(int(v) for v in input_shape)

@@ -2,19 +2,26 @@
 
 Models come back in eval() mode and must never be trained, hooked or switched to train();
 datasets' tensors must never be modified in place.
+
+What the user reads while cached work runs comes from ``dashboard/texts/common.py`` in the
+session's language. A cache decorator's ``show_spinner=`` is fixed when this module is
+imported, so every cache here has ``show_spinner=False`` and its public function wraps the call
+in ``st.spinner`` with the text read at call time (Streamlit's spinner appears only after half a
+second, so a cache hit shows nothing, as before).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import i18n, state, texts
 
 if TYPE_CHECKING:
     from torch import nn
@@ -22,6 +29,23 @@ if TYPE_CHECKING:
     from core.data.datasets import Dataset
 
 _DEFAULT_LOCK = threading.Lock()  # one default training per process, whatever the sessions
+
+
+def _words(lang: str | None = None) -> dict[str, str]:
+    return texts.get("common", lang)
+
+
+@contextmanager
+def _spinner(key: str) -> Iterator[None]:
+    """``st.spinner`` with the text ``key`` of ``texts/common.py`` in the session's language."""
+    with st.spinner(_words()[key]):
+        yield
+
+
+def _progress_text(p, lang: str) -> str:
+    """The default training's progress line in ``lang`` ("epoch e/E, loss x")."""
+    loss = "—" if p.last_loss is None else i18n.number(p.last_loss, 3, lang)
+    return _words(lang)["default_progress"].format(epoch=p.epoch, epochs=p.epochs, loss=loss)
 
 
 @runtime_checkable
@@ -82,12 +106,16 @@ def ensure_default_model() -> Path:
         if state.default_choice().card is None:  # another session may have finished meanwhile
             from core.train import training
 
-            with st.status("Training the default model (small CNN on digits)…") as status:
+            lang = i18n.current()
+            words = _words(lang)
+            with st.status(words["default_training"]) as status:
                 bar = st.progress(0.0)
                 training.train_default_model(
-                    choice.path, progress=lambda done, msg: bar.progress(done, text=msg)
+                    choice.path,
+                    on_report=lambda p: bar.progress(p.done_steps / p.total_steps,
+                                                     text=_progress_text(p, lang)),
                 )
-                status.update(label="Default model ready", state="complete")
+                status.update(label=words["default_ready"], state="complete")
     return choice.path
 
 
@@ -100,7 +128,7 @@ def active_model() -> LoadedModel | None:
     return load_model(path)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _registered_dataset(name: str):
     from core.data import datasets
 
@@ -111,7 +139,10 @@ def dataset(name: str) -> tuple[Dataset, Dataset]:
     """(train, test) of a registered dataset (shared, read-only) or of an image folder uploaded
     in this session. Raises DatasetUnavailableError (offline download) or InputError."""
     folder = state.folder_dataset(name)
-    return folder if folder is not None else _registered_dataset(name)
+    if folder is not None:
+        return folder
+    with _spinner("cache_dataset"):
+        return _registered_dataset(name)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -130,11 +161,16 @@ def layer_table(loaded: LoadedModel):
     return layers.layer_table(loaded.model, tuple(loaded.card.input_shape))
 
 
-@st.cache_data(max_entries=64, show_spinner="Scanning the test split…",
-               hash_funcs={LoadedModel: lambda m: m.model_id})
 def top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
                    k: int):
     """The k images of a split that most excite (layer, channel); cached per model and split."""
+    with _spinner("cache_top_activating"):
+        return _top_activating(loaded, _split, split_name, layer, channel, k)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def _top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
+                    k: int):
     from core.interpret import layers
 
     return layers.top_activating(loaded.model, _split.images, layer, channel, k=k,
@@ -149,20 +185,29 @@ def _normalizer(card: Card):
     return lambda images: (images.float() / 255 - mean) / std
 
 
-@st.cache_data(max_entries=16, show_spinner="Evaluating on the test split…",
-               hash_funcs={LoadedModel: lambda m: m.model_id})
 def evaluation(loaded: LoadedModel, _split, split_name: str):
     """core.train.evaluation.evaluate of a loaded model on a split (cached per model and split)."""
+    with _spinner("cache_evaluation"):
+        return _evaluation(loaded, _split, split_name)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def _evaluation(loaded: LoadedModel, _split, split_name: str):
     from core.train.evaluation import evaluate
 
     return evaluate(loaded.model, _split)
 
 
-@st.cache_data(max_entries=8, show_spinner="Extracting feature vectors…",
-               hash_funcs={LoadedModel: lambda m: m.model_id})
 def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
                        count: int):
     """core.interpret.embeddings.extract for the first ``count`` images of a split (cached)."""
+    with _spinner("cache_features"):
+        return _embedding_features(loaded, _split, split_name, layer, mode, count)
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def _embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
+                        count: int):
     from core.interpret import embeddings
 
     return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)
@@ -180,9 +225,14 @@ class ImageNetCard:
     input_shape: tuple[int, int, int]
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading the ImageNet weights…")
 def imagenet_model(key: str) -> LoadedModel:
     """A torchvision ImageNet model (shared, read-only). Raises WeightsUnavailableError offline."""
+    with _spinner("cache_imagenet"):
+        return _imagenet_model(key)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _imagenet_model(key: str) -> LoadedModel:
     from core.models import imagenet
 
     spec = imagenet.IMAGENET_MODELS[key]
@@ -192,19 +242,30 @@ def imagenet_model(key: str) -> LoadedModel:
     return LoadedModel(model, card, f"imagenet-{key}", imagenet.weights_path(key))
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading VGG19…")
 def vgg19_features(weights: str):
     """VGG19's convolutional part, "imagenet" or "random" (shared, read-only; style transfer
     truncates and copies it per run). Raises WeightsUnavailableError offline."""
+    with _spinner("cache_vgg19"):
+        return _vgg19_features(weights)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _vgg19_features(weights: str):
     from core.style import vgg
 
     return vgg.load_vgg19(weights=weights)
 
 
-@st.cache_data(max_entries=16, show_spinner="Computing Gram matrices…")
 def style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, size: int):
     """core.style.explain.gram_for_layer (cached per weights, pooling, image, layer, size)."""
+    with _spinner("cache_gram"):
+        return _style_gram(weights, pooling, _image, image_id, layer, size)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, size: int):
     from core.style import explain
 
-    return explain.gram_for_layer(vgg19_features(weights), _image, layer, size=size,
+    # the cache itself, not the public wrapper: no st.spinner inside a cached function
+    return explain.gram_for_layer(_vgg19_features(weights), _image, layer, size=size,
                                   pooling=pooling)

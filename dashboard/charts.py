@@ -1,4 +1,11 @@
-"""Plotly figure builders: pure functions, data in, ``go.Figure`` out. No Streamlit here."""
+"""Plotly figure builders: pure functions, data in, ``go.Figure`` out. No Streamlit here.
+
+The words a builder puts into a figure itself (axis titles, legend names, hover text) come from
+``dashboard/texts/charts.py`` in the session's language, read when the figure is built (inside
+a script run: the user's language; outside one: English), and every figure writes numbers with
+the language's decimal mark (``layout.separators``). Titles and names a caller passes in are
+the caller's to translate.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,27 @@ from collections.abc import Iterable
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard import i18n, texts
+
 HIGHLIGHT = "#d62728"
 CHOSEN = "#ff7f0e"
-PAD_TEXT = "pad"
+PAD_TEXT = "pad"  # the English text of a padding cell (the language's: texts "pad")
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.4g}" if np.isfinite(v) else ""
+def _words() -> dict[str, str]:
+    """This figure's words in the session's language (English outside a script run)."""
+    return texts.get("charts")
+
+
+def _localised(fig: go.Figure, lang: str | None = None) -> go.Figure:
+    """The last step of every builder: numbers with the language's decimal mark (Plotly's
+    ticks, and hover and text templates with a d3 format such as ``%{z:.3f}``)."""
+    fig.update_layout(separators=i18n.plotly_separators(lang))
+    return fig
+
+
+def _fmt(v: float, lang: str | None = None) -> str:
+    return i18n.general(float(v), lang, ".4g") if np.isfinite(v) else ""
 
 
 def matrix_heatmap(
@@ -38,6 +59,7 @@ def matrix_heatmap(
     Returns:
         A figure whose axes are labelled with the input's own indices (padding: -1, n, ...).
     """
+    words = _words()
     m = np.asarray(matrix, dtype=float)
     ph, pw = padding
     h, w = m.shape
@@ -45,7 +67,8 @@ def matrix_heatmap(
     shown[ph : ph + h, pw : pw + w] = m
     rows = list(range(-ph, h + ph))
     cols = list(range(-pw, w + pw))
-    text = [[_fmt(v) if np.isfinite(v) else PAD_TEXT for v in row] for row in shown]
+    lang = i18n.current()
+    text = [[_fmt(v, lang) if np.isfinite(v) else words["pad"] for v in row] for row in shown]
     fig = go.Figure(
         go.Heatmap(
             z=shown,
@@ -56,7 +79,7 @@ def matrix_heatmap(
             colorscale=colorscale,
             zmid=zmid,
             showscale=False,
-            hovertemplate="row %{y}, col %{x}: %{text}<extra></extra>",
+            hovertemplate=words["hover_cell"] + "<extra></extra>",
             xgap=1,
             ygap=1,
         )
@@ -75,7 +98,7 @@ def matrix_heatmap(
     fig.update_xaxes(side="top", dtick=1, showgrid=False, zeroline=False, constrain="domain")
     fig.update_yaxes(autorange="reversed", dtick=1, showgrid=False, zeroline=False,
                      scaleanchor="x", constrain="domain")
-    return fig
+    return _localised(fig, lang)
 
 
 def _cell_rect(r: int, c: int, color: str, width: int) -> dict:
@@ -97,14 +120,15 @@ def image(array: np.ndarray, *, title: str = "", height: int = 320,
     Args:
         boxes: (r0, r1, c0, c1) half-open rectangles to outline (e.g. receptive fields).
     """
+    xy = _words()["hover_xy"]
     a = np.asarray(array)
     a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
     if a.ndim == 3:
         fig = go.Figure(go.Image(z=np.clip(a, 0, 1) * 255,
-                                 hovertemplate="x %{x}, y %{y}<extra></extra>"))
+                                 hovertemplate=xy + "<extra></extra>"))
     else:
         fig = go.Figure(go.Heatmap(z=a, colorscale="gray", zmin=0, zmax=1, showscale=False,
-                                   hovertemplate="x %{x}, y %{y}: %{z:.3f}<extra></extra>"))
+                                   hovertemplate=xy + ": %{z:.3f}<extra></extra>"))
         fig.update_yaxes(autorange="reversed")
     for r0, r1, c0, c1 in boxes:
         fig.add_shape(type="rect", x0=c0 - 0.5, x1=c1 - 0.5, y0=r0 - 0.5, y1=r1 - 0.5,
@@ -113,7 +137,7 @@ def image(array: np.ndarray, *, title: str = "", height: int = 320,
                       margin=dict(l=5, r=5, t=35 if title else 5, b=5))
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
-    return fig
+    return _localised(fig)
 
 
 def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: bool = False,
@@ -126,6 +150,7 @@ def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: b
     """
     from plotly.subplots import make_subplots
 
+    cell_value = _words()["hover_cell_value"]
     m = np.asarray(maps, dtype=float)
     n = len(m)
     cols = max(1, min(cols, n))
@@ -139,8 +164,7 @@ def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: b
     for i, fmap in enumerate(m):
         fig.add_trace(
             go.Heatmap(z=fmap, zmin=lo, zmax=hi, coloraxis="coloraxis", name=names[i],
-                       hovertemplate=f"{names[i]}<br>row %{{y}}, col %{{x}}: %{{z:.3f}}"
-                                     "<extra></extra>"),
+                       hovertemplate=f"{names[i]}<br>{cell_value}<extra></extra>"),
             row=i // cols + 1, col=i % cols + 1,
         )
     fig.update_layout(
@@ -152,7 +176,7 @@ def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: b
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     fig.update_annotations(font_size=11)
-    return fig
+    return _localised(fig)
 
 
 def bars(values: np.ndarray, labels: list[str], *, title: str = "", highlight: int | None = None,
@@ -164,7 +188,7 @@ def bars(values: np.ndarray, labels: list[str], *, title: str = "", highlight: i
     fig.update_layout(title=title or None, height=height, yaxis_title=y_title,
                       margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     fig.update_xaxes(type="category")
-    return fig
+    return _localised(fig)
 
 
 def line(values, *, title: str = "", x_title: str = "", y_title: str = "",
@@ -174,7 +198,7 @@ def line(values, *, title: str = "", x_title: str = "", y_title: str = "",
     fig = go.Figure(go.Scatter(x=np.arange(1, len(y) + 1), y=y, mode="lines"))
     fig.update_layout(title=title or None, height=height, xaxis_title=x_title,
                       yaxis_title=y_title, margin=dict(l=10, r=10, t=40 if title else 10, b=10))
-    return fig
+    return _localised(fig)
 
 
 def training_curves(history, step_losses, steps_per_epoch: int, loss_title: str,
@@ -188,26 +212,29 @@ def training_curves(history, step_losses, steps_per_epoch: int, loss_title: str,
     """
     from plotly.subplots import make_subplots
 
+    words = _words()
     fig = make_subplots(rows=1, cols=2, subplot_titles=(loss_title, acc_title),
                         horizontal_spacing=0.08)
     if len(step_losses):
         x = (np.arange(len(step_losses)) + 1) / max(steps_per_epoch, 1)
-        fig.add_trace(go.Scatter(x=x, y=list(step_losses), mode="lines", name="train (per step)",
+        fig.add_trace(go.Scatter(x=x, y=list(step_losses), mode="lines",
+                                 name=words["train_per_step"],
                                  line=dict(color="#9ecae1", width=1)), row=1, col=1)
     epochs = [h.epoch for h in history]
-    series = (("train_loss", "train", "#1f77b4", 1), ("val_loss", "validation", CHOSEN, 1),
-              ("train_accuracy", "train", "#1f77b4", 2), ("val_accuracy", "validation", CHOSEN, 2))
+    train, val = words["train"], words["validation"]
+    series = (("train_loss", train, "#1f77b4", 1), ("val_loss", val, CHOSEN, 1),
+              ("train_accuracy", train, "#1f77b4", 2), ("val_accuracy", val, CHOSEN, 2))
     for attr, name, color, col in series:
         ys = [getattr(h, attr) for h in history]
         if any(y is not None for y in ys):
             fig.add_trace(go.Scatter(x=epochs, y=ys, mode="lines+markers", name=name,
                                      line=dict(color=color), showlegend=col == 1,
                                      legendgroup=name), row=1, col=col)
-    fig.update_xaxes(title_text="epoch", rangemode="tozero")
+    fig.update_xaxes(title_text=words["epoch"], rangemode="tozero")
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
-    return fig
+    return _localised(fig)
 
 
 def confusion_matrix(cm: np.ndarray, classes: list[str], *, selected: tuple[int, int] | None = None,
@@ -220,6 +247,7 @@ def confusion_matrix(cm: np.ndarray, classes: list[str], *, selected: tuple[int,
     Returns:
         A figure whose points carry ``customdata = [true, predicted, count]``.
     """
+    words = _words()
     cm = np.asarray(cm)
     k = len(classes)
     true, pred = np.indices((k, k))  # (K, K) each
@@ -229,19 +257,20 @@ def confusion_matrix(cm: np.ndarray, classes: list[str], *, selected: tuple[int,
         x=pred.ravel(), y=true.ravel(), mode="markers+text", text=[str(v) for v in cm.ravel()],
         customdata=np.stack([true.ravel(), pred.ravel(), cm.ravel()], axis=1),
         marker=dict(symbol="square", size=size, color=share.ravel(), colorscale="Blues",
-                    cmin=0, cmax=1, line=dict(width=0), colorbar=dict(title="row share")),
+                    cmin=0, cmax=1, line=dict(width=0),
+                    colorbar=dict(title=words["row_share"])),
         textfont=dict(size=max(8, size // 3)),
-        hovertemplate="true %{customdata[0]} → predicted %{customdata[1]}: %{customdata[2]}"
-                      "<extra></extra>",
+        hovertemplate=words["hover_confusion"] + "<extra></extra>",
     ))
     if selected is not None:
         fig.add_shape(_cell_rect(selected[0], selected[1], CHOSEN, 3))
     ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(classes))
-    fig.update_xaxes(title_text="predicted", range=[-0.5, k - 0.5], showgrid=False, **ticks)
-    fig.update_yaxes(title_text="true", range=[k - 0.5, -0.5], showgrid=False, **ticks)
+    fig.update_xaxes(title_text=words["predicted"], range=[-0.5, k - 0.5], showgrid=False,
+                     **ticks)
+    fig.update_yaxes(title_text=words["true"], range=[k - 0.5, -0.5], showgrid=False, **ticks)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
                       plot_bgcolor="white")
-    return fig
+    return _localised(fig)
 
 
 PATH_COLORS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b")
@@ -255,15 +284,17 @@ def optimiser_paths(grid, runs, surface, *, height: int = 520) -> go.Figure:
         runs: trajectories with ``label``, ``points`` (steps+1, 2) and ``losses``.
         surface: has ``minima`` (global first) and ``start``.
     """
+    words = _words()
     xs, ys, z = grid
     contour = go.Contour(x=xs, y=ys, z=z, colorscale="Greys", ncontours=30, showscale=False,
                          contours=dict(coloring="heatmap"), opacity=0.6, hoverinfo="skip")
     minima = go.Scatter(x=[m[0] for m in surface.minima], y=[m[1] for m in surface.minima],
                         mode="markers+text",
-                        text=["global min"] + ["local min"] * (len(surface.minima) - 1),
+                        text=[words["global_min"]]
+                        + [words["local_min"]] * (len(surface.minima) - 1),
                         textposition="top center", marker=dict(symbol="star", size=14, color="gold",
                                                                line=dict(color="black", width=1)),
-                        name="minima")
+                        name=words["minima"])
     paths = [go.Scatter(x=r.points[:, 0], y=r.points[:, 1], mode="lines+markers", name=r.label,
                         line=dict(color=PATH_COLORS[i % 4], width=2), marker=dict(size=4))
              for i, r in enumerate(runs)]
@@ -276,13 +307,13 @@ def optimiser_paths(grid, runs, surface, *, height: int = 520) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.08),
         updatemenus=[dict(type="buttons", showactive=False, x=0.0, y=1.08, xanchor="left", buttons=[
-            dict(label="▶ Play", method="animate",
+            dict(label=words["play"], method="animate",
                  args=[None, dict(frame=dict(duration=60, redraw=False), fromcurrent=False,
                                   transition=dict(duration=0))])])],
     )
     fig.update_xaxes(range=list(surface.x_range))
     fig.update_yaxes(range=list(surface.y_range), scaleanchor="x")
-    return fig
+    return _localised(fig)
 
 
 def embedding_scatter(coords: np.ndarray, groups: list[str], hover: list[str],
@@ -314,12 +345,12 @@ def embedding_scatter(coords: np.ndarray, groups: list[str], hover: list[str],
             fig.add_trace(cls(x=coords[m, 0], y=coords[m, 1], marker=dict(size=5), **common))
     if selected is not None and 0 <= selected < len(coords) and not three:
         fig.add_trace(go.Scatter(x=[coords[selected, 0]], y=[coords[selected, 1]], mode="markers",
-                                 name="selected", hoverinfo="skip",
+                                 name=_words()["selected"], hoverinfo="skip",
                                  marker=dict(size=16, symbol="circle-open",
                                              line=dict(width=3, color="black"))))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(itemsizing="constant"))
-    return fig
+    return _localised(fig)
 
 
 def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
@@ -327,6 +358,7 @@ def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
     """A map of class indices with one colour per class and a legend entry per class present."""
     palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf")
+    where = _words()["hover_class_cell"]
     c = np.asarray(classes_at)
     present = sorted(int(v) for v in np.unique(c) if v >= 0)
     fig = go.Figure()
@@ -335,14 +367,13 @@ def category_map(classes_at: np.ndarray, names: list[str], *, title: str = "",
         fig.add_trace(go.Scatter(x=cols, y=rows, mode="markers", name=names[k],
                                  marker=dict(symbol="square", size=max(4, int(240 / max(c.shape))),
                                              color=palette[k % len(palette)]),
-                                 hovertemplate=f"{names[k]}: row %{{y}}, col %{{x}}"
-                                               "<extra></extra>"))
+                                 hovertemplate=f"{names[k]}: {where}<extra></extra>"))
     fig.update_xaxes(range=[-0.5, c.shape[1] - 0.5], showgrid=False, zeroline=False)
     fig.update_yaxes(range=[c.shape[0] - 0.5, -0.5], showgrid=False, zeroline=False,
                      scaleanchor="x")
     fig.update_layout(title=title or None, height=height, plot_bgcolor="white",
                       margin=dict(l=5, r=5, t=35 if title else 5, b=5))
-    return fig
+    return _localised(fig)
 
 
 def overlay(picture: np.ndarray, heat: np.ndarray, *, title: str = "", opacity: float = 0.55,
@@ -359,10 +390,10 @@ def overlay(picture: np.ndarray, heat: np.ndarray, *, title: str = "", opacity: 
     fig.add_trace(go.Heatmap(z=h, opacity=opacity, colorscale="RdBu_r" if signed else "Viridis",
                              zmin=-bound if signed else float(np.nanmin(h)), zmax=bound,
                              colorbar=dict(thickness=12),
-                             hovertemplate="x %{x}, y %{y}: %{z:.3f}<extra></extra>"))
+                             hovertemplate=_words()["hover_xy"] + ": %{z:.3f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
-    return fig
+    return _localised(fig)
 
 
 def map_png(values: np.ndarray, *, scale: int = 8, signed: bool = False) -> bytes:
@@ -415,12 +446,12 @@ def saliency_map(heat: np.ndarray, *, signed: bool, title: str = "",
     fig = go.Figure(go.Heatmap(
         z=h, zmin=lo, zmax=hi, zmid=0 if signed else None,
         colorscale=_SIGNED_SCALE if signed else _UNSIGNED_SCALE, colorbar=dict(thickness=12),
-        hovertemplate="x %{x}, y %{y}: %{z:.4g}<extra></extra>"))
+        hovertemplate=_words()["hover_xy"] + ": %{z:.4g}<extra></extra>"))
     fig.update_layout(title=title or None, height=height,
                       margin=dict(l=5, r=5, t=35 if title else 5, b=5))
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    return fig
+    return _localised(fig)
 
 
 def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
@@ -433,10 +464,10 @@ def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
     fig.add_trace(go.Heatmap(
         z=h, zmin=lo, zmax=hi, zmid=0 if signed else None, opacity=opacity,
         colorscale=_SIGNED_OVERLAY if signed else _UNSIGNED_OVERLAY, colorbar=dict(thickness=12),
-        hovertemplate="x %{x}, y %{y}: %{z:.4g}<extra></extra>"))
+        hovertemplate=_words()["hover_xy"] + ": %{z:.4g}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
-    return fig
+    return _localised(fig)
 
 
 def rank_correlations(steps: list[str], corr: dict[str, list[float]], *, title: str = "",
@@ -451,7 +482,7 @@ def rank_correlations(steps: list[str], corr: dict[str, list[float]], *, title: 
     fig.update_layout(title=title or None, height=height,
                       margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                       legend=dict(orientation="h", y=-0.3))
-    return fig
+    return _localised(fig)
 
 
 def map_grid(maps: dict[str, list[np.ndarray]], steps: list[str], *, title: str = "",
@@ -482,7 +513,7 @@ def map_grid(maps: dict[str, list[np.ndarray]], steps: list[str], *, title: str 
     for n in range(1, len(names) * cols + 1):  # square pixels in every cell, not just the first
         fig.layout[f"yaxis{n if n > 1 else ''}"].scaleanchor = f"x{n if n > 1 else ''}"
     fig.update_annotations(font_size=10)
-    return fig
+    return _localised(fig)
 
 
 # --------------------------------------------------------------------------- style transfer
@@ -497,16 +528,18 @@ def style_losses(steps, series: dict[str, list[float]], *, title: str = "",
         steps: the step numbers (x).
         series: name -> values, e.g. {"total": [...], "content": [...], "style": [...]}.
     """
+    words = _words()
     fig = go.Figure()
     for name, values in series.items():
         y = np.asarray(values, dtype=float)
         y = np.where(y > 0, y, np.nan)  # log axis: a switched-off term is not drawn
-        if np.isfinite(y).any():
-            fig.add_trace(go.Scatter(x=list(steps), y=y, mode="lines", name=name,
+        if np.isfinite(y).any():  # a known term's name in the language, any other as given
+            fig.add_trace(go.Scatter(x=list(steps), y=y, mode="lines",
+                                     name=words.get(f"series_{name}", name),
                                      line=dict(color=STYLE_LOSS_COLOURS.get(name))))
-    fig.update_yaxes(type="log", title_text="loss")
-    fig.update_xaxes(title_text="step", rangemode="tozero")
+    fig.update_yaxes(type="log", title_text=words["loss"])
+    fig.update_xaxes(title_text=words["step"], rangemode="tozero")
     fig.update_layout(title=title or None, height=height,
                       margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                       legend=dict(orientation="h", y=-0.25))
-    return fig
+    return _localised(fig)

@@ -50,7 +50,9 @@ def message(err: BaseException, lang: str | None = None) -> str:
 
     A keyed error (``core.checks.Keyed``) is looked up in ``dashboard/texts/errors.py`` and
     filled with its values (numbers in the language's way, parameter names as a sentence says
-    them). Any other error shows its English message, framed in the user's language.
+    them). An unkeyed ``InputError`` shows its English message framed in the user's language;
+    any other unkeyed error (a download's instructions) its message as it is, not framed as a
+    bad input.
     """
     from dashboard.texts import errors as catalogue
 
@@ -68,7 +70,9 @@ def message(err: BaseException, lang: str | None = None) -> str:
             LOG.exception("Error template %r does not fit the values %s", key, sorted(values))
         else:
             return text[:1].upper() + text[1:]
-    return table["unkeyed"].format(detail=str(err))
+    if isinstance(err, InputError):
+        return table["unkeyed"].format(detail=str(err))
+    return str(err)
 
 
 def _value(v: object, lang: str) -> str:

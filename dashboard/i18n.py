@@ -1,10 +1,10 @@
 """The session's language (English or Spanish) and numbers written the way that language writes
 them.
 
-The choice is the sidebar's language switch (``LANG_KEY`` in the session state, bound to the
-URL's ``?lang=``), so a Spanish link (``/?lang=es``) opens the lab in Spanish. With no choice
-made, the browser's language decides (``st.context.locale``), English otherwise. Outside a
-Streamlit run (charts built in a test, a script) the language is English.
+The choice is the sidebar's language switch (``LANG_KEY`` in the session state), kept in the
+URL's ``?lang=`` on every page, so a Spanish link (``/?lang=es``) opens the lab in Spanish.
+With no choice made, the browser's language decides (``st.context.locale``), English
+otherwise. Outside a Streamlit run (charts built in a test, a script) the language is English.
 
 Numbers the lab formats itself follow the language: ``percent(0.983)`` is "98.3%" in English and
 "98,3 %" in Spanish (decimal comma, a non-breaking space before the sign, as the RAE writes it).
@@ -31,12 +31,20 @@ def _running() -> bool:
     return get_script_run_ctx(suppress_warning=True) is not None
 
 
-def browser_lang() -> str:
-    """The browser's language if the lab speaks it, else English."""
+def _locale() -> str | None:
+    """The browser's language tag ("es-MX", "en-US"), None where there is no browser."""
     import streamlit as st
 
-    locale = (getattr(st.context, "locale", None) or "").lower()
-    return "es" if locale.split("-")[0].split("_")[0] == "es" else DEFAULT
+    try:
+        return st.context.locale
+    except (AttributeError, RuntimeError):  # AppTest, bare mode
+        return None
+
+
+def browser_lang(locale: str | None) -> str:
+    """The lab's language for a browser language tag: Spanish for any "es" tag, else English."""
+    primary = (locale or "").strip().lower().replace("_", "-").split("-")[0]
+    return primary if primary in LANGS else DEFAULT
 
 
 def resolve() -> str:
@@ -52,9 +60,18 @@ def resolve() -> str:
     if chosen in LANGS:
         return chosen
     wanted = st.query_params.get(LANG_KEY)
-    lang = wanted if wanted in LANGS else browser_lang()
+    lang = wanted if wanted in LANGS else browser_lang(_locale())
     st.session_state[LANG_KEY] = lang
     return lang
+
+
+def keep_in_url(lang: str) -> None:
+    """Write the language into the URL (``?lang=es``), so the address a user copies opens the
+    lab in the same language; done on every run, as a page switch builds a new URL."""
+    import streamlit as st
+
+    if st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang
 
 
 def current() -> str:

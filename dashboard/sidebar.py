@@ -14,7 +14,8 @@ def render() -> None:
     state.apply_pending_selection()
     with st.sidebar:
         st.radio(T["language"], i18n.LANGS, format_func=i18n.LANG_NAMES.get, horizontal=True,
-                 key=i18n.LANG_KEY, bind="query-params")
+                 key=i18n.LANG_KEY)
+        i18n.keep_in_url(lang)
         st.markdown(f"**{T['active']}**")
         st.selectbox(
             T["dataset"],

@@ -14,6 +14,9 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
+from core.checks import InputError
+from dashboard import errors, texts
+
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
@@ -59,19 +62,21 @@ def pair_input(
     square: bool,
     help: str | None = None,
 ) -> tuple[int, int]:
-    """An integer (height, width) pair: one input when ``square``, else two side by side."""
+    """An integer (height, width) pair: one input when ``square``, else two side by side
+    (labelled "<label> (height)" and "<label> (width)" in the session's language)."""
     if square:
         value = st.number_input(
             label, min_value=min_value, max_value=max_value, value=default, step=1, key=key,
             help=help,
         )
         return int(value), int(value)
+    words = texts.get("common")
     start = int(st.session_state.get(key, default))
     left, right = st.columns(2)
-    h = left.number_input(f"{label} (height)", min_value=min_value, max_value=max_value,
-                          value=start, step=1, key=f"{key}_h", help=help)
-    w = right.number_input(f"{label} (width)", min_value=min_value, max_value=max_value,
-                           value=start, step=1, key=f"{key}_w", help=help)
+    h = left.number_input(words["pair_height"].format(label=label), min_value=min_value,
+                          max_value=max_value, value=start, step=1, key=f"{key}_h", help=help)
+    w = right.number_input(words["pair_width"].format(label=label), min_value=min_value,
+                           max_value=max_value, value=start, step=1, key=f"{key}_w", help=help)
     return int(h), int(w)
 
 
@@ -93,9 +98,14 @@ def matrix_input(
 ) -> np.ndarray:
     """A matrix edited as a grid or as text; both views stay in step.
 
+    Args:
+        labels: the page's text: ``text_help`` and ``grid_help``, and (shared ones in
+            ``texts/common.py``, which a page may override) ``input_mode``, ``mode_grid``,
+            ``mode_text``.
     Raises:
         InputError: the edited matrix is not usable (the parser's message names the cell).
     """
+    labels = texts.get("common") | dict(labels)
     if f"{key}_base" not in st.session_state:
         set_matrix(key, initial, formatter)
 
@@ -153,6 +163,7 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
     """
     from core.data import images, samples
 
+    labels = texts.get("common") | dict(labels)  # the page's words over the shared ones
     sources = [s for s in IMAGE_SOURCES if s != "dataset" or dataset is not None]
     source = st.radio(labels["source"], sources, index=sources.index(default)
                       if default in sources else 0, horizontal=True, key=f"{key}_source",
@@ -160,19 +171,26 @@ def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
     if source == "dataset":
         idx = int(st.number_input(labels["index"], 0, len(dataset) - 1, 0, key=f"{key}_index"))
         label = int(dataset.labels[idx])
-        return PickedImage(images.tensor_to_image(dataset.images[idx]),
-                           f"{dataset.name} test #{idx} · {dataset.classes[label]}", label, idx)
+        shown = (labels["folder_dataset"] if dataset.name == "folder"
+                 else texts.dataset_title(dataset.name))
+        caption = labels["picked_caption"].format(
+            dataset=shown, index=idx, label=texts.class_names([dataset.classes[label]])[0])
+        return PickedImage(images.tensor_to_image(dataset.images[idx]), caption, label, idx)
     if source == "sample":
+
+        def sample_title(k: str) -> str:  # closes over this run's words (see format_func)
+            return labels.get(f"sample_{k}", samples.SAMPLES[k].title)
+
         name = st.selectbox(labels["sample"], list(samples.SAMPLES), key=f"{key}_sample",
-                            format_func=lambda k: samples.SAMPLES[k].title)
-        return PickedImage(samples.sample_image(name), samples.SAMPLES[name].title)
+                            format_func=sample_title)
+        return PickedImage(samples.sample_image(name), sample_title(name))
     upload = st.file_uploader(labels["upload_image"], type=UPLOAD_TYPES, key=f"{key}_upload")
     if upload is None:
         return None
     try:
         return PickedImage(images.decode_image(upload.getvalue()), upload.name)
     except images.ImageError as err:
-        st.error(labels["bad_image"].format(error=err))
+        st.error(labels["bad_image"].format(error=errors.message(err)))
         return None
 
 
@@ -290,7 +308,6 @@ def model_source(T: dict, key: str) -> tuple[LoadedModel, Dataset | None]:
     model). When the model cannot be had, shows why (``T["weights_missing"]``, ``T["error"]``,
     ``T["no_model"]``) and stops the page.
     """
-    from core.checks import InputError
     from core.data.datasets import DatasetUnavailableError
     from core.models.checkpoints import CheckpointError
     from core.models.imagenet import WeightsUnavailableError
@@ -306,10 +323,10 @@ def model_source(T: dict, key: str) -> tuple[LoadedModel, Dataset | None]:
         else:
             loaded = cache.imagenet_model(source)
     except WeightsUnavailableError as err:
-        st.error(T["weights_missing"].format(error=err))
+        st.error(T["weights_missing"].format(error=errors.message(err)))
         st.stop()
     except (CheckpointError, DatasetUnavailableError, InputError) as err:
-        st.error(T["error"].format(error=err))
+        st.error(T["error"].format(error=errors.message(err)))
         st.stop()
     if loaded is None:
         st.info(T["no_model"])

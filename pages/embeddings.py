@@ -7,7 +7,7 @@ import streamlit as st
 from core.checks import InputError
 from core.data.datasets import DatasetUnavailableError
 from core.models.checkpoints import CheckpointError
-from dashboard import cache, state, texts, widgets
+from dashboard import cache, errors, state, texts, widgets
 from dashboard.views import embeddings
 
 T = texts.get("embeddings")
@@ -18,7 +18,7 @@ try:
     loaded = cache.active_model()
     train, test = cache.dataset(state.active_dataset())
 except (CheckpointError, DatasetUnavailableError, InputError) as err:
-    st.error(T["error"].format(error=err))
+    st.error(T["error"].format(error=errors.message(err)))  # as widgets.model_source
     st.stop()
 if loaded is None:
     st.info(T["no_model"])
@@ -33,6 +33,6 @@ split = splits[settings.split]
 try:
     result = embeddings.compute(T, loaded, split, settings)
 except InputError as err:
-    st.error(T["error"].format(error=err))
+    st.error(T["error"].format(error=errors.message(err)))
     st.stop()
 embeddings.show(T, loaded, split, settings, result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import navigation, state, texts
+from dashboard import i18n, navigation, state, texts
 
 T = texts.get("home")
 
@@ -38,19 +38,22 @@ elif choice.card is None:
     if st.button(T["model_train"], key="home_train_default"):
         from core.checks import InputError
         from core.train.training import DivergedError
-        from dashboard import cache  # imports torch: only when asked
+        from dashboard import cache, errors  # cache imports torch: only when asked
 
         try:
             cache.ensure_default_model()
         except (OSError, DivergedError, InputError) as err:
-            st.error(T["model_error"].format(error=err))
+            st.error(T["model_error"].format(error=errors.message(err)))
         else:
             st.rerun()
 else:
     card = choice.card
     acc = card.metrics.get("test_accuracy")
+    # the default model's name in the language; a trained model keeps the name it was given
+    name = T["default_name"] if choice.ref == state.DEFAULT_REF else card.name
     st.markdown(T["model_ready"].format(
-        name=card.name, arch=card.arch, shape="×".join(map(str, card.input_shape)),
+        name=name, arch=card.arch, shape="×".join(map(str, card.input_shape)),
         classes=len(card.classes), path=choice.path,
-        accuracy=f", test accuracy {acc:.1%}" if isinstance(acc, (int, float)) else "",
+        accuracy=T["model_accuracy"].format(accuracy=i18n.percent(acc))
+        if isinstance(acc, (int, float)) else "",
     ))

@@ -17,7 +17,7 @@ test_split, problem = None, None
 try:
     test_split = cache.dataset(state.active_dataset())[1]
 except DatasetUnavailableError as err:
-    problem = T["data_error"].format(error=err)
+    problem = T["data_error"].format(error=errors.message(err))
 
 tab_conv, tab_net, tab_filter, tab_explain = st.tabs(
     [T["tab_conv"], T["tab_network"], T["tab_filter"], T["tab_explainers"]])
@@ -29,7 +29,7 @@ loaded = None
 try:
     loaded = cache.active_model()
 except CheckpointError as err:
-    problem = T["model_error"].format(error=err)
+    problem = T["model_error"].format(error=errors.message(err))
 if loaded is None and problem is None:
     problem = T["no_model"]
 

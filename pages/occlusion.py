@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.data import images
-from dashboard import texts, widgets
+from dashboard import errors, texts, widgets
 from dashboard.views import occlusion
 
 T = texts.get("occlusion")
@@ -30,7 +30,7 @@ with right:
 try:
     plan, result = occlusion.run(T, loaded, x, chosen)
 except InputError as err:
-    st.error(T["error"].format(error=err))
+    st.error(T["error"].format(error=errors.message(err)))
     st.stop()
 if result is not None:
     occlusion.show(T, loaded, x, plan, result)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from core.checks import InputError
 from core.teach import matrices, pooling
-from dashboard import charts, texts, widgets
+from dashboard import charts, errors, i18n, texts, widgets
 
-T = texts.get("pooling")
+LANG = i18n.current()
+T = texts.get("pooling", LANG)  # format_funcs below close over T, read in this run's language
 KEY = "pooling"
 
 widgets.page_header(T)
@@ -28,7 +29,7 @@ def _load_preset() -> None:
 c_preset, c_rows, c_cols, c_seed, c_load = st.columns([3, 1, 1, 1, 1.3],
                                                      vertical_alignment="bottom")
 preset = c_preset.selectbox(T["preset"], list(matrices.PRESETS), key=f"{KEY}_preset",
-                            format_func=matrices.PRESETS.get)
+                            format_func=lambda k: T.get(f"preset_{k}", matrices.PRESETS[k]))
 sized = matrices.PRESET_SIZED[preset]
 c_rows.number_input(T["rows"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_rows", disabled=not sized)
 c_cols.number_input(T["cols"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_cols", disabled=not sized)
@@ -45,12 +46,13 @@ try:
         labels=T,
     )
 except InputError as err:
-    st.error(T["bad_matrix"].format(error=err))
+    st.error(T["bad_matrix"].format(error=errors.message(err, LANG)))
     st.stop()
 
 # ---- 2. Parameters ----------------------------------------------------------------------
 st.subheader(T["params_header"])
-op = st.selectbox(T["op"], pooling.OPS, format_func=pooling.OP_TITLES.get, key=f"{KEY}_op")
+op = st.selectbox(T["op"], pooling.OPS, key=f"{KEY}_op",
+                  format_func=lambda k: T.get(f"op_{k}", pooling.OP_TITLES[k]))
 square = st.toggle(T["square"], value=True, key=f"{KEY}_square")
 kw: dict = {"op": op}
 limit = matrices.MAX_SIZE
@@ -82,8 +84,38 @@ elif op == "adaptive_avg":
 try:
     result = pooling.pool(matrix, pooling.PoolParams(**kw))
 except InputError as err:
-    st.error(T["bad_params"].format(error=err))
+    st.error(T["bad_params"].format(error=errors.message(err, LANG)))
     st.stop()
+
+
+def _formula(a: int) -> str:
+    """The output-size formula of axis ``a`` (0: height, 1: width) in the user's language:
+    core's ``result.formula[a]``, the same numbers, with its words from the page's text."""
+    label, axis, n = ("H_out", "W_out")[a], ("rows", "cols")[a], result.matrix.shape[a]
+    p, out = result.params, result.output.shape[a]
+    if p.op in ("global_avg", "global_max"):
+        return T[f"formula_global_{axis}"].format(label=label, n=n)
+    if p.op == "adaptive_avg":  # window i's rows (or columns): read them off the windows
+        spans = [w.rows if a == 0 else w.cols for w in result.windows
+                 if w.out_index[1 - a] == 0][:4]
+        listed = ", ".join(f"{s[0]}..{s[-1]}" for s in spans) + (", …" if out > 4 else "")
+        return T[f"formula_adaptive_{axis}"].format(label=label, out=out, n=n, listed=listed)
+    k, s, pad, d = p.kernel[a], p.stride[a], p.padding[a], p.dilation[a]
+    # avg has no dilation, so it gets the simpler textbook form
+    span = f"{n} + 2·{pad} − {d}·({k} − 1) − 1" if p.op == "max" else f"{n} + 2·{pad} − {k}"
+    left, right = ("⌈", "⌉") if p.ceil_mode else ("⌊", "⌋")
+    raw = (n + 2 * pad - d * (k - 1) - 1 + (s - 1 if p.ceil_mode else 0)) // s + 1
+    text = f"{label} = {left}({span}) / {s}{right} + 1 = {raw}"
+    if raw > out:  # ceil_mode dropped a last window that would start past the input
+        text += T["formula_dropped"].format(out=out, start=out * s - pad, last=n - 1)
+    return text
+
+
+def _num(v: float) -> str:
+    """A value in prose: as a student writes it (4, not 4.0), decimal comma in Spanish."""
+    text = matrices.format_number(v)
+    return text.replace(".", ",") if LANG == "es" else text
+
 
 # ---- 3. Result --------------------------------------------------------------------------
 st.subheader(T["result_header"])
@@ -93,7 +125,7 @@ m1.metric(T["input_shape"], f"{matrix.shape[0]} × {matrix.shape[1]}")
 m2.metric(T["output_shape"], f"{out.shape[0]} × {out.shape[1]}")
 with m3:
     st.markdown(f"**{T['formula']}**")
-    st.code("\n".join(result.formula), language=None)
+    st.code("\n".join(_formula(a) for a in range(2)), language=None)
 st.markdown(f"**{T['copy']}**")
 st.code(matrices.format_matrix(out, brackets=True), language=None)
 
@@ -105,7 +137,7 @@ st.session_state[state_key] = min(max(st.session_state.get(state_key, 1), 1), n)
 
 
 def _describe(win: pooling.Window) -> str:
-    num = matrices.format_number
+    num = _num
     where = T["win_where"].format(
         i=win.out_index[0], j=win.out_index[1], r0=win.rows[0] if win.rows else "–",
         r1=win.rows[-1] if win.rows else "–", c0=win.cols[0] if win.cols else "–",

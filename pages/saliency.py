@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.data import images
-from dashboard import texts, widgets
+from dashboard import errors, texts, widgets
 from dashboard.views import saliency
 
 T = texts.get("saliency")
@@ -40,4 +40,4 @@ try:
         saliency.grid(T, loaded, x, results)
     saliency.sanity(T, loaded, x, target, chosen)
 except InputError as err:
-    st.error(T["error"].format(error=err))
+    st.error(T["error"].format(error=errors.message(err)))

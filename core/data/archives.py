@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from core.checks import InputError
+from core.checks import InputError, plain
 from core.data.datasets import Dataset, load_image_folder
 
 __all__ = [
@@ -154,17 +154,22 @@ def _check_args(data, dest: Path, max_members: int, max_uncompressed: int) -> No
         raise TypeError(f"extract_image_zip expects bytes, got {type(data).__name__}")
     for name, value in (("max_members", max_members), ("max_uncompressed", max_uncompressed)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"{name} must be an integer >= 1, got {value!r}")
+            raise InputError(f"{name} must be an integer >= 1, got {value!r}", "int_min",
+                             name=name, value=plain(value), low=1)
     dest = Path(dest)
     if not dest.is_dir() or any(dest.iterdir()):
-        raise InputError(f"dest must be an existing, empty directory, got {str(dest)!r}")
+        raise InputError(f"dest must be an existing, empty directory, got {str(dest)!r}",
+                         "zip_dest_not_empty_dir", value=str(dest))
     size = len(data)
     if size == 0:
-        raise ArchiveError("The file is empty. Upload a .zip with one folder per class.")
+        raise ArchiveError("The file is empty. Upload a .zip with one folder per class.",
+                           "zip_file_empty")
     if size > MAX_ZIP_BYTES:
         raise ArchiveError(
             f"The zip is {size / 1e6:.1f} MB; the limit is {MAX_ZIP_BYTES / 1e6:.0f} MB. "
-            "Use fewer or smaller images."
+            "Use fewer or smaller images.",
+            "zip_file_too_large", size_mb=round(size / 1e6, 1),
+            limit_mb=round(MAX_ZIP_BYTES / 1e6),
         )
 
 
@@ -214,7 +219,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     except _READ_ERRORS as exc:
         raise ArchiveError(
             f"This file is not a valid zip archive ({_reason(exc)}). "
-            "Upload a .zip with one folder of images per class."
+            "Upload a .zip with one folder of images per class.",
+            "zip_invalid", reason=_reason(exc),
         ) from exc
 
 
@@ -223,7 +229,8 @@ def _plan(
 ) -> tuple[list[tuple[str, ...]], list[tuple[zipfile.ZipInfo, tuple[str, ...]]]]:
     """Check every member and decide what to write: (folders, (file info, path parts))."""
     if not infos:
-        raise ArchiveError("The zip is empty. Put one folder of images per class in it.")
+        raise ArchiveError("The zip is empty. Put one folder of images per class in it.",
+                           "zip_empty")
     folders: list[tuple[str, ...]] = []
     files: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
     seen: set[tuple[str, ...]] = set()
@@ -233,7 +240,8 @@ def _plan(
         if not parts or _is_junk(parts):
             continue
         if parts in seen:
-            raise ArchiveError(f"The zip lists {info.filename!r} twice; re-create the zip.")
+            raise ArchiveError(f"The zip lists {info.filename!r} twice; re-create the zip.",
+                               "zip_duplicate_entry", entry=info.filename)
         seen.add(parts)
         if info.is_dir():
             folders.append(parts)
@@ -243,7 +251,8 @@ def _plan(
     if not files:
         raise ArchiveError(
             "The zip holds no files (only folders or macOS/Windows metadata). "
-            "Put one folder of images per class in it."
+            "Put one folder of images per class in it.",
+            "zip_no_files",
         )
     declared = sum(info.file_size for info, _ in files)
     if declared > max_uncompressed:
@@ -258,16 +267,19 @@ def _safe_parts(name: str) -> tuple[str, ...]:
     if text.startswith("/") or _DRIVE.match(text):
         raise ArchiveError(
             f"The zip holds an absolute path ({name!r}), which could write outside its folder. "
-            "Re-create the zip from the folder itself."
+            "Re-create the zip from the folder itself.",
+            "zip_absolute_path", entry=name,
         )
     parts = tuple(p for p in text.split("/") if p not in ("", "."))
     if ".." in parts:
         raise ArchiveError(
             f"The zip holds a path with '..' ({name!r}), which could write outside its folder. "
-            "Re-create the zip from the folder itself."
+            "Re-create the zip from the folder itself.",
+            "zip_parent_path", entry=name,
         )
     if any("\x00" in p for p in parts):
-        raise ArchiveError(f"The zip holds a file name with a NUL character ({name!r}).")
+        raise ArchiveError(f"The zip holds a file name with a NUL character ({name!r}).",
+                           "zip_nul_name", entry=name.replace("\x00", "\\x00"))
     return parts
 
 
@@ -277,10 +289,12 @@ def _check_file_type(info: zipfile.ZipInfo) -> None:
     if stat.S_ISLNK(mode):
         raise ArchiveError(
             f"The zip holds a symbolic link ({info.filename!r}); links are not accepted. "
-            "Zip the image files themselves."
+            "Zip the image files themselves.",
+            "zip_symlink", entry=info.filename,
         )
     if mode and stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise ArchiveError(f"The zip holds {info.filename!r}, which is not a regular file.")
+        raise ArchiveError(f"The zip holds {info.filename!r}, which is not a regular file.",
+                           "zip_not_regular_file", entry=info.filename)
 
 
 def _is_junk(parts: tuple[str, ...]) -> bool:
@@ -292,12 +306,14 @@ def _check_readable(info: zipfile.ZipInfo) -> None:
     if info.flag_bits & 0x1:
         raise ArchiveError(
             f"The zip is password-protected ({info.filename!r} is encrypted). "
-            "Create it without a password."
+            "Create it without a password.",
+            "zip_encrypted", entry=info.filename,
         )
     if info.compress_type not in _METHODS:
         raise ArchiveError(
             f"{info.filename!r} uses an unsupported compression method "
-            f"({info.compress_type}). Re-create the zip with ordinary (deflate) compression."
+            f"({info.compress_type}). Re-create the zip with ordinary (deflate) compression.",
+            "zip_compression_unsupported", entry=info.filename, method=int(info.compress_type),
         )
 
 
@@ -309,12 +325,14 @@ def _make_dirs(dest: Path, parts: tuple[str, ...]) -> Path:
     folder = dest.joinpath(*parts)
     # Belt and braces: _safe_parts already refused anything that could leave dest.
     if not folder.resolve().is_relative_to(dest.resolve()):
-        raise ArchiveError(f"The zip path {'/'.join(parts)!r} leads outside its folder.")
+        raise ArchiveError(f"The zip path {'/'.join(parts)!r} leads outside its folder.",
+                           "zip_path_outside", entry="/".join(parts))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # e.g. a file and a folder with the same name
         raise ArchiveError(
-            f"Cannot create the folder {'/'.join(parts)!r} from the zip ({_reason(exc)})."
+            f"Cannot create the folder {'/'.join(parts)!r} from the zip ({_reason(exc)}).",
+            "zip_cannot_create_folder", entry="/".join(parts), reason=_reason(exc),
         ) from exc
     return folder
 
@@ -330,7 +348,9 @@ def _extract_file(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, left
     if written != info.file_size:
         raise ArchiveError(
             f"{info.filename!r} in the zip is corrupt (its header says {info.file_size} bytes, "
-            f"it holds {written}). Re-create the zip."
+            f"it holds {written}). Re-create the zip.",
+            "zip_member_size_mismatch", entry=info.filename, declared=info.file_size,
+            written=written,
         )
     return written
 
@@ -343,17 +363,21 @@ def _copy(src, out, info: zipfile.ZipInfo, left: int) -> int:
         if written > info.file_size:
             raise ArchiveError(
                 f"{info.filename!r} in the zip holds more data than its header says "
-                f"({info.file_size} bytes); the zip is corrupt or malicious."
+                f"({info.file_size} bytes); the zip is corrupt or malicious.",
+                "zip_member_overflow", entry=info.filename, declared=info.file_size,
             )
         if written > left:
             raise ArchiveError(
                 "The zip extracts to more bytes than its headers declare, over the "
-                "uncompressed limit; the zip is corrupt or malicious."
+                "uncompressed limit; the zip is corrupt or malicious.",
+                "zip_extract_over_limit",
             )
         try:
             out.write(chunk)
         except OSError as exc:  # e.g. the disk is full: not the zip's fault
-            raise ArchiveError(f"Cannot extract {info.filename!r} ({_reason(exc)}).") from exc
+            raise ArchiveError(f"Cannot extract {info.filename!r} ({_reason(exc)}).",
+                               "zip_cannot_extract", entry=info.filename,
+                               reason=_reason(exc)) from exc
     return written
 
 
@@ -361,7 +385,9 @@ def _new_file(target: Path, info: zipfile.ZipInfo):
     try:
         return open(target, "xb")  # "x": never overwrite or follow anything at the path
     except OSError as exc:
-        raise ArchiveError(f"Cannot extract {info.filename!r} ({_reason(exc)}).") from exc
+        raise ArchiveError(f"Cannot extract {info.filename!r} ({_reason(exc)}).",
+                           "zip_cannot_extract", entry=info.filename,
+                           reason=_reason(exc)) from exc
 
 
 @contextlib.contextmanager
@@ -373,7 +399,8 @@ def _corrupt_as_archive_error(info: zipfile.ZipInfo):
         raise
     except _READ_ERRORS as exc:  # CRC mismatch, truncated or invalid compressed data
         raise ArchiveError(
-            f"{info.filename!r} in the zip is corrupt ({_reason(exc)}). Re-create the zip."
+            f"{info.filename!r} in the zip is corrupt ({_reason(exc)}). Re-create the zip.",
+            "zip_member_corrupt", entry=info.filename, reason=_reason(exc),
         ) from exc
 
 
@@ -404,16 +431,25 @@ def _inside_zip(path: str, dest: Path) -> str:
 
 
 def _too_many(count, limit: int) -> ArchiveError:
+    exact = isinstance(count, int)  # or "more than N": the count stopped at the limit
     return ArchiveError(
-        f"The zip has {count} entries; the limit is {limit}. Use fewer images per upload."
+        f"The zip has {count} entries; the limit is {limit}. Use fewer images per upload.",
+        "zip_too_many_entries" if exact else "zip_too_many_entries_over",
+        count=count if exact else None, limit=limit,
     )
 
 
 def _too_big(size: int, limit: int) -> ArchiveError:
     return ArchiveError(
         f"The zip would extract to {_mb(size)}; the limit is {_mb(limit)} uncompressed. "
-        "Use fewer or smaller images."
+        "Use fewer or smaller images.",
+        "zip_too_big_uncompressed", size_mb=_megabytes(size), limit_mb=_megabytes(limit),
     )
+
+
+def _megabytes(size: int) -> float:
+    """Bytes in MB to 3 significant digits (1 << 30 -> 1070.0), for a translated message."""
+    return float(f"{size / 1e6:.3g}")
 
 
 def _mb(size: int) -> str:

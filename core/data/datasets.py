@@ -25,7 +25,7 @@ from PIL import Image
 from sklearn.model_selection import train_test_split
 from torchvision.datasets.utils import check_integrity
 
-from core.checks import InputError, check_int
+from core.checks import InputError, Keyed, check_int, plain
 from core.data.catalog import DATASETS
 from core.data.images import MAX_BYTES, ImageError, decode_image, to_tensor
 from core.paths import data_dir as default_data_dir
@@ -71,25 +71,33 @@ class Dataset:
     def __post_init__(self) -> None:
         images, labels = self.images, self.labels
         if self.split not in ("train", "test"):
-            raise InputError(f"split must be 'train' or 'test', got {self.split!r}")
+            raise InputError(f"split must be 'train' or 'test', got {self.split!r}", "choice",
+                             name="split", value=plain(self.split), choices=("train", "test"))
         if images.dtype != torch.uint8 or images.dim() != 4:
             raise InputError(
-                f"images must be (N, C, H, W) uint8, got {tuple(images.shape)} {images.dtype}"
+                f"images must be (N, C, H, W) uint8, got {tuple(images.shape)} {images.dtype}",
+                "dataset_images_tensor", value=tuple(images.shape), dtype=str(images.dtype),
             )
         if labels.dtype != torch.int64 or labels.shape != images.shape[:1]:
             raise InputError(
                 f"labels must be (N,) int64 with N={len(images)}, "
-                f"got {tuple(labels.shape)} {labels.dtype}"
+                f"got {tuple(labels.shape)} {labels.dtype}",
+                "dataset_labels_tensor", count=len(images), value=tuple(labels.shape),
+                dtype=str(labels.dtype),
             )
         if not len(self.mean) == len(self.std) == images.shape[1]:
             raise InputError(
                 f"mean/std need one value per channel ({images.shape[1]}), "
-                f"got {self.mean}, {self.std}"
+                f"got {self.mean}, {self.std}",
+                "dataset_mean_std_channels", channels=int(images.shape[1]),
+                mean=plain(tuple(self.mean)), std=plain(tuple(self.std)),
             )
         if any(s <= 0 for s in self.std):
-            raise InputError(f"std must be > 0, got {self.std}")
+            raise InputError(f"std must be > 0, got {self.std}", "dataset_std_positive",
+                             value=plain(tuple(self.std)))
         if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
-            raise InputError(f"labels must lie in 0..{len(self.classes) - 1}")
+            raise InputError(f"labels must lie in 0..{len(self.classes) - 1}",
+                             "dataset_labels_range", high=len(self.classes) - 1)
 
     def __len__(self) -> int:
         return self.images.shape[0]
@@ -112,13 +120,15 @@ class Dataset:
         x = images_uint8
         if not isinstance(x, torch.Tensor) or x.dtype != torch.uint8:
             raise InputError(
-                f"normalize expects a uint8 tensor, got {getattr(x, 'dtype', type(x))}"
+                f"normalize expects a uint8 tensor, got {getattr(x, 'dtype', type(x))}",
+                "normalize_not_uint8", value=str(getattr(x, "dtype", type(x).__name__)),
             )
         channels = len(self.mean)
         if x.dim() not in (3, 4) or x.shape[-3] != channels:
             raise InputError(
                 f"normalize expects (N, {channels}, H, W) or ({channels}, H, W), "
-                f"got {tuple(x.shape)}"
+                f"got {tuple(x.shape)}",
+                "normalize_shape", channels=channels, value=tuple(x.shape),
             )
         mean = torch.tensor(self.mean, dtype=torch.float32, device=x.device)  # (C,)
         std = torch.tensor(self.std, dtype=torch.float32, device=x.device)
@@ -142,16 +152,20 @@ _LOAD_ERRORS = (
 )
 
 
-class DatasetUnavailableError(RuntimeError):
+class DatasetUnavailableError(Keyed, RuntimeError):
     """A dataset could not be downloaded or found on disk.
 
     Attributes: ``directory`` where the files belong, ``files`` their names, ``source_url``.
+    ``key`` and ``values`` (``core.checks.Keyed``) say the same for a translation; the values
+    always hold ``directory`` (as text), ``files`` and ``source_url``.
     """
 
-    def __init__(self, message: str, *, directory: Path, files: tuple[str, ...], source_url: str):
-        super().__init__(message)
-        self.directory = directory
-        self.files = files
+    def __init__(self, message: str = "", key: str | None = None, *, directory: Path | str,
+                 files: tuple[str, ...], source_url: str, **values) -> None:
+        super().__init__(message, key, directory=str(directory), files=tuple(files),
+                         source_url=source_url, **values)
+        self.directory = Path(directory)
+        self.files = tuple(files)
         self.source_url = source_url
 
 
@@ -177,7 +191,8 @@ def load_dataset(
         DatasetUnavailableError: files missing and not downloadable (e.g. offline).
     """
     if not isinstance(name, str) or name not in DATASETS:
-        raise InputError(f"unknown dataset {name!r}; known datasets: {', '.join(DATASETS)}")
+        raise InputError(f"unknown dataset {name!r}; known datasets: {', '.join(DATASETS)}",
+                         "choice", name="dataset", value=plain(name), choices=tuple(DATASETS))
     if name == "digits":
         return load_digits()
     root = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
@@ -253,20 +268,26 @@ def load_image_folder(
     """
     check_int("image_size", image_size, IMAGE_SIZE_MIN, IMAGE_SIZE_MAX)
     if channels not in (None, 1, 3):
-        raise InputError(f"channels must be None, 1 or 3, got {channels!r}")
+        raise InputError(f"channels must be None, 1 or 3, got {channels!r}",
+                         "channels_auto_one_or_three", value=plain(channels))
     if not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
         raise InputError(
-            f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction!r}"
+            f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction!r}",
+            "number_between_exclusive", name="test_fraction", value=plain(test_fraction),
+            low=0, high=1,
         )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
+        raise InputError(f"seed must be an integer >= 0, got {seed!r}", "int_min", name="seed",
+                         value=plain(seed), low=0)
     scan = scan_image_folder(path, max_images=max_images)
     decoded_bytes = len(scan.files) * (channels or 3) * image_size**2
     if decoded_bytes > MAX_FOLDER_BYTES:
         raise InputError(
             f"{len(scan.files)} images at {image_size}x{image_size} need "
             f"{decoded_bytes / 1e9:.1f} GB; the limit is {MAX_FOLDER_BYTES / 1e9:.1f} GB. "
-            "Use fewer images or a smaller image_size."
+            "Use fewer images or a smaller image_size.",
+            "folder_too_much_memory", count=len(scan.files), size=image_size,
+            needed_gb=round(decoded_bytes / 1e9, 1), limit_gb=round(MAX_FOLDER_BYTES / 1e9, 1),
         )
     pictures, labels, failed = _read_images(scan, image_size, progress)
     skipped = scan.skipped + failed
@@ -301,23 +322,27 @@ def scan_image_folder(path: Path, *, max_images: int = 20_000) -> FolderScan:
             files, or more than ``max_images`` image files.
     """
     if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 2:
-        raise InputError(f"max_images must be an integer >= 2, got {max_images!r}")
+        raise InputError(f"max_images must be an integer >= 2, got {max_images!r}", "int_min",
+                         name="max_images", value=plain(max_images), low=2)
     root = Path(path).expanduser()
     if not root.is_dir():
         raise InputError(
-            f"{str(root)!r} is not a directory; choose a folder with one sub-folder per class"
+            f"{str(root)!r} is not a directory; choose a folder with one sub-folder per class",
+            "folder_not_a_directory", path=str(root),
         )
     try:
         entries = list(root.iterdir())
     except OSError as exc:
-        raise InputError(f"cannot read the folder {str(root)!r}: {exc}") from exc
+        raise InputError(f"cannot read the folder {str(root)!r}: {exc}", "folder_unreadable",
+                         path=str(root), reason=str(exc)) from exc
     class_dirs = sorted(
         (p for p in entries if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name
     )
     if len(class_dirs) < 2:
         raise InputError(
             f"{str(root)!r} has {len(class_dirs)} class folder(s); at least 2 are needed "
-            "(one sub-folder of images per class)"
+            "(one sub-folder of images per class)",
+            "folder_too_few_classes", path=str(root), count=len(class_dirs),
         )
     files: list[tuple[Path, int]] = []
     skipped: list[tuple[Path, str]] = []
@@ -336,12 +361,15 @@ def scan_image_folder(path: Path, *, max_images: int = 20_000) -> FolderScan:
             found += 1
             if len(files) > max_images:  # stop early: the folder may be huge
                 raise InputError(
-                    f"{str(root)!r} has more than {max_images} images; the limit is {max_images}"
+                    f"{str(root)!r} has more than {max_images} images; the limit is {max_images}",
+                    "folder_too_many_images", path=str(root), limit=max_images,
                 )
         if found == 0:
             raise InputError(
                 f"class folder {class_dir.name!r} has no image files "
-                f"({', '.join(IMAGE_EXTENSIONS)})"
+                f"({', '.join(IMAGE_EXTENSIONS)})",
+                "folder_class_no_images", folder=class_dir.name,
+                extensions=tuple(IMAGE_EXTENSIONS),
             )
     return FolderScan(root, tuple(p.name for p in class_dirs), tuple(files), tuple(skipped))
 
@@ -421,7 +449,8 @@ def _stratified_split(
         test.extend(members[:n_test].tolist())
         train.extend(members[n_test:].tolist())
     if not test:
-        raise InputError("every class has a single image, so no test split is possible; add images")
+        raise InputError("every class has a single image, so no test split is possible; add images",
+                         "folder_no_test_split")
     return np.sort(train), np.sort(test)
 
 
@@ -456,7 +485,8 @@ def _read_images(
 
 def _read_one(file: Path, image_size: int) -> Image.Image:
     if file.stat().st_size > MAX_BYTES:
-        raise ImageError(f"the file is larger than {MAX_BYTES / 1e6:.0f} MB")
+        raise ImageError(f"the file is larger than {MAX_BYTES / 1e6:.0f} MB",
+                         "folder_file_too_large", limit_mb=round(MAX_BYTES / 1e6))
     picture = decode_image(file.read_bytes())  # "L" or "RGB"
     # Resize now so that only small images stay in memory; channels are decided afterwards.
     return picture.resize((image_size, image_size), Image.Resampling.BILINEAR)
@@ -479,7 +509,8 @@ def _check_every_class_loaded(
             reasons = "; ".join(
                 f"{p.name}: {r}" for p, r in skipped if p.relative_to(scan.root).parts[0] == name
             )
-            raise InputError(f"class folder {name!r} has no usable image ({reasons})")
+            raise InputError(f"class folder {name!r} has no usable image ({reasons})",
+                             "folder_class_no_usable_image", folder=name, reasons=reasons)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,8 +558,9 @@ def _archives_present(cls: type, root: Path) -> bool:
     return all(check_integrity(str(raw / name), md5) for name, md5 in cls.resources)
 
 
-def _expected_files(cls: type, root: Path) -> tuple[Path, tuple[str, ...], str]:
-    """(directory, file names, how to place them) in torchvision's layout."""
+def _expected_files(cls: type, root: Path) -> tuple[Path, tuple[str, ...], str, dict]:
+    """(directory, file names, how to place them, the same as values for a translation) in
+    torchvision's layout; the values hold ``folder`` and ``members`` for an archive."""
     if issubclass(cls, tvd.CIFAR10):
         members = tuple(name for name, _ in cls.train_list + cls.test_list) + (
             cls.meta["filename"],
@@ -538,18 +570,18 @@ def _expected_files(cls: type, root: Path) -> tuple[Path, tuple[str, ...], str]:
             f"or its extracted folder {cls.base_folder}{os.sep} ({', '.join(members)}) "
             f"in {root}{os.sep}"
         )
-        return root, (cls.filename,), how
+        return root, (cls.filename,), how, {"folder": cls.base_folder, "members": members}
     raw = root / cls.__name__ / "raw"
     names = tuple(name for name, _ in cls.resources)
     how = f"put {', '.join(names)} (as downloaded, or gunzipped without .gz) in {raw}{os.sep}"
-    return raw, names, how
+    return raw, names, how, {}
 
 
 def _unavailable(
     key: str, root: Path, download: bool, exc: BaseException
 ) -> DatasetUnavailableError:
     info = DATASETS[key]
-    directory, files, how = _expected_files(_TORCHVISION[key], root)
+    directory, files, how, layout = _expected_files(_TORCHVISION[key], root)
     if download:
         problem = "could not be downloaded (no network?)"
     else:
@@ -559,6 +591,12 @@ def _unavailable(
         f"{info.title} {problem}. To use it offline, download it from {info.source_url} "
         f"and {how}, then load it again. Details: {reason}"
     )
+    archive = bool(layout)
     return DatasetUnavailableError(
-        message, directory=directory, files=files, source_url=info.source_url
+        message,
+        ("dataset_download_failed_archive" if archive else "dataset_download_failed_files")
+        if download else
+        ("dataset_not_on_disk_archive" if archive else "dataset_not_on_disk_files"),
+        directory=directory, files=files, source_url=info.source_url, dataset=info.title,
+        reason=reason, folder=layout.get("folder", ""), members=layout.get("members", ()),
     )

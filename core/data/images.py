@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-from core.checks import InputError
+from core.checks import InputError, plain
 
 __all__ = [
     "ACCEPTED_FORMATS",
@@ -70,16 +70,19 @@ def decode_image(
         ImageError: empty, too large, not an accepted format, truncated or corrupt data.
     """
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
-        raise InputError(f"max_pixels must be an integer >= 1, got {max_pixels!r}")
+        raise InputError(f"max_pixels must be an integer >= 1, got {max_pixels!r}", "int_min",
+                         name="max_pixels", value=plain(max_pixels), low=1)
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"decode_image expects bytes, got {type(data).__name__}")
     size = len(data)
     if size == 0:
-        raise ImageError(f"The file is empty. Upload a {ACCEPTED_TEXT} image.")
+        raise ImageError(f"The file is empty. Upload a {ACCEPTED_TEXT} image.", "image_file_empty")
     if size > max_bytes:
         raise ImageError(
             f"The file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
-            "Upload a smaller image."
+            "Upload a smaller image.",
+            "image_file_too_large", size_mb=round(size / 1e6, 1),
+            limit_mb=round(max_bytes / 1e6, 1),
         )
     img = _open(bytes(data), max_pixels)
     _check_pixels(img, max_pixels)
@@ -97,11 +100,13 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise _bomb_error(limit=min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)) from exc
     except Image.UnidentifiedImageError as exc:
         raise ImageError(
-            f"This file is not a recognised image. Accepted formats: {ACCEPTED_TEXT}."
+            f"This file is not a recognised image. Accepted formats: {ACCEPTED_TEXT}.",
+            "image_not_recognised",
         ) from exc
     except Exception as exc:  # Pillow raises many types on malformed headers
         raise ImageError(
-            f"The image header is damaged ({_reason(exc)}). Accepted formats: {ACCEPTED_TEXT}."
+            f"The image header is damaged ({_reason(exc)}). Accepted formats: {ACCEPTED_TEXT}.",
+            "image_header_damaged", reason=_reason(exc),
         ) from exc
 
 
@@ -113,7 +118,8 @@ def _check_pixels(img: Image.Image, max_pixels: int) -> None:
     # touching the (process-global, not thread-safe) warnings filters.
     limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
     if width <= 0 or height <= 0:
-        raise ImageError(f"The image claims a size of {width}x{height} pixels, which is invalid.")
+        raise ImageError(f"The image claims a size of {width}x{height} pixels, which is invalid.",
+                         "image_size_invalid", width=int(width), height=int(height))
     if width * height > limit:
         raise _bomb_error(width, height, limit)
 
@@ -121,7 +127,19 @@ def _check_pixels(img: Image.Image, max_pixels: int) -> None:
 def _bomb_error(width: int | None = None, height: int | None = None, limit: int | None = None):
     size = f" ({width}x{height} = {width * height:,} pixels)" if width and height else ""
     rule = f"at most {limit:,} pixels" if limit else "a smaller image"
-    return ImageError(f"The image is too large{size}. Use {rule}.")
+    sized = bool(width and height)
+    return ImageError(
+        f"The image is too large{size}. Use {rule}.",
+        ("image_too_many_pixels" if limit else "image_too_many_pixels_no_limit") if sized
+        else ("image_pixel_limit" if limit else "image_too_large"),
+        width=width, height=height, megapixels=_megapixels(width * height) if sized else None,
+        limit=_megapixels(limit) if limit else None,
+    )
+
+
+def _megapixels(pixels: int) -> float:
+    """Pixels in millions, to 3 significant digits (40_000_000 -> 40.0), for a message."""
+    return float(f"{pixels / 1e6:.3g}")
 
 
 def _load(img: Image.Image) -> None:
@@ -134,7 +152,9 @@ def _load(img: Image.Image) -> None:
     except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, ...
         raise ImageError(
             f"The {img.format or 'image'} file is truncated or corrupt ({_reason(exc)}). "
-            f"Re-save it as {ACCEPTED_TEXT} and try again."
+            f"Re-save it as {ACCEPTED_TEXT} and try again.",
+            "image_truncated_format" if img.format else "image_truncated",
+            format=img.format or "", reason=_reason(exc),
         ) from exc
 
 
@@ -192,7 +212,8 @@ def to_8bit(img: Image.Image) -> Image.Image:
         return img.convert("RGB")  # CMYK, YCbCr, RGBX, HSV ...
     except (ValueError, OSError) as exc:
         raise ImageError(
-            f"Images with colour mode {mode!r} are not supported. Use an RGB or grayscale image."
+            f"Images with colour mode {mode!r} are not supported. Use an RGB or grayscale image.",
+            "image_mode_unsupported", mode=mode,
         ) from exc
 
 
@@ -216,7 +237,8 @@ def _int_gray(values: np.ndarray) -> Image.Image:
 
 def _float_gray(values: np.ndarray) -> Image.Image:
     if not np.isfinite(values).all():
-        raise ImageError("The image contains NaN or infinite values. Use an 8- or 16-bit image.")
+        raise ImageError("The image contains NaN or infinite values. Use an 8- or 16-bit image.",
+                         "image_nan_values")
     if values.size and values.min() >= 0.0 and values.max() <= 1.0:
         return Image.fromarray(np.rint(values * 255).astype(np.uint8), mode="L")
     return _stretch(values)
@@ -245,7 +267,8 @@ def to_tensor(
         A new uint8 tensor of shape (channels, H, W).
     """
     if channels not in (1, 3):
-        raise InputError(f"channels must be 1 or 3, got {channels!r}")
+        raise InputError(f"channels must be 1 or 3, got {channels!r}", "channels_one_or_three",
+                         value=plain(channels))
     img = to_8bit(img)
     if size is not None:
         height, width = _check_size(size)
@@ -265,10 +288,12 @@ def _check_size(size: tuple[int, int]) -> tuple[int, int]:
         or len(size) != 2
         or not all(isinstance(s, int) and not isinstance(s, bool) for s in size)
     ):
-        raise InputError(f"size must be a (height, width) pair of integers, got {size!r}")
+        raise InputError(f"size must be a (height, width) pair of integers, got {size!r}",
+                         "resize_size_pair", value=repr(size))
     height, width = size
     if not (1 <= height <= MAX_TENSOR_SIDE and 1 <= width <= MAX_TENSOR_SIDE):
-        raise InputError(f"size must have 1 <= height, width <= {MAX_TENSOR_SIDE}, got {size!r}")
+        raise InputError(f"size must have 1 <= height, width <= {MAX_TENSOR_SIDE}, got {size!r}",
+                         "resize_size_range", value=plain(size), high=MAX_TENSOR_SIDE)
     return height, width
 
 
@@ -276,7 +301,8 @@ def tensor_to_image(image: torch.Tensor) -> Image.Image:
     """A (C, H, W) uint8 tensor (C = 1 or 3) as an 8-bit PIL image ("L" or "RGB")."""
     if image.dtype != torch.uint8 or image.dim() != 3 or image.shape[0] not in (1, 3):
         raise InputError(f"expected a (1|3, H, W) uint8 tensor, got {tuple(image.shape)} "
-                         f"{image.dtype}")
+                         f"{image.dtype}", "uint8_image_tensor", value=tuple(image.shape),
+                         dtype=str(image.dtype))
     array = image.permute(1, 2, 0).contiguous().numpy()  # (H, W, C)
     return Image.fromarray(array[:, :, 0] if array.shape[2] == 1 else array)
 

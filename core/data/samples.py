@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core.checks import InputError
+from core.checks import InputError, plain
 
 __all__ = [
     "Sample",
@@ -49,7 +49,8 @@ def sample_image(key: str) -> Image.Image:
         A new 8-bit PIL image: the photos are RGB 640x427, the generated ones 128x128.
     """
     if key not in SAMPLES:
-        raise InputError(f"unknown sample image {key!r}; samples: {', '.join(SAMPLES)}")
+        raise InputError(f"unknown sample image {key!r}; samples: {', '.join(SAMPLES)}",
+                         "choice", name="sample", value=plain(key), choices=tuple(SAMPLES))
     if key in ("china", "flower"):
         import sklearn.datasets  # only for the photos: its import costs ~0.5 s
 

@@ -32,7 +32,7 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 from torch import Tensor, fx, nn
 
-from core.checks import InputError, check_choice, check_int
+from core.checks import InputError, check_choice, check_int, plain
 from core.data import datasets
 from core.models.archs import ARCHS
 from core.runtime import graph
@@ -118,26 +118,31 @@ def _matrix(name: str, x: Any, min_rows: int = 1) -> np.ndarray:
     arr = np.asarray(x.detach().cpu() if isinstance(x, Tensor) else x)
     if arr.ndim != 2 or arr.dtype.kind not in "fiu" or arr.shape[1] < 1:
         raise InputError(f"{name} must be a 2-D numeric array (N, D), got shape {arr.shape} "
-                         f"{arr.dtype}")
+                         f"{arr.dtype}", "vectors_not_matrix", name=name,
+                         value=str(tuple(arr.shape)), dtype=str(arr.dtype))
     if len(arr) < min_rows:
-        raise InputError(f"{name} must have at least {min_rows} rows, got {len(arr)}")
+        raise InputError(f"{name} must have at least {min_rows} rows, got {len(arr)}",
+                         "vectors_too_few_rows", name=name, low=min_rows, value=len(arr))
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise InputError(f"{name} must be finite, got {int((~np.isfinite(arr)).sum())} "
-                         "NaN/inf values")
+                         "NaN/inf values", "vectors_not_finite", name=name,
+                         count=int((~np.isfinite(arr)).sum()))
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def _check_dataset(dataset: Any) -> None:
     if not isinstance(dataset, datasets.Dataset):
         raise InputError(
-            f"dataset must be a core.data.datasets.Dataset, got {type(dataset).__name__}")
+            f"dataset must be a core.data.datasets.Dataset, got {type(dataset).__name__}",
+            "dataset_type", value=type(dataset).__name__)
 
 
 def _labels(name: str, labels: Any, n: int) -> np.ndarray:
     arr = np.asarray(labels)
     if arr.shape != (n,) or arr.dtype.kind not in "iu":
         raise InputError(f"{name} must be an integer array of shape ({n},), got {arr.shape} "
-                         f"{arr.dtype}")
+                         f"{arr.dtype}", "labels_array", name=name, count=n,
+                         value=str(tuple(arr.shape)), dtype=str(arr.dtype))
     return arr.astype(np.int64)
 
 
@@ -159,26 +164,30 @@ def default_feature_layer(model: nn.Module, arch: str | None = None) -> str:
     """
     g = graph.model_graph(model)
     if arch is not None and not isinstance(arch, str):
-        raise InputError(f"arch must be a string or None, got {arch!r}")
+        raise InputError(f"arch must be a string or None, got {arch!r}", "arch_not_string",
+                         value=repr(arch))
     if arch in ARCHS:
         layer = ARCHS[arch].feature_layer
         if layer not in g.layers:
             raise InputError(f"arch {arch!r} takes its features from {layer!r}, which this model "
-                             f"lacks; its layers: {', '.join(g.layers)}")
+                             f"lacks; its layers: {', '.join(g.layers)}",
+                             "feature_layer_missing", arch=arch, layer=layer,
+                             choices=tuple(g.layers))
         return layer
     names = {node: name for name, node in g.layers.items()}
     kinds = {node: model.get_submodule(node.target) for node in names}
     linears = [node for node, m in kinds.items() if isinstance(m, nn.Linear)]
     if not linears:
         raise InputError(f"the model has no nn.Linear layer to take features before; choose one "
-                         f"of {', '.join(g.layers)}")
+                         f"of {', '.join(g.layers)}", "feature_no_linear",
+                         choices=tuple(g.layers))
     node = linears[-1]
     while node.all_input_nodes:
         node = node.all_input_nodes[0]
         if node in names and not isinstance(kinds[node], (nn.Dropout, nn.Identity)):
             return names[node]
     raise InputError("the last nn.Linear reads the input image directly; choose a layer from "
-                     f"{', '.join(g.layers)}")
+                     f"{', '.join(g.layers)}", "feature_linear_on_input", choices=tuple(g.layers))
 
 
 def _output_node(g: graph.Graph) -> fx.Node:
@@ -187,7 +196,8 @@ def _output_node(g: graph.Graph) -> fx.Node:
     if not isinstance(value, fx.Node):
         # InputError, not TypeError, throughout: a wrong type is a user mistake the page shows
         raise InputError(
-            f"the model must return one logits tensor (B, K), got {value!r}")
+            f"the model must return one logits tensor (B, K), got {value!r}",
+            "model_output_not_logits", value=repr(value))
     return value
 
 
@@ -198,10 +208,12 @@ def _resolve_mode(mode: str, shape: tuple[int, ...], layer: str) -> str:
         return "vector"  # a (D,) output is its own vector: gap/flatten change nothing
     if mode == "vector":
         raise InputError(f"mode 'vector' needs a layer with (D,) outputs; {layer!r} outputs "
-                         f"{tuple(shape[1:])}: use 'gap' or 'flatten'")
+                         f"{tuple(shape[1:])}: use 'gap' or 'flatten'", "feature_mode_vector",
+                         layer=layer, shape=str(tuple(shape[1:])))
     if mode == "gap" and len(shape) != 4:
         raise InputError(f"mode 'gap' needs (C, H, W) maps; {layer!r} outputs "
-                         f"{tuple(shape[1:])}: use 'flatten'")
+                         f"{tuple(shape[1:])}: use 'flatten'", "feature_mode_gap", layer=layer,
+                         shape=str(tuple(shape[1:])))
     return "gap" if mode == "auto" and len(shape) == 4 else ("flatten" if mode == "auto" else mode)
 
 
@@ -242,9 +254,11 @@ def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = 
     check_int("batch_size", batch_size, 1)
     n = len(dataset) if limit is None else min(check_int("limit", limit, 1), len(dataset))
     if n == 0:
-        raise InputError("the dataset is empty; feature extraction needs at least one image")
+        raise InputError("the dataset is empty; feature extraction needs at least one image",
+                         "features_dataset_empty")
     if progress is not None and not callable(progress):
-        raise InputError(f"progress must be callable or None, got {progress!r}")
+        raise InputError(f"progress must be callable or None, got {progress!r}", "not_callable",
+                         name="progress", value=repr(progress))
     layer = default_feature_layer(model) if layer is None else layer
     feat_node = graph.resolve_layers(g, [layer])[layer]
     out_node = _output_node(g)
@@ -253,7 +267,8 @@ def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = 
 
     def run(i: int, j: int, keep: Callable[[Any], Any]) -> list:  # [features, logits]
         x = dataset.normalize(dataset.images[i:j].to(like.device)).to(like.dtype)
-        with torch.no_grad(), graph.fits(f"images of shape {dataset.image_shape}"):
+        with torch.no_grad(), graph.fits(f"images of shape {dataset.image_shape}",
+                                         shape=dataset.image_shape):
             out = graph.run_nodes(model, g, x, targets, keep)
         return [out[feat_node], out[out_node]]
 
@@ -276,16 +291,20 @@ def _check_outputs(shapes: list, mode: str, layer: str, n: int, k: int) -> str:
     """Check the (1, ...) shapes of the layer and the logits on one image; the mode to apply."""
     feat, logits = shapes
     if feat is None:
-        raise InputError(f"layer {layer!r} does not output a tensor; choose another")
+        raise InputError(f"layer {layer!r} does not output a tensor; choose another",
+                         "layer_output_not_tensor", layer=layer)
     if logits is None or len(logits) != 2 or logits[1] != k:
         raise InputError(f"the model gives logits of shape {logits}, expected (B, {k}) for the "
-                         f"dataset's {k} classes")
+                         f"dataset's {k} classes", "logits_classes_mismatch", value=str(logits),
+                         classes=k)
     mode = _resolve_mode(mode, feat, layer)
     dim = feat[1] if mode == "gap" else int(np.prod(feat[1:]))
     if n * dim * 4 > MAX_FEATURE_BYTES:
         raise InputError(f"{n} vectors of {dim} floats need {n * dim * 4 / 2**20:.0f} MiB; "
                          f"the limit is {MAX_FEATURE_BYTES >> 20} MiB: use mode 'gap', a "
-                         "later layer or a smaller limit")
+                         "later layer or a smaller limit", "features_too_much_memory", count=n,
+                         dim=int(dim), needed_mib=round(n * dim * 4 / 2**20),
+                         limit_mib=MAX_FEATURE_BYTES >> 20)
     return mode
 
 
@@ -304,10 +323,13 @@ def raw_pixels(dataset: datasets.Dataset, indices: np.ndarray) -> np.ndarray:
     _check_dataset(dataset)
     idx = _labels("indices", indices, np.asarray(indices).size)
     if idx.size == 0 or idx.min() < 0 or idx.max() >= len(dataset):
-        raise InputError(f"indices must be a non-empty array of integers in 0..{len(dataset) - 1}")
+        raise InputError(f"indices must be a non-empty array of integers in 0..{len(dataset) - 1}",
+                         "indices_range", high=len(dataset) - 1)
     if idx.size * int(np.prod(dataset.image_shape)) * 4 > MAX_FEATURE_BYTES:
         raise InputError(f"{idx.size} images of {dataset.image_shape} exceed "
-                         f"{MAX_FEATURE_BYTES >> 20} MiB as floats: use fewer")
+                         f"{MAX_FEATURE_BYTES >> 20} MiB as floats: use fewer",
+                         "pixels_too_much_memory", count=int(idx.size),
+                         shape=tuple(dataset.image_shape), limit_mib=MAX_FEATURE_BYTES >> 20)
     x = dataset.normalize(dataset.images[torch.from_numpy(idx)])  # (N, C, H, W)
     return x.reshape(len(idx), -1).numpy()  # (N, C*H*W)
 
@@ -355,13 +377,18 @@ def _check_tsne(n: int, dims: Any, perplexity: Any, iterations: Any, seed: Any) 
     check_int("iterations", iterations, 250, 5000)
     check_int("seed", seed, 0, 2**32 - 1)
     if n < 5:
-        raise InputError(f"t-SNE needs at least 5 points, got {n}")
+        raise InputError(f"t-SNE needs at least 5 points, got {n}", "tsne_too_few_points",
+                         value=n, low=5)
     if (isinstance(perplexity, bool) or not isinstance(perplexity, numbers.Real)
             or not 2 <= perplexity <= 100):
-        raise InputError(f"perplexity must be a number in 2..100, got {perplexity!r}")
+        raise InputError(f"perplexity must be a number in 2..100, got {perplexity!r}",
+                         "number_between", name="perplexity", value=plain(perplexity), low=2,
+                         high=100)
     if perplexity >= n / 3:
         raise InputError(f"perplexity must be < N/3 = {n / 3:.1f} for {n} points (each point's "
-                         f"affinities use its 3 x perplexity nearest neighbours), got {perplexity}")
+                         f"affinities use its 3 x perplexity nearest neighbours), got {perplexity}",
+                         "perplexity_too_large", value=plain(perplexity), limit=round(n / 3, 1),
+                         count=n)
 
 
 def tsne(x: np.ndarray, dims: int = 2, *, perplexity: float = 30.0, iterations: int = 750,
@@ -393,7 +420,8 @@ def tsne(x: np.ndarray, dims: int = 2, *, perplexity: float = 30.0, iterations: 
     _check_tsne(len(x), dims, perplexity, iterations, seed)
     for name, fn in (("progress", progress), ("should_stop", should_stop)):
         if fn is not None and not callable(fn):
-            raise InputError(f"{name} must be callable or None, got {fn!r}")
+            raise InputError(f"{name} must be callable or None, got {fn!r}", "not_callable",
+                             name=name, value=repr(fn))
     start = time.perf_counter()
     method = "fft" if dims == 2 and len(x) >= FFT_MIN_POINTS else "bh"
     embedding = _prepare(x, dims, float(perplexity), seed, method)
@@ -470,13 +498,15 @@ def trustworthiness(x: np.ndarray, y: np.ndarray, *, k: int = 10, max_samples: i
     x = _matrix("x", x)
     y = _matrix("y", y)
     if len(x) != len(y):
-        raise InputError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}")
+        raise InputError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}",
+                         "trust_rows_mismatch", first=len(x), second=len(y))
     max_samples = check_int("max_samples", max_samples, 3)
     seed = check_int("seed", seed, 0, 2**32 - 1)
     n = min(len(x), max_samples)
     k = check_int("k", k, 1)
     if k >= n / 2:
-        raise InputError(f"k must be < n/2 = {n / 2:.1f} for the {n} points used, got {k}")
+        raise InputError(f"k must be < n/2 = {n / 2:.1f} for the {n} points used, got {k}",
+                         "trust_k_too_large", value=k, limit=round(n / 2, 1), count=n)
     if len(x) > n:
         rows = np.sort(np.random.default_rng(seed).choice(len(x), n, replace=False))
         x, y = x[rows], y[rows]
@@ -496,7 +526,8 @@ def knn_accuracy(y: np.ndarray, labels: np.ndarray, *, k: int = 5) -> float:
     y = _matrix("y", y, min_rows=2)
     labels = _labels("labels", labels, len(y))
     if labels.min() < 0:
-        raise InputError(f"labels must be >= 0, got {labels.min()}")
+        raise InputError(f"labels must be >= 0, got {labels.min()}", "labels_negative",
+                         value=int(labels.min()))
     k = check_int("k", k, 1, len(y) - 1)
     nbrs = NearestNeighbors(n_neighbors=k + 1).fit(y).kneighbors(y, return_distance=False)
     own = nbrs == np.arange(len(y))[:, None]  # (N, k+1): the query point itself
@@ -522,7 +553,8 @@ def nearest_neighbours(x: np.ndarray, i: int, *, k: int = 8,
     i = check_int("i", i, 0, len(x) - 1)
     k = min(check_int("k", k, 1), len(x) - 1)
     if metric not in ("euclidean", "cosine"):
-        raise InputError(f"metric must be 'euclidean' or 'cosine', got {metric!r}")
+        raise InputError(f"metric must be 'euclidean' or 'cosine', got {metric!r}", "choice",
+                         name="metric", value=plain(metric), choices=("euclidean", "cosine"))
     xd = x.astype(np.float64, copy=False)
     if metric == "euclidean":
         dist = np.sqrt(np.square(xd - xd[i]).sum(1))  # (N,)
@@ -547,15 +579,17 @@ def to_csv(features: Features, projection: Projection, classes: Sequence[str]) -
         CSV text (RFC 4180 quoting, "\\n" line ends).
     """
     if not isinstance(features, Features) or not isinstance(projection, Projection):
-        raise InputError("to_csv needs a Features and a Projection")
+        raise InputError("to_csv needs a Features and a Projection", "csv_inputs")
     n = len(features.indices)
     if projection.coords.shape != (n, projection.dims):
         raise InputError(f"the projection has {projection.coords.shape[0]} points, the features "
-                         f"{n}")
+                         f"{n}", "csv_points_mismatch", points=int(projection.coords.shape[0]),
+                         count=n)
     names = [str(c) for c in classes]
     top = int(max(features.labels.max(initial=0), features.preds.max(initial=0)))
     if top >= len(names):
-        raise InputError(f"classes must name every class (at least {top + 1}), got {len(names)}")
+        raise InputError(f"classes must name every class (at least {top + 1}), got {len(names)}",
+                         "csv_class_names", low=top + 1, value=len(names))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["index", "label", "prediction", *"xyz"[:projection.dims]])

@@ -30,7 +30,15 @@ from typing import Any
 import torch
 from torch import Tensor, fx, nn
 
-from core.checks import InputError, check_batch, check_input_shape, check_int, check_number, is_int
+from core.checks import (
+    InputError,
+    check_batch,
+    check_input_shape,
+    check_int,
+    check_number,
+    is_int,
+    plain,
+)
 from core.interpret.receptive import Field, conv_window, pair, receptive_fields
 from core.runtime.graph import (
     GUARD,
@@ -163,7 +171,7 @@ def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Lay
     """
     g = model_graph(model)
     shape = check_input_shape(input_shape)
-    with torch.no_grad(), fits(f"input_shape {shape}"):
+    with torch.no_grad(), fits(f"input_shape {shape}", shape=shape):
         shapes = run_nodes(model, g, probe(model, (1, *shape)), None, _shape_of)
     rfs = receptive_fields(model, g, shapes)
     c, h, w = shape
@@ -206,7 +214,7 @@ def activations(model: nn.Module, x: Tensor, layers: list[str]) -> dict[str, Ten
     g = model_graph(model)
     nodes = resolve_layers(g, layers)
     x = check_batch(x)
-    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}"):
+    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}", shape=tuple(x.shape)):
         out = run_nodes(model, g, x, set(nodes.values()),
                    lambda v: v.detach().clone() if isinstance(v, Tensor) else v)
     return {name: out[node] for name, node in nodes.items()}
@@ -216,10 +224,11 @@ def predict(model: nn.Module, x: Tensor) -> Tensor:
     """Softmax class probabilities (B, K) for a normalised batch x (B, C, H, W), no gradients."""
     check_model(model)
     x = check_batch(x)
-    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}"), GUARD.run():
+    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}", shape=tuple(x.shape)), GUARD.run():
         logits = model(x)
     if logits.dim() != 2:
-        raise InputError(f"model must return logits (B, K), got shape {tuple(logits.shape)}")
+        raise InputError(f"model must return logits (B, K), got shape {tuple(logits.shape)}",
+                         "model_output_not_logits", value=str(tuple(logits.shape)))
     return logits.float().softmax(dim=1)
 
 
@@ -233,10 +242,12 @@ def channel_order(act: Tensor, by: str = "mean") -> list[int]:
         A permutation of range(C).
     """
     if not isinstance(act, Tensor) or act.dim() not in (1, 3):
-        raise InputError(f"act must be a (C, H, W) or (N,) tensor, got "
-                         f"{tuple(act.shape) if isinstance(act, Tensor) else type(act).__name__}")
+        got = tuple(act.shape) if isinstance(act, Tensor) else type(act).__name__
+        raise InputError(f"act must be a (C, H, W) or (N,) tensor, got {got}",
+                         "activation_shape", value=str(got))
     if by not in ("mean", "max", "index"):
-        raise InputError(f"by must be 'mean', 'max' or 'index', got {by!r}")
+        raise InputError(f"by must be 'mean', 'max' or 'index', got {by!r}", "choice", name="by",
+                         value=plain(by), choices=("mean", "max", "index"))
     if by == "index":
         return list(range(act.shape[0]))
     flat = act.detach().float().reshape(act.shape[0], -1)  # (C, H*W)
@@ -251,7 +262,9 @@ def filter_weights(model: nn.Module, layer: str) -> Tensor:
     m = model.get_submodule(node.target)
     if not isinstance(m, nn.Conv2d):
         raise InputError(f"layer must be a Conv2d ({', '.join(conv_layer_names(model))}), "
-                         f"got {layer!r} ({type(m).__name__})")
+                         f"got {layer!r} ({type(m).__name__})", "layer_not_conv",
+                         layer=plain(layer), kind=type(m).__name__,
+                         choices=tuple(conv_layer_names(model)))
     return m.weight.detach().clone()
 
 
@@ -262,7 +275,7 @@ def receptive_box(info: LayerInfo, row: int, col: int,
     if (not isinstance(image_size, Sequence) or len(image_size) != 2
             or not all(is_int(v) and v >= 1 for v in image_size)):
         raise InputError(f"image_size must be (height, width) of positive integers, "
-                         f"got {image_size!r}")
+                         f"got {image_size!r}", "image_size_pair", value=repr(image_size))
     rows, cols = info.output_shape[1:] if len(info.output_shape) == 3 else (1, 1)
     for name, v, n in (("row", row, rows), ("col", col, cols)):
         check_int(name, v, 0, n - 1, where=f" for {info.name!r}")
@@ -282,7 +295,8 @@ def _layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> Lay
     info = next(r for r in layer_table(model, shape) if r.name == layer)
     if len(info.output_shape) not in (1, 3):
         raise InputError(f"layer must output (C, H, W) maps or (N,) units, got {layer!r} "
-                         f"with shape {info.output_shape}")
+                         f"with shape {info.output_shape}", "layer_output_not_maps",
+                         layer=plain(layer), shape=str(tuple(info.output_shape)))
     return info
 
 
@@ -314,11 +328,13 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
             or not len(images)):
         got = (f"{tuple(images.shape)} {images.dtype}" if isinstance(images, Tensor)
                else type(images).__name__)
-        raise InputError(f"images must be a non-empty (N, C, H, W) uint8 tensor, got {got}")
+        raise InputError(f"images must be a non-empty (N, C, H, W) uint8 tensor, got {got}",
+                         "images_uint8_batch", value=got)
     check_int("k", k, 1)
     check_int("batch_size", batch_size, 1)
     if not callable(normalize):
-        raise InputError(f"normalize must be callable, got {normalize!r}")
+        raise InputError(f"normalize must be callable, got {normalize!r}", "not_callable",
+                         name="normalize", value=repr(normalize))
     g = model_graph(model)
     node = resolve_layers(g, [layer])[layer]
     size = tuple(images.shape[2:])
@@ -350,7 +366,9 @@ def _check_stats(name: str, values: Any, channels: int, *, positive: bool) -> Te
         for v in values)
     if not ok:
         rule = "positive finite numbers" if positive else "finite numbers"
-        raise InputError(f"{name} must be {channels} {rule} (one per channel), got {values!r}")
+        raise InputError(f"{name} must be {channels} {rule} (one per channel), got {values!r}",
+                         "channel_stats_positive" if positive else "channel_stats_finite",
+                         name=name, channels=channels, value=repr(values))
     return torch.tensor([float(v) for v in values]).view(1, -1, 1, 1)  # (1, C, 1, 1)
 
 
@@ -402,7 +420,8 @@ def activation_maximisation(model: nn.Module, layer: str, channel: int, *,
     check_int("seed", seed)
     for name, fn in (("progress", progress), ("should_stop", should_stop)):
         if fn is not None and not callable(fn):
-            raise InputError(f"{name} must be callable or None, got {fn!r}")
+            raise InputError(f"{name} must be callable or None, got {fn!r}", "not_callable",
+                             name=name, value=repr(fn))
     mean_t = _check_stats("mean", mean, shape[0], positive=False)
     std_t = _check_stats("std", std, shape[0], positive=True)
     g = model_graph(model)

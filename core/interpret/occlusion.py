@@ -33,7 +33,15 @@ import torch
 import torchvision.transforms.functional as TF
 from torch import Tensor, nn
 
-from core.checks import InputError, check_choice, check_image, check_int, check_pair, is_int
+from core.checks import (
+    InputError,
+    check_choice,
+    check_image,
+    check_int,
+    check_pair,
+    is_int,
+    plain,
+)
 from core.runtime import accel
 from core.runtime.accel import bf16_copy
 from core.runtime.graph import GUARD, check_model, fits
@@ -74,10 +82,14 @@ class Plan:
 def _count(axis: str, size: int, w: int, s: int) -> int:
     if w > size:
         raise InputError(f"window {axis} {w} is larger than the image {axis} {size}: "
-                         "window must fit inside the image")
+                         "window must fit inside the image",
+                         "occlusion_window_too_large_height" if axis == "height"
+                         else "occlusion_window_too_large_width", window=w, size=size)
     if s > w and w < size:
         raise InputError(f"stride {axis} {s} is larger than the window {axis} {w}: stride must "
-                         "be <= window (else a position could fall outside the image)")
+                         "be <= window (else a position could fall outside the image)",
+                         "occlusion_stride_over_window_height" if axis == "height"
+                         else "occlusion_stride_over_window_width", stride=s, window=w)
     return math.ceil((size - w) / s) + 1
 
 
@@ -98,7 +110,8 @@ def plan(image_hw: tuple[int, int], window: int | tuple[int, int],
     if rows * cols + 1 > MAX_PASSES:
         raise InputError(f"window {win} with stride {st} on a {hw[0]}x{hw[1]} image needs "
                          f"{rows * cols + 1} forward passes, more than the {MAX_PASSES} allowed: "
-                         "use a larger stride")
+                         "use a larger stride", "occlusion_too_many_passes", window=win,
+                         stride=st, image=hw, passes=rows * cols + 1, limit=MAX_PASSES)
     return Plan(rows, cols, rows * cols + 1, win, st)
 
 
@@ -107,7 +120,8 @@ def _stats(name: str, values: Any, channels: int) -> Tensor:
     t = torch.as_tensor(values, dtype=torch.float32).flatten()
     if t.numel() not in (1, channels) or not torch.isfinite(t).all():
         raise InputError(f"{name} must be 1 or {channels} finite numbers (one per channel), "
-                         f"got {values!r}")
+                         f"got {values!r}", "channel_stats", name=name, channels=channels,
+                         value=repr(values))
     return t.expand(channels).reshape(1, channels, 1, 1)
 
 
@@ -138,7 +152,8 @@ def baseline_image(x: Tensor, kind: str, *, mean: Sequence[float] | float,
     c = x.shape[1]
     m, s = _stats("mean", mean, c), _stats("std", std, c)
     if (s <= 0).any():
-        raise InputError(f"std must be > 0 in every channel, got {std!r}")
+        raise InputError(f"std must be > 0 in every channel, got {std!r}", "std_positive",
+                         value=repr(std))
     m, s = m.to(x), s.to(x)
     if kind == "zero":
         return ((0.0 - m) / s).expand_as(x).clone()
@@ -181,7 +196,8 @@ def occluded_input(x: Tensor, row: int, col: int, plan: Plan, base: Tensor) -> T
     x = check_image(x)
     if not (is_int(row) and is_int(col) and 0 <= row < plan.rows and 0 <= col < plan.cols):
         raise InputError(f"position must be 0 <= row < {plan.rows}, 0 <= col < {plan.cols}, "
-                         f"got ({row!r}, {col!r})")
+                         f"got ({row!r}, {col!r})", "occlusion_position_range",
+                         rows=plan.rows, cols=plan.cols, row=plain(row), col=plain(col))
     _check_base(base, x)
     return _occluded(x, base, plan, row * plan.cols + col, 1)
 
@@ -190,7 +206,9 @@ def _check_base(base: Any, x: Tensor) -> None:
     if not isinstance(base, Tensor) or base.shape != x.shape:
         raise InputError(
             f"base must be a tensor of the image's shape {tuple(x.shape)}, got "
-            f"{tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__}"
+            f"{tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__}",
+            "occlusion_base_shape", shape=tuple(x.shape),
+            value=str(tuple(base.shape) if isinstance(base, Tensor) else type(base).__name__),
         )
 
 
@@ -223,20 +241,22 @@ def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor
 def _logits(logits: Tensor) -> Tensor:
     if not isinstance(logits, Tensor) or logits.dim() != 2:
         shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
-        raise InputError(f"model must return logits (B, K), got {shape}")
+        raise InputError(f"model must return logits (B, K), got {shape}",
+                         "model_output_not_logits", value=str(shape))
     return logits.float().softmax(dim=1)  # (B, K)
 
 
 def _probs(model: nn.Module, batch: Tensor, precision: str, nhwc: bool) -> Tensor:
     batch = _as_input(model, batch, precision, nhwc)
     with accel.autocast(batch.device, precision), GUARD.run(), \
-            fits(f"an image of shape {tuple(batch.shape[1:])}"):
+            fits(f"an image of shape {tuple(batch.shape[1:])}", shape=tuple(batch.shape[1:])):
         return _logits(model(batch))
 
 
 def _check_target(target: Any, k: int) -> None:
     if target is not None and not (is_int(target) and 0 <= target < k):
-        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}")
+        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}",
+                         "target_class_range", value=plain(target), high=k - 1)
 
 
 def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
@@ -324,7 +344,8 @@ def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, in
 
 def _runner(model: nn.Module, xin: Tensor, prec: str) -> LocalRunner | None:
     """The incremental runner, or None where the model's graph cannot be traced."""
-    with accel.autocast(xin.device, prec), fits(f"an image of shape {tuple(xin.shape[1:])}"):
+    with accel.autocast(xin.device, prec), fits(f"an image of shape {tuple(xin.shape[1:])}",
+                                                shape=tuple(xin.shape[1:])):
         try:
             return LocalRunner(model, xin)
         except (torch.fx.proxy.TraceError, TypeError, NotImplementedError):
@@ -345,7 +366,8 @@ class _Batches:
             return _probs(self.model, _occluded(self.x, self.base, self.p, first, count),
                           self.prec, self.nhwc)
         with accel.autocast(self.x.device, self.prec), \
-                fits(f"an image of shape {tuple(self.x.shape[1:])}"):
+                fits(f"an image of shape {tuple(self.x.shape[1:])}",
+                     shape=tuple(self.x.shape[1:])):
             return _logits(self.runner.run(*_crops(self.x, self.base, self.p, first, count)))
 
     def agrees(self) -> bool:
@@ -424,7 +446,9 @@ def attribution_map(result: OcclusionResult, image_hw: tuple[int, int]) -> np.nd
     hw = check_pair("image_hw", image_hw)
     if plan(hw, p.window, p.stride) != p:
         raise InputError(f"image_hw {hw} does not match the result's plan ({p.rows}x{p.cols} "
-                         f"positions of window {p.window}, stride {p.stride})")
+                         f"positions of window {p.window}, stride {p.stride})",
+                         "occlusion_plan_mismatch", image=hw, rows=p.rows, cols=p.cols,
+                         window=p.window, stride=p.stride)
     r = _cover(hw[0], p.rows, p.window[0], p.stride[0])  # (rows, H)
     c = _cover(hw[1], p.cols, p.window[1], p.stride[1])  # (cols, W)
     drop = np.nan_to_num(result.drop_map.astype(np.float64))

@@ -42,7 +42,15 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from core.checks import InputError, check_choice, check_image, check_int, check_number, is_int
+from core.checks import (
+    InputError,
+    check_choice,
+    check_image,
+    check_int,
+    check_number,
+    is_int,
+    plain,
+)
 from core.runtime import accel
 from core.runtime.backprop import forward, graph
 from core.runtime.graph import Graph
@@ -98,7 +106,8 @@ def _target(logits: Tensor, target: Any) -> int:
     if target is None:
         return int(logits[0].argmax())
     if not (is_int(target) and 0 <= target < k):
-        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}")
+        raise InputError(f"target must be a class index 0 <= target < {k}, got {target!r}",
+                         "target_class_range", value=plain(target), high=k - 1)
     return int(target)
 
 
@@ -253,7 +262,9 @@ def _ig_baseline(x: Tensor, baseline: Any, mean: Any, std: Any, seed: int) -> Te
     if isinstance(baseline, Tensor):
         if baseline.shape != x.shape or not baseline.is_floating_point():
             raise InputError(f"baseline must be a float tensor of the image's shape "
-                             f"{tuple(x.shape)}, got {tuple(baseline.shape)} {baseline.dtype}")
+                             f"{tuple(x.shape)}, got {tuple(baseline.shape)} {baseline.dtype}",
+                             "baseline_tensor_shape", shape=tuple(x.shape),
+                             value=tuple(baseline.shape), dtype=str(baseline.dtype))
         return baseline.detach().to(x)
     from core.interpret.occlusion import baseline_image
 
@@ -323,7 +334,8 @@ def default_gradcam_layer(model: nn.Module) -> str:
 
     convs = layers.conv_layer_names(model)
     if not convs:
-        raise InputError("Grad-CAM needs a convolutional layer, and this model has none")
+        raise InputError("Grad-CAM needs a convolutional layer, and this model has none",
+                         "gradcam_no_conv")
     return convs[-1]
 
 
@@ -333,14 +345,16 @@ def _cam(model: nn.Module, g: Graph, x: Tensor, target: int | None, layer: str |
     layer = default_gradcam_layer(model) if layer is None else layer
     if not isinstance(layer, str) or layer not in g.layers:
         raise InputError(f"layer must be one of the model's layers ({', '.join(g.layers)}), "
-                         f"got {layer!r}")
+                         f"got {layer!r}", "choice", name="layer", value=plain(layer),
+                         choices=tuple(g.layers))
     leaf = x.detach().clone()
     with torch.inference_mode(False), torch.enable_grad(), accel.autocast(leaf.device, prec):
         logits, acts = forward(model, g, leaf.requires_grad_(True), capture=g.layers[layer])
         if not isinstance(acts, Tensor) or acts.dim() != 4:
             shape = tuple(acts.shape[1:]) if isinstance(acts, Tensor) else None
             raise InputError(f"Grad-CAM needs a layer with (C, H, W) maps, got {layer!r} with "
-                             f"output shape {shape}")
+                             f"output shape {shape}", "gradcam_layer_not_maps", layer=layer,
+                             shape=str(shape))
         t = _target(logits, target)
         score = logits[0, t].float()
         (grads,) = torch.autograd.grad(score, acts)  # (1, C, h, w)

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from core.checks import InputError, check_int, is_int
+from core.checks import InputError, check_int, is_int, plain
 from core.interpret import saliency
 from core.runtime.graph import check_model
 
@@ -82,7 +82,7 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     a, b = np.asarray(a), np.asarray(b)
     if a.size != b.size or a.size < 2:
         raise InputError(f"spearman needs two arrays of the same size >= 2, got {a.size} and "
-                         f"{b.size}")
+                         f"{b.size}", "spearman_sizes", first=int(a.size), second=int(b.size))
     ra, rb = rankdata(a), rankdata(b)
     ra, rb = ra - ra.mean(), rb - rb.mean()
     denom = math.sqrt(float((ra * ra).sum() * (rb * rb).sum()))
@@ -159,19 +159,24 @@ def cascading_randomization(model: nn.Module, x: Tensor, target: int | None = No
     if (isinstance(methods, str) or not isinstance(methods, Sequence) or not methods
             or any(m not in saliency.METHODS for m in methods)):
         raise InputError(f"methods must be a non-empty list of {', '.join(saliency.METHODS)}, "
-                         f"got {methods!r}")
+                         f"got {methods!r}", "sanity_methods", choices=tuple(saliency.METHODS),
+                         value=repr(methods))
     params = dict(params or {})
     if any(k not in methods or not isinstance(v, Mapping) for k, v in params.items()):
         raise InputError(f"params must map some of the chosen methods to keyword dicts, got "
-                         f"{params!r}")
+                         f"{params!r}", "sanity_params", value=repr(params))
     check_int("seed", seed)
     groups = layer_groups(model)
     n = len(groups) if max_steps is None else max_steps
     if not is_int(n) or not 1 <= n <= len(groups):  # the message shows what was asked (None)
-        raise InputError(f"max_steps must be an integer in 1..{len(groups)}, got {max_steps!r}")
+        raise InputError(f"max_steps must be an integer in 1..{len(groups)}, got {max_steps!r}",
+                         "int_between", name="max_steps", value=plain(max_steps), low=1,
+                         high=len(groups))
     if (n + 1) * len(methods) > MAX_METHODS_STEPS:
         raise InputError(f"{n + 1} steps x {len(methods)} methods is more than "
-                         f"{MAX_METHODS_STEPS} maps: choose fewer steps or methods")
+                         f"{MAX_METHODS_STEPS} maps: choose fewer steps or methods",
+                         "sanity_too_many_maps", steps=n + 1, methods=len(methods),
+                         limit=MAX_METHODS_STEPS)
     start = time.perf_counter()
     with torch.no_grad():
         private = copy.deepcopy(model)  # never the shared one

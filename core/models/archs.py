@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
-from core.checks import InputError, check_bool, check_int
+from core.checks import InputError, check_bool, check_int, plain
 
 __all__ = [
     "ARCHS",
@@ -96,7 +96,8 @@ class _Step(NamedTuple):
 
 def _spec(arch: str) -> ArchSpec:
     if not isinstance(arch, str) or arch not in ARCHS:
-        raise InputError(f"unknown arch; known: {', '.join(ARCHS)}, got {arch!r}")
+        raise InputError(f"unknown arch; known: {', '.join(ARCHS)}, got {arch!r}", "choice",
+                         name="arch", value=plain(arch), choices=tuple(ARCHS))
     return ARCHS[arch]
 
 
@@ -112,25 +113,29 @@ def resolve_options(arch: str, **options: Any) -> dict:
     spec = _spec(arch)
     for key, value in options.items():
         if key not in OPTION_NAMES:
-            raise InputError(f"unknown option; options are {', '.join(OPTION_NAMES)}, got {key!r}")
+            raise InputError(f"unknown option; options are {', '.join(OPTION_NAMES)}, got {key!r}",
+                             "choice", name="option", value=key, choices=tuple(OPTION_NAMES))
         neutral = {"dropout": 0.0, "batch_norm": False}.get(key)
         if key not in spec.defaults and value is not None and value != neutral:
             raise InputError(f"{arch} has no option {key!r} (it takes {', '.join(spec.defaults)}), "
-                             f"got {value!r}")
+                             f"got {value!r}", "arch_option_unsupported", arch=arch, option=key,
+                             options=tuple(spec.defaults), value=repr(value))
     opts = {k: (options[k] if options.get(k) is not None else d) for k, d in spec.defaults.items()}
     channels = opts["channels"]
     if not isinstance(channels, (list, tuple)) or len(channels) != len(spec.blocks):
         raise InputError(f"channels must be a sequence of {len(spec.blocks)} positive ints for "
-                         f"{arch}, got {channels!r}")
+                         f"{arch}, got {channels!r}", "arch_channels_sequence",
+                         count=len(spec.blocks), arch=arch, value=repr(channels))
     opts["channels"] = [check_int("each of channels", c, 1) for c in channels]
     k = check_int("kernel_size", opts["kernel_size"], 1)
     if k % 2 == 0:
-        raise InputError(f"kernel_size must be odd, got {k}")
+        raise InputError(f"kernel_size must be odd, got {k}", "kernel_size_odd", value=k)
     check_bool("batch_norm", opts["batch_norm"])
     if "dropout" in opts:
         p = opts["dropout"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-            raise InputError(f"dropout must be in [0, 1), got {p!r}")
+            raise InputError(f"dropout must be in [0, 1), got {p!r}", "number_below_one",
+                             name="dropout", value=plain(p))
         opts["dropout"] = float(p)
     if "hidden" in opts:
         check_int("hidden", opts["hidden"], 1)
@@ -174,14 +179,17 @@ def _final_size(arch: str, plan: list[_Step], image_size: Any) -> int:
         raise InputError(
             f"image_size too small for {arch}: the feature map shrinks to "
             f"{max(size, 0)}x{max(size, 0)} "
-            f"at {layer} (minimum image_size {minimum}), got {image_size}"
+            f"at {layer} (minimum image_size {minimum}), got {image_size}",
+            "arch_image_too_small", arch=arch, size=max(size, 0), layer=layer, minimum=minimum,
+            value=int(image_size),
         )
     return size
 
 
 def _check_in_channels(in_channels: Any) -> int:
     if type(in_channels) is not int or in_channels not in (1, 3):
-        raise InputError(f"in_channels must be 1 (grayscale) or 3 (RGB), got {in_channels!r}")
+        raise InputError(f"in_channels must be 1 (grayscale) or 3 (RGB), got {in_channels!r}",
+                         "in_channels_one_or_three", value=plain(in_channels))
     return in_channels
 
 

@@ -71,22 +71,29 @@ class ModelCard:
         """Parse a card strictly: ValueError naming a missing, extra or wrong field."""
         if not isinstance(text, str) or len(text) > MAX_CARD_CHARS:
             raise InputError(f"card must be a JSON string of at most {MAX_CARD_CHARS} chars, "
-                             f"got {type(text).__name__}")
+                             f"got {type(text).__name__}", "card_not_json_string",
+                             limit=MAX_CARD_CHARS, value=type(text).__name__)
         try:
             data = json.loads(text, parse_constant=_reject_constant)
         except (json.JSONDecodeError, RecursionError) as err:
-            raise InputError(f"card is not valid JSON: {err}") from None
+            raise InputError(f"card is not valid JSON: {err}", "card_invalid_json",
+                             reason=str(err)) from None
         if not isinstance(data, dict):
-            raise InputError(f"card must be a JSON object, got {type(data).__name__}")
+            raise InputError(f"card must be a JSON object, got {type(data).__name__}",
+                             "card_not_object", value=type(data).__name__)
         names = {f.name for f in fields(cls)}
         missing, extra = sorted(names - data.keys()), sorted(data.keys() - names)
         if missing or extra:
-            raise InputError(f"card fields wrong: missing {missing}, unexpected {extra}")
+            raise InputError(f"card fields wrong: missing {missing}, unexpected {extra}",
+                             ("card_fields_missing_and_extra" if extra else "card_fields_missing")
+                             if missing else "card_fields_extra",
+                             missing=tuple(missing), extra=tuple(map(str, extra)))
         return cls(**data)
 
 
 def _reject_constant(token: str) -> None:
-    raise InputError(f"card must contain finite numbers only, got {token}")
+    raise InputError(f"card must contain finite numbers only, got {token}", "card_not_finite",
+                     value=token)
 
 
 def _finite_json(value: Any) -> bool:
@@ -104,7 +111,8 @@ def _numbers(name: str, value: Any, length: int) -> list[float]:
         isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
     if not ok:
         raise InputError(f"card field {name!r} must be {length} finite numbers (one per channel), "
-                         f"got {value!r}")
+                         f"got {value!r}", "card_field_numbers", field=name, count=length,
+                         value=repr(value))
     return [float(v) for v in value]
 
 
@@ -113,38 +121,45 @@ def _check_card(card: ModelCard) -> None:
     for name in ("arch", "dataset", "created", "name"):
         value = getattr(card, name)
         if not isinstance(value, str) or not value.strip():
-            raise InputError(f"card field {name!r} must be a non-empty string, got {value!r}")
+            raise InputError(f"card field {name!r} must be a non-empty string, got {value!r}",
+                             "card_field_string", field=name, value=repr(value))
     if type(card.format_version) is not int or card.format_version != CARD_FORMAT_VERSION:
         raise InputError(f"card format_version must be {CARD_FORMAT_VERSION}, "
-                         f"got {card.format_version!r}")
+                         f"got {card.format_version!r}", "card_format_version",
+                         expected=CARD_FORMAT_VERSION, value=repr(card.format_version))
     if not isinstance(card.options, dict):
-        raise InputError(f"card field 'options' must be an object, got {card.options!r}")
+        raise InputError(f"card field 'options' must be an object, got {card.options!r}",
+                         "card_field_object", field="options", value=repr(card.options))
     card.options = resolve_options(card.arch, **card.options)
     shape = card.input_shape
     if not (isinstance(shape, (list, tuple)) and len(shape) == 3 and shape[1] == shape[2]):
-        raise InputError(f"card field 'input_shape' must be a square [C, H, H], got {shape!r}")
+        raise InputError(f"card field 'input_shape' must be a square [C, H, H], got {shape!r}",
+                         "card_input_shape", value=repr(shape))
     card.input_shape = [_check_in_channels(shape[0]), shape[1], shape[2]]
     flatten_size(card.arch, in_channels=shape[0], image_size=shape[1],
                  channels=card.options["channels"], kernel_size=card.options["kernel_size"])
     classes = card.classes
     if not (isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes)
             and len(set(classes)) == len(classes) >= 2):
-        raise InputError(f"card field 'classes' must be >= 2 distinct strings, got {classes!r}")
+        raise InputError(f"card field 'classes' must be >= 2 distinct strings, got {classes!r}",
+                         "card_classes", value=repr(classes))
     card.classes = list(classes)
     card.mean = _numbers("mean", card.mean, shape[0])
     card.std = _numbers("std", card.std, shape[0])
     if not all(0.0 <= m <= 1.0 for m in card.mean) or not all(0.0 < s <= 1.0 for s in card.std):
         raise InputError(f"card mean must be in [0, 1] and std in (0, 1], "
-                         f"got mean {card.mean}, std {card.std}")
+                         f"got mean {card.mean}, std {card.std}", "card_mean_std_range",
+                         mean=tuple(card.mean), std=tuple(card.std))
     if not isinstance(card.metrics, dict) or not _finite_json(card.metrics):
         raise InputError(f"card field 'metrics' must be an object of finite JSON values, "
-                         f"got {card.metrics!r}")
+                         f"got {card.metrics!r}", "card_metrics", value=repr(card.metrics))
     try:
         when = datetime.fromisoformat(card.created)
     except ValueError:
         when = None
     if when is None or when.utcoffset() != timezone.utc.utcoffset(None):
-        raise InputError(f"card field 'created' must be an ISO-8601 UTC time, got {card.created!r}")
+        raise InputError(f"card field 'created' must be an ISO-8601 UTC time, got {card.created!r}",
+                         "card_created", value=repr(card.created))
 
 
 def _created(card: ModelCard) -> datetime:

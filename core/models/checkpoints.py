@@ -56,18 +56,26 @@ def _check_tensors(tensors: Mapping[str, torch.Tensor],
     """Raise CheckpointError at the first tensor missing, unexpected, mis-shaped or non-finite."""
     for name, ref in expected.items():
         if name not in tensors:
-            raise CheckpointError(f"missing tensor {name!r} (expected shape {list(ref.shape)})")
+            raise CheckpointError(f"missing tensor {name!r} (expected shape {list(ref.shape)})",
+                                  "checkpoint_missing_tensor", tensor=name,
+                                  shape=tuple(ref.shape))
         found = tensors[name]
         if found.shape != ref.shape or found.dtype != ref.dtype:
             raise CheckpointError(f"tensor {name!r}: expected shape {list(ref.shape)} {ref.dtype}, "
-                                  f"found {list(found.shape)} {found.dtype}")
+                                  f"found {list(found.shape)} {found.dtype}",
+                                  "checkpoint_tensor_mismatch", tensor=name,
+                                  shape=tuple(ref.shape), dtype=str(ref.dtype),
+                                  found_shape=tuple(found.shape), found_dtype=str(found.dtype))
         if found.is_floating_point() and not bool(torch.isfinite(found).all()):
-            raise CheckpointError(f"tensor {name!r} contains NaN or infinite values")
+            raise CheckpointError(f"tensor {name!r} contains NaN or infinite values",
+                                  "checkpoint_tensor_not_finite", tensor=name)
     unexpected = sorted(set(tensors) - set(expected))
     if unexpected:
         first = unexpected[0]
         raise CheckpointError(f"unexpected tensor {first!r} (shape {list(tensors[first].shape)}); "
-                              f"{len(unexpected)} unexpected in all")
+                              f"{len(unexpected)} unexpected in all",
+                              "checkpoint_unexpected_tensor", tensor=first,
+                              shape=tuple(tensors[first].shape), count=len(unexpected))
 
 
 def _skeleton(card: ModelCard) -> nn.Sequential:
@@ -119,14 +127,16 @@ def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
 
 def _read_tensors(weights: bytes) -> dict[str, torch.Tensor]:
     if not isinstance(weights, (bytes, bytearray)):
-        raise CheckpointError(f"weights must be bytes, got {type(weights).__name__}")
+        raise CheckpointError(f"weights must be bytes, got {type(weights).__name__}",
+                              "checkpoint_weights_not_bytes", value=type(weights).__name__)
     if bytes(weights[:4]) == b"PK\x03\x04":
         raise CheckpointError("weights look like a torch.save (pickle/zip) file; "
-                              "only safetensors are accepted")
+                              "only safetensors are accepted", "checkpoint_pickle")
     try:
         return safetensors.torch.load(bytes(weights))
     except (SafetensorError, ValueError, TypeError, RuntimeError) as err:
-        raise CheckpointError(f"weights are not a valid safetensors file: {err}") from None
+        raise CheckpointError(f"weights are not a valid safetensors file: {err}",
+                              "checkpoint_not_safetensors", reason=str(err)) from None
 
 
 def _embedded_card(weights: bytes) -> str:
@@ -134,7 +144,8 @@ def _embedded_card(weights: bytes) -> str:
     (n,) = struct.unpack("<Q", bytes(weights[:8]))  # header length, then the JSON header
     meta = json.loads(bytes(weights[8:8 + n])).get("__metadata__") or {}
     if "card" not in meta:
-        raise CheckpointError("no card given and none embedded in the safetensors metadata")
+        raise CheckpointError("no card given and none embedded in the safetensors metadata",
+                              "checkpoint_no_card")
     return meta["card"]
 
 
@@ -152,8 +163,10 @@ def load_checkpoint_bytes(weights: bytes,
     text = _embedded_card(weights) if card_json is None else card_json
     try:
         card = ModelCard.from_json(text.decode("utf-8") if isinstance(text, bytes) else text)
-    except ValueError as err:
-        raise CheckpointError(f"bad model card: {err}") from None
+    except ValueError as err:  # the card's own rule (keyed), or "checkpoint_bad_card"
+        raise CheckpointError(f"bad model card: {err}",
+                              getattr(err, "key", None) or "checkpoint_bad_card",
+                              **(getattr(err, "values", None) or {"detail": str(err)})) from None
     model = _skeleton(card)
     _check_tensors(tensors, model.state_dict())
     model.load_state_dict(tensors, strict=True, assign=True)  # meta -> the loaded CPU tensors
@@ -167,7 +180,9 @@ def load_checkpoint(directory: Path) -> tuple[nn.Sequential, ModelCard]:
         weights = (directory / WEIGHTS_FILE).read_bytes()
         card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise CheckpointError(f"cannot read checkpoint in {directory}: {err}") from None
+        raise CheckpointError(f"cannot read checkpoint in {directory}: {err}",
+                              "checkpoint_unreadable_dir", directory=str(directory),
+                              reason=str(err)) from None
     return load_checkpoint_bytes(weights, card_json)
 
 
@@ -217,10 +232,11 @@ def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, Model
     import zipfile
 
     if not isinstance(data, (bytes, bytearray)) or not data:
-        raise CheckpointError("the uploaded file is empty")
+        raise CheckpointError("the uploaded file is empty", "checkpoint_upload_empty")
     if len(data) > MAX_ZIP_BYTES:
         raise CheckpointError(f"the file is {len(data) / 1e6:.0f} MB; at most "
-                              f"{MAX_ZIP_BYTES / 1e6:.0f} MB")
+                              f"{MAX_ZIP_BYTES / 1e6:.0f} MB", "checkpoint_upload_too_large",
+                              size_mb=round(len(data) / 1e6), limit_mb=round(MAX_ZIP_BYTES / 1e6))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return load_checkpoint_bytes(bytes(data))  # a bare safetensors file (or a clear error)
     try:
@@ -228,17 +244,22 @@ def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, Model
             names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
             if "data.pkl" in names or any(n.endswith(".pkl") for n in names):
                 raise CheckpointError("this is a torch.save (pickle) file; only safetensors "
-                                      "checkpoints are accepted")
+                                      "checkpoints are accepted", "checkpoint_pickle")
             missing = [n for n in (WEIGHTS_FILE, CARD_FILE) if n not in names]
             if missing:
                 raise CheckpointError(f"the zip must contain {WEIGHTS_FILE} and {CARD_FILE}; "
-                                      f"missing {', '.join(missing)}")
+                                      f"missing {', '.join(missing)}", "checkpoint_zip_missing",
+                                      weights=WEIGHTS_FILE, card=CARD_FILE,
+                                      missing=tuple(missing))
             infos = {n: zf.getinfo(names[n]) for n in (WEIGHTS_FILE, CARD_FILE)}
             if sum(i.file_size for i in infos.values()) > MAX_ZIP_BYTES:
-                raise CheckpointError("the zip's contents are too large")
+                raise CheckpointError("the zip's contents are too large",
+                                      "checkpoint_zip_too_large",
+                                      limit_mb=round(MAX_ZIP_BYTES / 1e6))
             weights = zf.read(infos[WEIGHTS_FILE])
             card = zf.read(infos[CARD_FILE]).decode("utf-8")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, OSError,
             RuntimeError) as err:  # RuntimeError: encrypted members
-        raise CheckpointError(f"the zip cannot be read: {err}") from None
+        raise CheckpointError(f"the zip cannot be read: {err}", "checkpoint_zip_unreadable",
+                              reason=str(err)) from None
     return load_checkpoint_bytes(weights, card)

@@ -24,7 +24,7 @@ import torchvision
 from torch import nn
 from torchvision.models import ResNet18_Weights, VGG16_Weights, WeightsEnum
 
-from core.checks import InputError
+from core.checks import InputError, Keyed
 
 __all__ = [
     "categories",
@@ -69,20 +69,29 @@ IMAGENET_MODELS: dict[str, ImageNetSpec] = {
 }
 
 
-class WeightsUnavailableError(RuntimeError):
-    """The pretrained weights file is missing and could not be downloaded (or is unreadable)."""
+class WeightsUnavailableError(Keyed, RuntimeError):
+    """The pretrained weights file is missing and could not be downloaded (or is unreadable).
 
-    def __init__(self, message: str, *, file_name: str, directory: Path, url: str) -> None:
-        super().__init__(message)
+    Attributes: ``file_name`` of the weights, the ``directory`` it belongs in, the ``url`` to
+    download it from. ``key`` and ``values`` (``core.checks.Keyed``) say the same for a
+    translation; the values always hold ``file_name``, ``directory`` (as text) and ``url``.
+    """
+
+    def __init__(self, message: str = "", key: str | None = None, *, file_name: str,
+                 directory: Path | str, url: str, **values) -> None:
+        super().__init__(message, key, file_name=file_name, directory=str(directory), url=url,
+                         **values)
         self.file_name = file_name
-        self.directory = directory
+        self.directory = Path(directory)
         self.url = url
 
 
 def _spec(key: str) -> ImageNetSpec:
     if not isinstance(key, str) or key not in IMAGENET_MODELS:
         raise InputError(
-            f"unknown ImageNet model {key!r}: must be one of {', '.join(sorted(IMAGENET_MODELS))}"
+            f"unknown ImageNet model {key!r}: must be one of {', '.join(sorted(IMAGENET_MODELS))}",
+            "choice", name="imagenet_model", value=key if isinstance(key, str) else repr(key),
+            choices=tuple(sorted(IMAGENET_MODELS)),
         )
     return IMAGENET_MODELS[key]
 
@@ -103,14 +112,16 @@ def categories(key: str) -> list[str]:
     return list(_spec(key).weights.meta["categories"])
 
 
-def _unavailable(key: str, reason: str) -> WeightsUnavailableError:
+def _unavailable(key: str, reason: str, why: str, **values) -> WeightsUnavailableError:
+    """The error for ``key``'s weights; ``why`` is the message key, ``values`` its details."""
     spec = _spec(key)
     path = weights_path(key)
     return WeightsUnavailableError(
         f"{spec.title} weights are not available: {reason}. "
         f"Download {spec.weights.url} and place the file {path.name!r} in the directory "
         f"{str(path.parent)!r} (the torch hub cache; set TORCH_HOME to move it).",
-        file_name=path.name, directory=path.parent, url=spec.weights.url,
+        why, file_name=path.name, directory=path.parent, url=spec.weights.url,
+        model=spec.title, **values,
     )
 
 
@@ -124,7 +135,8 @@ def load_imagenet(key: str, *, download: bool = True) -> nn.Module:
     path = weights_path(key)
     existed = path.is_file()
     if not existed and not download:
-        raise _unavailable(key, "the file is not in the cache and downloading is turned off")
+        raise _unavailable(key, "the file is not in the cache and downloading is turned off",
+                           "weights_not_cached")
     builder = getattr(torchvision.models, spec.builder)
     try:
         model = builder(weights=spec.weights)
@@ -133,8 +145,11 @@ def load_imagenet(key: str, *, download: bool = True) -> nn.Module:
         if existed:
             raise _unavailable(
                 key, f"the cached file {str(path)!r} could not be read ({exc}); delete it and "
-                     "download it again") from exc
-        raise _unavailable(key, f"the download failed ({type(exc).__name__}: {exc})") from exc
+                     "download it again", "weights_cache_unreadable", path=str(path),
+                detail=str(exc)) from exc
+        raise _unavailable(key, f"the download failed ({type(exc).__name__}: {exc})",
+                           "weights_download_failed",
+                           detail=f"{type(exc).__name__}: {exc}") from exc
     model.eval()
     for param in model.parameters():
         param.requires_grad_(False)

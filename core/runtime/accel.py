@@ -71,12 +71,14 @@ def resolve_device(pref: str | torch.device) -> torch.device:
     """
     name = pref.type if isinstance(pref, torch.device) else pref
     if name not in DEVICES:
-        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {pref!r}")
+        raise InputError(f"device must be one of {', '.join(DEVICES)}, got {pref!r}", "choice",
+                         name="device", value=str(pref), choices=tuple(DEVICES))
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():
         raise InputError("device 'cuda' was asked for but no CUDA GPU is available "
-                         "(torch.cuda.is_available() is False); use 'cpu' or 'auto'")
+                         "(torch.cuda.is_available() is False); use 'cpu' or 'auto'",
+                         "cuda_unavailable")
     return torch.device(name)
 
 
@@ -107,7 +109,9 @@ def resolve_precision(pref: str, device: torch.device | str) -> str:
     if pref == "bf16" and not native:
         what = "this GPU" if device.type == "cuda" else "this CPU (no avx512_bf16 or amx_bf16)"
         raise InputError(f"precision 'bf16' needs native bf16 support, which {what} lacks; "
-                         "use 'fp32' or 'auto'")
+                         "use 'fp32' or 'auto'",
+                         "bf16_unsupported_gpu" if device.type == "cuda"
+                         else "bf16_unsupported_cpu")
     return pref
 
 
@@ -125,7 +129,8 @@ def autocast(device: torch.device | str, precision: str) -> contextlib.AbstractC
     """``torch.autocast(device.type, dtype=torch.bfloat16)`` for "bf16"; a no-op for "fp32"."""
     if precision not in ("fp32", "bf16"):
         raise InputError("precision must be 'fp32' or 'bf16' (resolve 'auto' first), "
-                         f"got {precision!r}")
+                         f"got {precision!r}", "choice", name="precision", value=str(precision),
+                         choices=("fp32", "bf16"))
     if precision == "fp32":
         return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)

@@ -38,7 +38,8 @@ def graph(model: nn.Module) -> Graph:
         raise
     except Exception as err:
         raise InputError(f"this model cannot be run layer by layer (FX tracing failed: "
-                         f"{type(err).__name__}: {err})") from err
+                         f"{type(err).__name__}: {err})", "model_not_traceable",
+                         reason=f"{type(err).__name__}: {err}") from err
 
 
 class _GuidedReLU(torch.autograd.Function):
@@ -112,9 +113,10 @@ def forward(model: nn.Module, g: Graph, x: Tensor, *, guided: bool = False,
         that does not fit.
     """
     runner = _GradRunner(model, g, guided, capture)
-    with fits(f"an image of shape {tuple(x.shape[1:])}"):
+    with fits(f"an image of shape {tuple(x.shape[1:])}", shape=tuple(x.shape[1:])):
         logits = runner.forward(x)
     if not isinstance(logits, Tensor) or logits.dim() != 2:
         shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
-        raise InputError(f"model must return logits (B, K), got {shape}")
+        raise InputError(f"model must return logits (B, K), got {shape}", "model_output_not_logits",
+                         value=str(shape))
     return logits, runner.captured

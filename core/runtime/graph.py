@@ -199,12 +199,13 @@ def _trace(model: nn.Module) -> Graph:
 
 def check_model(model: Any) -> None:
     if not isinstance(model, nn.Module):
-        raise InputError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        raise InputError(f"model must be a torch.nn.Module, got {type(model).__name__}",
+                         "model_type", value=type(model).__name__)
     busy = next((n or "(model)" for n, m in model.named_modules() if m.training), None)
     if busy is not None:
         raise InputError(f"model must be in eval mode (a forward pass in training mode changes "
                          f"BatchNorm buffers), got {busy!r} in training mode: call .eval() on "
-                         "your own copy first")
+                         "your own copy first", "model_not_eval", layer=busy)
 
 
 def model_graph(model: nn.Module) -> Graph:
@@ -232,10 +233,12 @@ def model_graph(model: nn.Module) -> Graph:
 
 def resolve_layers(g: Graph, layers: Sequence[str]) -> dict[str, fx.Node]:
     if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
-        raise InputError(f"layers must be a non-empty list of layer names, got {layers!r}")
+        raise InputError(f"layers must be a non-empty list of layer names, got {layers!r}",
+                         "layers_not_list", value=repr(layers))
     unknown = [name for name in layers if name not in g.layers]
     if unknown:
-        raise InputError(f"unknown layer {unknown[0]!r}; valid names: {', '.join(g.layers)}")
+        raise InputError(f"unknown layer {unknown[0]!r}; valid names: {', '.join(g.layers)}",
+                         "choice", name="layer", value=str(unknown[0]), choices=tuple(g.layers))
     return {name: g.layers[name] for name in layers}
 
 
@@ -386,15 +389,19 @@ def is_shape_error(err: BaseException) -> bool:
 
 
 @contextlib.contextmanager
-def fits(what: str) -> Iterator[None]:
+def fits(what: str, *, shape: tuple[int, ...] | None = None) -> Iterator[None]:
     """Turn torch's shape-mismatch errors inside the model into an InputError naming the
-    input (``what``); every other error (out of memory, a bug, an InputError) passes as is."""
+    input (``what``, and its ``shape`` for a translated message); every other error (out of
+    memory, a bug, an InputError) passes as is."""
     try:
         yield
     except (RuntimeError, ValueError) as err:
         if not is_shape_error(err):
             raise
-        raise InputError(f"{what} does not fit this model: {err}") from err
+        raise InputError(f"{what} does not fit this model: {err}",
+                         "input_does_not_fit" if shape is None else "input_shape_does_not_fit",
+                         shape=None if shape is None else tuple(map(int, shape)),
+                         reason=str(err)) from err
 
 
 def probe(model: nn.Module, shape: tuple[int, ...]) -> Tensor:

@@ -130,7 +130,8 @@ class LocalRunner(GraphRunner):
         """
         out = self.forward(_Local(crop, y0, x0))
         if not isinstance(out, Tensor):
-            raise InputError(f"model must return a logits tensor, got {type(out).__name__}")
+            raise InputError(f"model must return a logits tensor, got {type(out).__name__}",
+                             "model_output_not_logits", value=type(out).__name__)
         return out.expand(crop.shape[0], *out.shape[1:]) if out.shape[0] == 1 else out
 
     # ----------------------------------------------------------------------- one node

@@ -74,7 +74,9 @@ def reconstruct(features: nn.Sequential, img: Image.Image, *, content_layer: str
     """
     if (content_layer is None) == (not style_layers):
         raise InputError("give either content_layer or style_layers, got "
-                         f"content_layer={content_layer!r}, style_layers={style_layers!r}")
+                         f"content_layer={content_layer!r}, style_layers={style_layers!r}",
+                         "reconstruct_one_target", content=repr(content_layer),
+                         style=repr(style_layers))
     if content_layer is not None:
         config = StyleConfig(content_weight=1.0, style_weight=0.0, content_layer=content_layer,
                              init="noise", steps=steps, seed=seed, size=size, pooling=pooling,

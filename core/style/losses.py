@@ -77,7 +77,8 @@ def gram_matrix(features: Tensor) -> Tensor:
         (B, C, C) float32 (float64 for float64 features).
     """
     if features.dim() != 4:
-        raise InputError(f"features must be (B, C, H, W), got shape {tuple(features.shape)}")
+        raise InputError(f"features must be (B, C, H, W), got shape {tuple(features.shape)}",
+                         "features_not_4d", value=str(tuple(features.shape)))
     b, c, h, w = features.shape
     # (B, M, C): a view when the maps are channels_last, which is how the fast path has them
     f = features.permute(0, 2, 3, 1).reshape(b, h * w, c)
@@ -98,7 +99,7 @@ def style_loss(grams: Mapping[str, Tensor], targets: Mapping[str, Tensor],
         term = w * F.mse_loss(grams[name], targets[name])
         total = term if total is None else total + term
     if total is None:
-        raise InputError("style_loss needs at least one layer, got none")
+        raise InputError("style_loss needs at least one layer, got none", "layers_none")
     return total
 
 

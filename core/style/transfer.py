@@ -28,7 +28,7 @@ import torch
 from PIL import Image
 from torch import Tensor, nn
 
-from core.checks import InputError, check_choice, check_int, is_real
+from core.checks import InputError, check_choice, check_int, is_real, plain
 from core.data import images
 from core.models.imagenet import IMAGENET_MEAN, IMAGENET_STD
 from core.runtime import accel
@@ -106,26 +106,32 @@ class StyleConfig:
         for name in ("style_weight", "content_weight", "tv_weight"):
             value = getattr(self, name)
             if not (is_real(value) and value >= 0):
-                raise InputError(f"{name} must be a finite number >= 0, got {value!r}")
+                raise InputError(f"{name} must be a finite number >= 0, got {value!r}",
+                                 "number_min", name=name, value=plain(value), low=0)
         if not isinstance(self.style_layers, dict):
             raise InputError(
-                f"style_layers must be a dict of layer -> weight, got {self.style_layers!r}")
+                f"style_layers must be a dict of layer -> weight, got {self.style_layers!r}",
+                "style_layers_not_dict", value=repr(self.style_layers))
         for name, w in self.style_layers.items():
             layer_index(name)  # ValueError for an unknown layer
             if not (is_real(w) and w >= 0):
                 raise InputError(f"the style weight of {name} must be a finite number >= 0, "
-                                 f"got {w!r}")
+                                 f"got {w!r}", "style_layer_weight", layer=name, value=plain(w))
         layer_index(self.content_layer)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         check_int("steps", self.steps, 1, MAX_STEPS)
         if self.lr is not None and not (is_real(self.lr) and self.lr > 0):
-            raise InputError(f"lr must be a finite number > 0 (or None), got {self.lr!r}")
+            raise InputError(f"lr must be a finite number > 0 (or None), got {self.lr!r}",
+                             "number_above", name="lr", value=plain(self.lr), low=0)
         check_choice("init", self.init, INITS)
         if not isinstance(self.preserve_colour, bool):
             raise InputError(
-                f"preserve_colour must be True or False, got {self.preserve_colour!r}")
+                f"preserve_colour must be True or False, got {self.preserve_colour!r}", "bool",
+                name="preserve_colour", value=plain(self.preserve_colour))
         if not (is_real(self.style_blend) and 0 <= self.style_blend <= 1):
-            raise InputError(f"style_blend must be in [0, 1], got {self.style_blend!r}")
+            raise InputError(f"style_blend must be in [0, 1], got {self.style_blend!r}",
+                             "number_between", name="style_blend", value=plain(self.style_blend),
+                             low=0, high=1)
         check_int("seed", self.seed, 0, 2**63 - 1)
         check_int("size", self.size, MIN_SIZE, MAX_SIZE)
         check_choice("pooling", self.pooling, POOLINGS)
@@ -133,7 +139,8 @@ class StyleConfig:
         check_choice("device", self.device, accel.DEVICES)
         if not (self.content_weight > 0 or self.tv_weight > 0 or self.active_style_layers()):
             raise InputError("nothing to optimise: the content weight, the style weight (with "
-                             "at least one style layer above 0) and the TV weight are all 0")
+                             "at least one style layer above 0) and the TV weight are all 0",
+                             "style_nothing_to_optimise")
 
     def active_style_layers(self) -> dict[str, float]:
         """The style layers that count (weight > 0), in network order; none if style_weight 0."""
@@ -161,7 +168,8 @@ def output_size(img: Image.Image, size: int) -> tuple[int, int]:
         raise InputError(f"the image is {w}x{h}; at a longer side of {size} px its shorter side "
                          f"would be {min(out)} px, below the minimum {MIN_SIZE} (the conv5 "
                          "layers sit behind four 2x2 poolings): use a larger size or a less "
-                         "elongated image")
+                         "elongated image", "style_image_too_elongated", width=w, height=h,
+                         size=size, shorter=min(out), minimum=MIN_SIZE)
     return out
 
 
@@ -229,10 +237,12 @@ class StyleTransfer:
         """
         if not isinstance(config, StyleConfig):
             raise InputError(
-                f"config must be a StyleConfig, got {type(config).__name__}")
+                f"config must be a StyleConfig, got {type(config).__name__}",
+                "style_config_type", value=type(config).__name__)
         if config.style_blend > 0 and style2 is None:
             raise InputError(f"style_blend is {config.style_blend} but no second style image "
-                             "was given")
+                             "was given", "style_blend_needs_second",
+                             value=plain(config.style_blend))
         self.config = config
         self.device = accel.resolve_device(config.device)
         self.precision = accel.resolve_precision(config.precision, self.device)
@@ -378,7 +388,8 @@ class StyleTransfer:
     def run_for(self, seconds: float) -> Progress:
         """Step for about ``seconds`` (at least one step unless finished)."""
         if not (is_real(seconds) and seconds >= 0):
-            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}")
+            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}",
+                             "number_min", name="seconds", value=plain(seconds), low=0)
         with self._lock:
             start = time.perf_counter()
             while not self.finished:

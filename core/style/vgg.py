@@ -36,7 +36,7 @@ from torch import Tensor, nn
 from torchvision.models import VGG19_Weights
 from torchvision.models.vgg import cfgs, make_layers
 
-from core.checks import InputError, check_choice
+from core.checks import InputError, check_choice, plain
 from core.models.imagenet import (
     IMAGENET_MEAN,
     IMAGENET_STD,
@@ -90,7 +90,8 @@ def layer_index(name: str) -> int:
     """
     if name not in _CONV_INDEX:
         raise InputError(f"unknown VGG19 layer {name!r}: must be one of conv1_1 ... conv5_4 "
-                         f"({', '.join(CONV_LAYERS)})")
+                         f"({', '.join(CONV_LAYERS)})", "choice", name="vgg_layer",
+                         value=plain(name), choices=tuple(CONV_LAYERS))
     return _CONV_INDEX[name] + 1
 
 
@@ -99,13 +100,14 @@ def vgg19_weights_path() -> Path:
     return checkpoints_dir() / Path(urlparse(VGG19_IMAGENET.url).path).name
 
 
-def _unavailable(reason: str) -> WeightsUnavailableError:
+def _unavailable(reason: str, why: str, **values) -> WeightsUnavailableError:
+    """The error for the VGG19 file; ``why`` is the message key, ``values`` its details."""
     path = vgg19_weights_path()
     return WeightsUnavailableError(
         f"VGG19 ImageNet weights are not available: {reason}. Download {VGG19_IMAGENET.url} "
         f"and place the file {path.name!r} in the directory {str(path.parent)!r} (the torch hub "
         "cache; set TORCH_HOME to move it). Random features still work without it.",
-        file_name=path.name, directory=path.parent, url=VGG19_IMAGENET.url)
+        why, file_name=path.name, directory=path.parent, url=VGG19_IMAGENET.url, **values)
 
 
 def _freeze(features: nn.Sequential) -> nn.Sequential:
@@ -141,15 +143,19 @@ def load_vgg19(*, weights: str = "imagenet", download: bool = True, seed: int = 
     path = vgg19_weights_path()
     existed = path.is_file()
     if not existed and not download:
-        raise _unavailable("the file is not in the cache and downloading is turned off")
+        raise _unavailable("the file is not in the cache and downloading is turned off",
+                           "vgg19_weights_not_cached")
     try:
         state = VGG19_IMAGENET.get_state_dict(progress=False, check_hash=True)
     except (urllib.error.URLError, OSError, RuntimeError, EOFError, ValueError,
             pickle.UnpicklingError) as exc:
         if existed:
             raise _unavailable(f"the cached file {str(path)!r} could not be read ({exc}); "
-                               "delete it and download it again") from exc
-        raise _unavailable(f"the download failed ({type(exc).__name__}: {exc})") from exc
+                               "delete it and download it again", "vgg19_weights_cache_unreadable",
+                               path=str(path), detail=str(exc)) from exc
+        raise _unavailable(f"the download failed ({type(exc).__name__}: {exc})",
+                           "vgg19_weights_download_failed",
+                           detail=f"{type(exc).__name__}: {exc}") from exc
     wanted = {k.removeprefix("features."): v for k, v in state.items() if k.startswith("features.")}
     del state  # the classifier's 480 MB go now, not when the caller returns
     gc.collect()
@@ -158,7 +164,9 @@ def load_vgg19(*, weights: str = "imagenet", download: bool = True, seed: int = 
     try:
         features.load_state_dict(wanted, assign=True)
     except RuntimeError as exc:
-        raise _unavailable(f"the file {str(path)!r} does not hold VGG19 weights ({exc})") from exc
+        raise _unavailable(f"the file {str(path)!r} does not hold VGG19 weights ({exc})",
+                           "vgg19_weights_wrong_file", path=str(path),
+                           detail=str(exc)) from exc
     return _freeze(features)
 
 
@@ -173,7 +181,8 @@ def truncate(features: nn.Sequential, *, last_layer: str, pooling: str = "max") 
     end = layer_index(last_layer)
     if len(features) <= end:
         raise InputError(f"the feature extractor has {len(features)} modules; {last_layer} "
-                         f"needs {end + 1}")
+                         f"needs {end + 1}", "vgg_too_short", count=len(features),
+                         layer=last_layer, needed=end + 1)
     layers = []
     for i in range(end + 1):
         m = features[i]
@@ -185,7 +194,8 @@ def truncate(features: nn.Sequential, *, last_layer: str, pooling: str = "max") 
             layers.append(nn.MaxPool2d(2, 2) if pooling == "max" else nn.AvgPool2d(2, 2))
         else:
             raise InputError(
-                f"unexpected module {type(m).__name__} at index {i} of VGG19 features")
+                f"unexpected module {type(m).__name__} at index {i} of VGG19 features",
+                "vgg_unexpected_module", kind=type(m).__name__, index=i)
     out = nn.Sequential(*layers)
     for m in (out, *layers):  # eval mode for the new modules only: never write to shared ones
         if not any(m is s for s in features):
@@ -232,7 +242,8 @@ def extract(net: nn.Sequential, x: Tensor, layers: Iterable[str]) -> dict[str, T
     last = max(wanted)
     if last >= len(net):
         raise InputError(f"layer {wanted[last]} is past the end of this feature extractor "
-                         f"({len(net)} modules)")
+                         f"({len(net)} modules)", "vgg_layer_past_end", layer=wanted[last],
+                         count=len(net))
     out: dict[str, Tensor] = {}
     for i in range(last + 1):
         x = net[i](x)
@@ -244,5 +255,5 @@ def extract(net: nn.Sequential, x: Tensor, layers: Iterable[str]) -> dict[str, T
 def deepest(layers: Sequence[str]) -> str:
     """The layer of ``layers`` that is furthest into the network."""
     if not layers:
-        raise InputError("at least one layer is needed, got none")
+        raise InputError("at least one layer is needed, got none", "layers_none")
     return max(layers, key=layer_index)

@@ -32,11 +32,14 @@ def softmax(logits, temperature: float = 1.0) -> np.ndarray:
     """
     z = np.asarray(logits, dtype=np.float64)
     if z.ndim != 1 or z.size == 0:
-        raise InputError(f"logits must be a non-empty list of numbers, got shape {z.shape}")
+        raise InputError(f"logits must be a non-empty list of numbers, got shape {z.shape}",
+                         "logits_shape", value=tuple(map(int, z.shape)))
     if not np.all(np.isfinite(z)):
-        raise InputError(f"logits must be finite numbers, got {z.tolist()}")
+        raise InputError(f"logits must be finite numbers, got {z.tolist()}",
+                         "logits_not_finite", value=tuple(z.tolist()))
     if not (math.isfinite(temperature) and temperature > 0):
-        raise InputError(f"temperature must be > 0, got {temperature}")
+        raise InputError(f"temperature must be > 0, got {temperature}", "number_above",
+                         name="temperature", value=temperature, low=0)
     e = np.exp((z - z.max()) / temperature)  # the shift cancels out and avoids overflow
     return e / e.sum()
 
@@ -59,6 +62,6 @@ def dropout_demo(values, p: float, *, seed: int = 0) -> DropoutDemo:
     """
     v = np.asarray(values, dtype=np.float64)
     if not 0 <= p < 1:
-        raise InputError(f"p must be in [0, 1), got {p}")
+        raise InputError(f"p must be in [0, 1), got {p}", "dropout_p_range", value=p)
     mask = (np.random.default_rng(seed).random(v.shape) >= p).astype(np.float64)
     return DropoutDemo(v, mask, v * mask / (1 - p), v.copy(), p)

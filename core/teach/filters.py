@@ -74,15 +74,17 @@ def check_kernel(k) -> np.ndarray:
     """
     if isinstance(k, (str, bytes)):
         msg = "a kernel must be rows of numbers, got text; parse it first"
-        raise InputError(msg)
+        raise InputError(msg, "kernel_is_text")
     shape = getattr(k, "shape", None)  # ndarray / DataFrame; np.shape fails on ragged lists
     rows = len(k) if isinstance(k, (list, tuple)) else shape[0] if shape else 0
     if rows > MAX_KERNEL:  # before check_matrix, whose size message speaks of matrices
-        raise InputError(_kernel_rule(f"the kernel has {rows} rows"))
+        raise InputError(_kernel_rule(f"the kernel has {rows} rows"), "kernel_too_many_rows",
+                         rows=int(rows), high=MAX_KERNEL)
     m = check_matrix(k)  # 2-D, rectangular, finite; names the cell at fault
     h, w = m.shape
     if h != w or h % 2 == 0 or h > MAX_KERNEL:
-        raise InputError(_kernel_rule(f"the kernel is {h}x{w}"))
+        raise InputError(_kernel_rule(f"the kernel is {h}x{w}"), "kernel_shape_rule",
+                         value=(int(h), int(w)), high=MAX_KERNEL)
     return m
 
 
@@ -90,18 +92,21 @@ def _as_float(array, what: str) -> np.ndarray:
     """`array` as a float64 copy; real numbers only (bool and integers are converted)."""
     arr = np.asarray(array)
     if arr.dtype.kind not in "biuf":
-        raise InputError(f"{what} must hold real numbers, got dtype {arr.dtype}")
+        raise InputError(f"{what} must hold real numbers, got dtype {arr.dtype}",
+                         "image_not_real", value=str(arr.dtype))
     out = arr.astype(np.float64)  # astype copies: the caller's array is never touched
     if not np.all(np.isfinite(out)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
-        raise InputError(f"{what} must be finite, got {out[bad]} at index {bad}")
+        raise InputError(f"{what} must be finite, got {out[bad]} at index {bad}",
+                         "image_not_finite", value=str(out[bad]), index=str(bad))
     return out
 
 
 def _check_sides(h: int, w: int, what: str) -> None:
     if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
         raise InputError(
-            f"{what} is {h}x{w}; height and width must be 1..{MAX_SIDE} (resize it first)"
+            f"{what} is {h}x{w}; height and width must be 1..{MAX_SIDE} (resize it first)",
+            "image_side_range", value=(int(h), int(w)), high=MAX_SIDE,
         )
 
 
@@ -125,13 +130,15 @@ def check_float_image(image) -> np.ndarray:
     if not (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3)):
         raise InputError(
             f"the image must be (H, W) gray or (H, W, 3) RGB with channels last, "
-            f"got shape {img.shape}"
+            f"got shape {img.shape}",
+            "float_image_shape", value=tuple(map(int, img.shape)),
         )
     _check_sides(img.shape[0], img.shape[1], "the image")
     lo, hi = float(img.min()), float(img.max())
     if lo < 0 or hi > 1:
         hint = " (an 8-bit image: divide it by 255)" if hi > 1 and hi <= 255 else ""
-        raise InputError(f"image values must lie in [0, 1], got {lo:g}..{hi:g}{hint}")
+        raise InputError(f"image values must lie in [0, 1], got {lo:g}..{hi:g}{hint}",
+                         "image_range_8bit" if hint else "image_range", lowest=lo, highest=hi)
     return img
 
 
@@ -156,7 +163,8 @@ def _check_stack(image) -> np.ndarray:
     """An input for `convolve`: (C, H, W) finite floats, any range."""
     x = _as_float(image, "the image")
     if x.ndim != 3 or x.shape[0] < 1:
-        raise InputError(f"the image must be (C, H, W) with C >= 1, got shape {x.shape}")
+        raise InputError(f"the image must be (C, H, W) with C >= 1, got shape {x.shape}",
+                         "image_stack_shape", value=tuple(map(int, x.shape)))
     _check_sides(x.shape[1], x.shape[2], "the image")
     return x
 
@@ -167,10 +175,12 @@ def _kernel_items(kernels) -> list:
             return [kernels]
         if kernels.ndim == 3:
             return list(kernels)
-        raise InputError(f"kernels must be (F, k, k) or one (k, k), got shape {kernels.shape}")
+        raise InputError(f"kernels must be (F, k, k) or one (k, k), got shape {kernels.shape}",
+                         "kernels_shape", value=tuple(map(int, kernels.shape)))
     if isinstance(kernels, (list, tuple)):
         return [kernels] if _is_rows(kernels) else list(kernels)
-    raise InputError(f"kernels must be an array or a list of kernels, got {type(kernels).__name__}")
+    raise InputError(f"kernels must be an array or a list of kernels, got {type(kernels).__name__}",
+                     "kernels_type", value=type(kernels).__name__)
 
 
 def _is_rows(seq) -> bool:
@@ -186,20 +196,25 @@ def _check_kernels(kernels, labels: Sequence[str] | None = None) -> np.ndarray:
     """(F, k, k) float64 from an array or a list of kernels, all the same size."""
     items = _kernel_items(kernels)
     if not 1 <= len(items) <= MAX_FILTERS:
-        raise InputError(f"choose 1 to {MAX_FILTERS} kernels, got {len(items)}")
+        raise InputError(f"choose 1 to {MAX_FILTERS} kernels, got {len(items)}",
+                         "kernels_count", value=len(items), high=MAX_FILTERS)
     names = labels or [f"kernel {i}" for i in range(1, len(items) + 1)]
     checked = []
     for name, item in zip(names, items, strict=True):
         try:
             checked.append(check_kernel(item))
-        except ValueError as exc:
-            raise InputError(f"{name}: {exc}") from None
+        except ValueError as exc:  # keep the kernel's own rule, and say which kernel broke it
+            raise InputError(f"{name}: {exc}", getattr(exc, "key", None),
+                             **{**getattr(exc, "values", {}), "label": name}) from None
     sizes = [k.shape[0] for k in checked]
     if len(set(sizes)) > 1:
         listed = ", ".join(f"{n} is {s}x{s}" for n, s in zip(names, sizes, strict=True))
+        other = next(i for i, s in enumerate(sizes) if s != sizes[0])
         raise InputError(
             f"all kernels must have the same size so their feature maps share one shape; "
-            f"{listed}"
+            f"{listed}",
+            "kernels_size_mismatch", first=names[0], first_size=(sizes[0], sizes[0]),
+            other=names[other], other_size=(sizes[other], sizes[other]),
         )
     return np.stack(checked)  # (F, k, k)
 
@@ -224,7 +239,8 @@ def output_size(n: int, k: int, stride: int, padding: int) -> int:
     if n + 2 * padding < k:
         raise InputError(
             f"the {k}x{k} kernel does not fit: input size {n} + 2·padding {padding} = "
-            f"{n + 2 * padding} is smaller than the kernel size {k}"
+            f"{n + 2 * padding} is smaller than the kernel size {k}",
+            "conv_kernel_too_big", kernel=k, size=n, padding=padding, padded=n + 2 * padding,
         )
     return (n + 2 * padding - k) // stride + 1
 
@@ -237,7 +253,9 @@ def _check_conv(shape: tuple[int, int], k: int, stride, padding) -> tuple[int, i
         if n + 2 * padding < k:
             raise InputError(
                 f"the {k}x{k} kernel does not fit the padded image: {axis} {n} + 2·{padding} "
-                f"= {n + 2 * padding} < {k}; add padding or use a smaller kernel"
+                f"= {n + 2 * padding} < {k}; add padding or use a smaller kernel",
+                "conv_kernel_too_big_height" if axis == "height" else "conv_kernel_too_big_width",
+                kernel=k, size=int(n), padding=padding, padded=int(n) + 2 * padding,
             )
     return stride, padding
 
@@ -353,9 +371,11 @@ def _check_names(names, count: int) -> list[str]:
     if names is None:
         return [f"Kernel {i}" for i in range(1, count + 1)]
     if isinstance(names, str) or not all(isinstance(n, str) for n in names):
-        raise InputError(f"names must be a list of strings, got {names!r}")
+        raise InputError(f"names must be a list of strings, got {names!r}",
+                         "kernel_names_not_strings", value=repr(names))
     if len(names) != count:
-        raise InputError(f"need one name per kernel: {count} kernels, {len(names)} names")
+        raise InputError(f"need one name per kernel: {count} kernels, {len(names)} names",
+                         "kernel_names_count", kernels=count, names=len(names))
     return list(names)
 
 
@@ -393,7 +413,8 @@ def conv_relu_pool(
             than the padded image; a convolution output smaller than 2x2 (nothing to pool).
     """
     if mode not in MODES:
-        raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", "choice",
+                         name="mode", value=mode, choices=MODES)
     img = check_float_image(image)
     items = _kernel_items(kernels)
     labels = _check_names(names, len(items))
@@ -405,7 +426,8 @@ def conv_relu_pool(
     if h1 < POOL or w1 < POOL:
         raise InputError(
             f"the feature map after convolution is {h1}x{w1}, too small for 2x2 max pooling "
-            f"(it needs at least 2x2): use a smaller stride, more padding or a bigger image"
+            f"(it needs at least 2x2): use a smaller stride, more padding or a bigger image",
+            "conv_map_too_small_for_pool", value=(int(h1), int(w1)),
         )
     conv = _correlate(x, w, stride, padding)  # (M, H1, W1)
     relu = np.maximum(conv, 0.0)  # ReLU passes x through for x > 0 (not 1, as the notes say)

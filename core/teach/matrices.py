@@ -67,7 +67,8 @@ def parse_matrix(text: str) -> np.ndarray:
     if not isinstance(text, str):
         raise TypeError(f"expected the matrix as text, got {type(text).__name__}")
     if len(text) > _MAX_TEXT:  # a stray paste should not make the page parse megabytes
-        raise InputError(f"the text is {len(text):,} characters; at most {_MAX_TEXT:,}")
+        raise InputError(f"the text is {len(text):,} characters; at most {_MAX_TEXT:,}",
+                         "matrix_text_too_long", value=len(text), high=_MAX_TEXT)
     body = text.strip()
     call = _ARRAY_CALL.match(body)
     body = call.group(1) if call else body
@@ -76,7 +77,7 @@ def parse_matrix(text: str) -> np.ndarray:
     else:
         lines = [line for line in body.splitlines() if line.strip()]
     if not lines:
-        raise InputError("the matrix is empty: type at least one number")
+        raise InputError("the matrix is empty: type at least one number", "matrix_empty")
     rows = [_parse_row(line, r) for r, line in enumerate(lines, start=1)]
     return check_matrix(rows)
 
@@ -88,7 +89,9 @@ def _list_rows(body: str) -> list[str]:
     stray = re.sub(r"[\s,\[\]]", "", leftover)
     if stray or not rows:
         found = f"unexpected {stray[:20]!r} outside a row's brackets" if stray else "no rows"
-        raise InputError(f"could not read the list syntax ({found}); write e.g. [[1, 2], [3, 4]]")
+        raise InputError(f"could not read the list syntax ({found}); write e.g. [[1, 2], [3, 4]]",
+                         "matrix_list_stray" if stray else "matrix_list_no_rows",
+                         value=stray[:20])
     return rows
 
 
@@ -98,7 +101,7 @@ def _parse_row(line: str, r: int) -> list[float]:
     if len(tokens) > 1 and tokens[-1] == "":
         tokens.pop()  # a trailing comma, as Python lists allow
     if tokens == [""]:
-        raise InputError(f"row {r} is empty")
+        raise InputError(f"row {r} is empty", "matrix_row_empty", row=r)
     return [_cell_value(tok, r, c) for c, tok in enumerate(tokens, start=1)]
 
 
@@ -106,29 +109,36 @@ def _check_rectangular(lengths: list[int]) -> None:
     """Raise naming the first row whose length differs from row 1."""
     for r, n in enumerate(lengths, start=1):
         if n != lengths[0]:
-            raise InputError(f"row {r} has {n} values, row 1 has {lengths[0]}")
+            raise InputError(f"row {r} has {n} values, row 1 has {lengths[0]}",
+                             "matrix_ragged", row=r, count=n, first=lengths[0])
 
 
 def _cell_value(cell, r: int, c: int) -> float:
     """One cell as a finite float; `r`, `c` are 1-based positions for messages."""
     where = f"row {r}, column {c}"
+    r, c = int(r), int(c)  # the values a translated message shows (numpy ints otherwise)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
-        raise InputError(f"{where} is empty")
+        raise InputError(f"{where} is empty", "matrix_cell_empty", row=r, column=c)
     if isinstance(cell, (bool, np.bool_)):
-        raise InputError(f"{where} is a boolean ({cell}); enter a number")
+        raise InputError(f"{where} is a boolean ({cell}); enter a number", "matrix_cell_bool",
+                         row=r, column=c, value=bool(cell))
     if isinstance(cell, str):
         try:
             value = float(cell.strip())
         except ValueError:
-            raise InputError(f"{where}: {cell.strip()!r} is not a number") from None
+            raise InputError(f"{where}: {cell.strip()!r} is not a number",
+                             "matrix_cell_not_number", row=r, column=c,
+                             value=cell.strip()) from None
     elif isinstance(cell, numbers.Real):
         value = float(cell)
     else:
-        raise InputError(f"{where}: {cell!r} is not a number")
+        raise InputError(f"{where}: {cell!r} is not a number", "matrix_cell_not_number",
+                         row=r, column=c, value=repr(cell))
     if not math.isfinite(value):
         # a grid editor hands back an emptied numeric cell as NaN, so mention that too
         raise InputError(
-            f"{where} is {value}: only finite numbers work (an emptied grid cell reads as nan)"
+            f"{where} is {value}: only finite numbers work (an emptied grid cell reads as nan)",
+            "matrix_cell_not_finite", row=r, column=c, value=str(value),
         )
     return value
 
@@ -150,11 +160,13 @@ def check_matrix(m) -> np.ndarray:
         _check_rectangular([len(row) for row in m])  # np.asarray would hide raggedness
     arr = np.asarray(m) if isinstance(m, np.ndarray) else np.asarray(m, dtype=object)
     if arr.ndim != 2:
-        raise InputError(f"the matrix must be 2-D (rows x columns), got {arr.ndim}-D")
+        raise InputError(f"the matrix must be 2-D (rows x columns), got {arr.ndim}-D",
+                         "matrix_not_2d", ndim=int(arr.ndim))
     h, w = arr.shape
     if not (1 <= h <= MAX_SIZE and 1 <= w <= MAX_SIZE):
         raise InputError(
-            f"the matrix is {h}x{w}; it needs 1 to {MAX_SIZE} rows and 1 to {MAX_SIZE} columns"
+            f"the matrix is {h}x{w}; it needs 1 to {MAX_SIZE} rows and 1 to {MAX_SIZE} columns",
+            "matrix_shape_range", value=(int(h), int(w)), high=MAX_SIZE,
         )
     if arr.dtype.kind in "iuf":
         out = arr.astype(np.float64)  # fast path for numeric arrays; astype copies
@@ -183,14 +195,17 @@ def random_matrix(
     """
     for name, n in (("rows", rows), ("cols", cols)):
         if not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_SIZE:
-            raise InputError(f"{name} must be an integer in 1..{MAX_SIZE}, got {n!r}")
+            raise InputError(f"{name} must be an integer in 1..{MAX_SIZE}, got {n!r}",
+                             "int_between", name=name, value=n, low=1, high=MAX_SIZE)
     if not (math.isfinite(low) and math.isfinite(high) and low <= high):
-        raise InputError(f"need finite low <= high, got low={low}, high={high}")
+        raise InputError(f"need finite low <= high, got low={low}, high={high}",
+                         "random_range_order", low=low, high=high)
     rng = np.random.default_rng(seed)
     if integers:
         lo, hi = math.ceil(low), math.floor(high)
         if lo > hi:
-            raise InputError(f"no integer lies in [{low}, {high}]")
+            raise InputError(f"no integer lies in [{low}, {high}]", "random_range_no_integer",
+                             low=low, high=high)
         return rng.integers(lo, hi, size=(rows, cols), endpoint=True).astype(np.float64)
     return np.round(rng.uniform(low, high, size=(rows, cols)), 2)
 
@@ -215,7 +230,8 @@ def preset_matrix(name: str, *, rows: int, cols: int, seed: int = 0) -> np.ndarr
         (rows, cols) float64 array (the notes example is always 4x4).
     """
     if name not in PRESETS:
-        raise InputError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}")
+        raise InputError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}", "choice",
+                         name="preset", value=name, choices=tuple(PRESETS))
     if name == "notes":
         return NOTES_EXAMPLE.copy()
     if name == "random_int":

@@ -94,7 +94,8 @@ class PoolResult:
 def _check_shape(shape) -> tuple[int, int]:
     h, w = check_pair("shape", shape, low=None)
     if not (1 <= h <= MAX_SIZE and 1 <= w <= MAX_SIZE):
-        raise InputError(f"the matrix shape must be 1..{MAX_SIZE} per side, got {(h, w)}")
+        raise InputError(f"the matrix shape must be 1..{MAX_SIZE} per side, got {(h, w)}",
+                         "matrix_shape_range", value=(int(h), int(w)), high=MAX_SIZE)
     return h, w
 
 
@@ -131,7 +132,8 @@ def validate(shape, params: PoolParams) -> PoolParams:
     if not isinstance(params, PoolParams):
         raise TypeError(f"expected PoolParams, got {type(params).__name__}")
     if params.op not in OPS:
-        raise InputError(f"unknown pooling op {params.op!r}; choose one of {', '.join(OPS)}")
+        raise InputError(f"unknown pooling op {params.op!r}; choose one of {', '.join(OPS)}",
+                         "pool_op_unknown", value=str(params.op), choices=OPS)
     if params.op in _GLOBAL_OPS:
         return PoolParams(op=params.op, kernel=(h, w), stride=(h, w), output_size=(1, 1))
     if params.op == "adaptive_avg":
@@ -145,7 +147,8 @@ def _check_adaptive(params: PoolParams) -> tuple[int, int]:
     # torch accepts 0 (an empty tensor) and any larger size; the calculator needs a
     # non-empty output it can draw, so it keeps to 1..MAX_SIZE.
     if not all(1 <= o <= MAX_SIZE for o in out):
-        raise InputError(f"output_size must be 1..{MAX_SIZE} per side, got {out}")
+        raise InputError(f"output_size must be 1..{MAX_SIZE} per side, got {out}",
+                         "pool_output_size_range", value=out, high=MAX_SIZE)
     return out
 
 
@@ -160,9 +163,11 @@ def _check_sliding(shape: tuple[int, int], params: PoolParams) -> PoolParams:
     cip = check_bool("count_include_pad", params.count_include_pad) if not is_max else True
     for name, pair in (("kernel", k), ("stride", s), ("dilation", d)):
         if min(pair) < 1:
-            raise InputError(f"{name} must be >= 1, got {pair}")
+            raise InputError(f"{name} must be >= 1, got {pair}", "pair_min", name=name,
+                             value=pair, low=1)
     if min(p) < 0:
-        raise InputError(f"padding must be >= 0, got {p}")
+        raise InputError(f"padding must be >= 0, got {p}", "pair_min", name="padding", value=p,
+                         low=0)
     for a in range(2):
         _check_axis(_AXES[a], shape[a], k[a], s[a], p[a], d[a], ceil)
     return PoolParams(params.op, k, s, p, d, ceil, cip)
@@ -173,9 +178,15 @@ def _check_axis(axis: str, n: int, k: int, s: int, p: int, d: int, ceil: bool) -
         # torch checks pad <= effective_kernel // 2 and then pad <= kernel // 2; the second
         # is the binding one, so dilation never allows more padding.
         why = " (dilation does not raise this limit)" if d > 1 else ""
+        height = axis == "height"
         raise InputError(
             f"padding must be at most half of the kernel size: in {axis} padding {p} > "
-            f"⌊{k}/2⌋ = {k // 2}{why}"
+            f"⌊{k}/2⌋ = {k // 2}{why}",
+            ("pool_padding_over_half_height" if height else "pool_padding_over_half_width")
+            if d == 1 else
+            ("pool_padding_over_half_dilated_height" if height
+             else "pool_padding_over_half_dilated_width"),
+            padding=p, kernel=k, limit=k // 2, dilation=d,
         )
     if _raw_out_len(n, k, s, p, d, ceil)[0] < 1:
         padded = f"the padded input ({n} + 2·{p} = {n + 2 * p})"
@@ -184,7 +195,13 @@ def _check_axis(axis: str, n: int, k: int, s: int, p: int, d: int, ceil: bool) -
         else:
             reach = f"is larger than {padded}, so no window fits"
         eff = d * (k - 1) + 1
-        raise InputError(f"output size < 1: in {axis} the kernel (effective size {eff}) {reach}")
+        height = axis == "height"
+        raise InputError(
+            f"output size < 1: in {axis} the kernel (effective size {eff}) {reach}",
+            ("pool_no_window_ceil_height" if height else "pool_no_window_ceil_width") if ceil
+            else ("pool_no_window_height" if height else "pool_no_window_width"),
+            kernel=eff, size=n, padding=p, padded=n + 2 * p, stride=s,
+        )
 
 
 def output_shape(shape: tuple[int, int], params: PoolParams) -> tuple[int, int]:
@@ -360,12 +377,15 @@ def max_pool_routing(result: PoolResult, upstream: np.ndarray | None = None) -> 
         (H, W) float64 gradient with respect to the input matrix.
     """
     if result.params.op not in ("max", "global_max"):
-        raise InputError(f"gradient routing is for max pooling, not {result.params.op!r}")
+        raise InputError(f"gradient routing is for max pooling, not {result.params.op!r}",
+                         "pool_routing_not_max", value=str(result.params.op))
     up = np.ones(result.output.shape) if upstream is None else np.asarray(upstream, np.float64)
     if up.shape != result.output.shape or not np.all(np.isfinite(up)):
         raise InputError(
             f"upstream must be finite with the output's shape {result.output.shape}, "
-            f"got shape {up.shape}"
+            f"got shape {up.shape}",
+            "pool_upstream_shape", shape=tuple(map(int, result.output.shape)),
+            value=tuple(map(int, up.shape)),
         )
     grad = np.zeros(result.matrix.shape)
     for w in result.windows:  # row-major, the order torch accumulates in

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from core.checks import InputError, check_int
+from core.checks import InputError, check_int, plain
 from core.data import datasets
 from core.models import archs, cards, checkpoints
 from core.runtime import accel, graph
@@ -63,9 +63,11 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
     where = next((p.device for p in model.parameters()), device)
     if where.type != device.type:
         raise InputError(f"the model is on {where.type} but device is {device.type}; "
-                         "move your own copy of the model first")
+                         "move your own copy of the model first", "model_device_mismatch",
+                         model_device=where.type, device=device.type)
     if len(dataset) == 0:
-        raise InputError("the dataset is empty; evaluation needs at least one image")
+        raise InputError("the dataset is empty; evaluation needs at least one image",
+                         "eval_dataset_empty")
     k = len(dataset.classes)
     chunks = []
     with graph.shared_forward():
@@ -74,7 +76,9 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
             logits = model(x).float()  # (B, K)
             if logits.dim() != 2 or logits.shape[1] != k:
                 raise InputError(f"the model gives logits of shape {tuple(logits.shape)}, "
-                                 f"expected (B, {k}) for the dataset's {k} classes")
+                                 f"expected (B, {k}) for the dataset's {k} classes",
+                                 "logits_classes_mismatch", value=tuple(logits.shape),
+                                 classes=k)
             chunks.append(torch.softmax(logits, 1).cpu())
     probs = torch.cat(chunks).numpy().astype(np.float32)  # (N, K)
     preds = probs.argmax(1).astype(np.int64)
@@ -117,7 +121,8 @@ def cell_examples(ev: Evaluation, true: int, pred: int, k: int = 16) -> list[tup
     for name, value in (("true", true), ("pred", pred)):
         is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
         if not (is_int and 0 <= value < n):
-            raise InputError(f"{name} must be a class index in 0..{n - 1}, got {value!r}")
+            raise InputError(f"{name} must be a class index in 0..{n - 1}, got {value!r}",
+                             "class_index_range", name=name, value=plain(value), high=n - 1)
     return _most_confident(ev, (ev.labels == true) & (ev.preds == pred), k)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from core.checks import InputError, is_real
+from core.checks import InputError, is_real, plain
 
 __all__ = [
     "compare",
@@ -158,7 +158,8 @@ def grid(surface: Surface | str, n: int = 120) -> tuple[np.ndarray, np.ndarray, 
     """
     surface = _surface(surface)
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= GRID_MAX:
-        raise InputError(f"n must be an integer between 2 and {GRID_MAX}, got {n!r}")
+        raise InputError(f"n must be an integer between 2 and {GRID_MAX}, got {n!r}",
+                         "grid_points_range", value=plain(n), low=2, high=GRID_MAX)
     xs = torch.linspace(*surface.x_range, n, dtype=torch.float64)  # (n,)
     ys = torch.linspace(*surface.y_range, n, dtype=torch.float64)  # (n,)
     gx, gy = torch.meshgrid(xs, ys, indexing="xy")  # (n, n) each; gx[i, j] = xs[j]
@@ -241,20 +242,27 @@ def _surface(surface: Surface | str) -> Surface:
         return surface
     if isinstance(surface, str) and surface in SURFACES:
         return SURFACES[surface]
-    raise InputError(f"unknown surface {surface!r}; known surfaces: {', '.join(SURFACES)}")
+    raise InputError(f"unknown surface {surface!r}; known surfaces: {', '.join(SURFACES)}",
+                     "choice", name="surface", value=plain(surface), choices=tuple(SURFACES))
 
 
 def _check_run(optimizer: str, lr: float, momentum: float, steps: int) -> None:
     if optimizer not in OPTIMIZERS:
-        raise InputError(f"unknown optimizer {optimizer!r}; known: {', '.join(OPTIMIZERS)}")
+        raise InputError(f"unknown optimizer {optimizer!r}; known: {', '.join(OPTIMIZERS)}",
+                         "choice", name="optimizer", value=plain(optimizer), choices=OPTIMIZERS)
     if not is_real(lr) or not 0 < lr <= LR_MAX:
-        raise InputError(f"lr must be a finite number with 0 < lr <= {LR_MAX:g}, got {lr!r}")
+        raise InputError(f"lr must be a finite number with 0 < lr <= {LR_MAX:g}, got {lr!r}",
+                         "number_between_open", name="lr", value=plain(lr), low=0,
+                         high=LR_MAX)
     if not is_real(momentum) or not 0 <= momentum < 1:
-        raise InputError(f"momentum must be in [0, 1), got {momentum!r}")
+        raise InputError(f"momentum must be in [0, 1), got {momentum!r}", "number_below_one",
+                         name="momentum", value=plain(momentum))
     if optimizer == "nesterov" and momentum == 0:
-        raise InputError("nesterov needs momentum > 0, got 0")
+        raise InputError("nesterov needs momentum > 0, got 0", "nesterov_needs_momentum")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= STEPS_MAX:
-        raise InputError(f"steps must be an integer between 1 and {STEPS_MAX}, got {steps!r}")
+        raise InputError(f"steps must be an integer between 1 and {STEPS_MAX}, got {steps!r}",
+                         "int_between", name="steps", value=plain(steps), low=1,
+                         high=STEPS_MAX)
 
 
 def _check_start(surface: Surface, start) -> tuple[float, float]:
@@ -265,12 +273,15 @@ def _check_start(surface: Surface, start) -> tuple[float, float]:
         or len(start) != 2
         or not all(is_real(v) for v in start)
     ):
-        raise InputError(f"start must be an (x, y) pair of finite numbers, got {start!r}")
+        raise InputError(f"start must be an (x, y) pair of finite numbers, got {start!r}",
+                         "start_not_pair", value=repr(start))
     (x0, x1), (y0, y1) = surface.x_range, surface.y_range
     x, y = float(start[0]), float(start[1])
     if not (x0 <= x <= x1 and y0 <= y <= y1):
         raise InputError(
-            f"start must lie in x {surface.x_range} and y {surface.y_range}, got {start!r}"
+            f"start must lie in x {surface.x_range} and y {surface.y_range}, got {start!r}",
+            "start_out_of_range", value=(x, y), x_low=float(x0), x_high=float(x1),
+            y_low=float(y0), y_high=float(y1),
         )
     return (x, y)
 
@@ -299,7 +310,8 @@ def _descend(f, param: torch.Tensor, opt: torch.optim.Optimizer, steps: int):
         loss.backward()
         opt.step()
     if not points:
-        raise InputError(f"the loss is not finite at the start {param.detach().tolist()}")
+        raise InputError(f"the loss is not finite at the start {param.detach().tolist()}",
+                         "loss_not_finite_at_start", value=tuple(param.detach().tolist()))
     diverged = len(points) < steps + 1
     return torch.stack(points).numpy(), torch.stack(losses).numpy(), diverged
 

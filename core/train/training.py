@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from core import paths
-from core.checks import InputError, check_bool, check_choice, check_int, is_real
+from core.checks import InputError, Keyed, check_bool, check_choice, check_int, is_real
 from core.data import datasets
 from core.models import builder, cards, checkpoints
 from core.runtime import accel, graph
@@ -82,29 +82,42 @@ class TrainConfig:
         check_int("epochs", self.epochs, 1)
         check_int("batch_size", self.batch_size, 1)
         if self.optimizer not in ("adam", "sgd"):
-            raise InputError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
+            raise InputError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}",
+                             "choice", name="optimizer", value=self.optimizer,
+                             choices=("adam", "sgd"))
         if not (is_real(self.lr) and self.lr > 0):
-            raise InputError(f"lr must be a finite number > 0, got {self.lr}")
+            raise InputError(f"lr must be a finite number > 0, got {self.lr}", "number_above",
+                             name="lr", value=self.lr, low=0)
         if not (is_real(self.momentum) and 0 <= self.momentum < 1):
-            raise InputError(f"momentum must be in [0, 1), got {self.momentum}")
+            raise InputError(f"momentum must be in [0, 1), got {self.momentum}",
+                             "number_below_one", name="momentum", value=self.momentum)
         check_bool("nesterov", self.nesterov)
         if self.nesterov and self.momentum == 0:
-            raise InputError("nesterov needs momentum > 0, got momentum 0")
+            raise InputError("nesterov needs momentum > 0, got momentum 0",
+                             "nesterov_needs_momentum")
         if not (is_real(self.weight_decay)
                 and self.weight_decay >= 0):
-            raise InputError(f"weight_decay must be >= 0, got {self.weight_decay}")
+            raise InputError(f"weight_decay must be >= 0, got {self.weight_decay}",
+                             "number_min", name="weight_decay", value=self.weight_decay, low=0)
         if not (is_real(self.val_fraction) and 0 <= self.val_fraction <= 0.5):
-            raise InputError(f"val_fraction must be in [0, 0.5], got {self.val_fraction}")
+            raise InputError(f"val_fraction must be in [0, 0.5], got {self.val_fraction}",
+                             "number_between", name="val_fraction", value=self.val_fraction,
+                             low=0, high=0.5)
         check_int("seed", self.seed, 0)
         if self.seed >= 2**63:
-            raise InputError(f"seed must be < 2**63, got {self.seed}")
+            raise InputError(f"seed must be < 2**63, got {self.seed}", "int_max", name="seed",
+                             value=self.seed, high=2**63 - 1)
         check_bool("augment", self.augment)
         check_choice("device", self.device, accel.DEVICES)
         check_choice("precision", self.precision, accel.PRECISIONS)
 
 
-class DivergedError(RuntimeError):
-    """The loss became NaN or infinite; the model keeps its weights from before that step."""
+class DivergedError(Keyed, RuntimeError):
+    """The loss became NaN or infinite; the model keeps its weights from before that step.
+
+    ``DivergedError(message, key, **values)`` (see ``core.checks.Keyed``); a trainer's
+    ``divergence`` is the one to raise.
+    """
 
 
 @dataclass
@@ -159,7 +172,8 @@ def build_for(arch: str, train_set: datasets.Dataset, config: TrainConfig,
     """
     c, h, w = train_set.image_shape
     if h != w:
-        raise InputError(f"images must be square, got {h}x{w}")
+        raise InputError(f"images must be square, got {h}x{w}", "images_not_square",
+                         value=(int(h), int(w)))
     with torch.device("meta"):  # shapes only: the constructors' init draws nothing here
         model = builder.build_model(arch, in_channels=c, num_classes=len(train_set.classes),
                                    image_size=h, **options)
@@ -183,7 +197,8 @@ def _default_init(model: nn.Module, gen: torch.Generator) -> None:
             elif next(m.parameters(recurse=False), None) is not None or \
                     next(m.buffers(recurse=False), None) is not None:
                 raise InputError(f"build_for cannot initialise layer {name!r} "
-                                 f"({type(m).__name__}) with a private generator")
+                                 f"({type(m).__name__}) with a private generator",
+                                 "init_layer_unsupported", layer=name, kind=type(m).__name__)
 
 
 class _SeededDropout(nn.Dropout):
@@ -287,6 +302,8 @@ class Trainer:
         diverged: None, or the message saying where a NaN/inf loss (or an update that made the
             weights non-finite) stopped the run; the model then holds the weights, buffers and
             optimizer state from before that step.
+        divergence: None, or the same as a ``DivergedError`` with a key and values
+            (``core.checks.Keyed``), for the dashboard to say it in the user's language.
         device, precision, channels_last: what ``core.runtime.accel`` chose.
     Calls are serialised by a lock, so overlapping Streamlit reruns cannot interleave steps.
     """
@@ -301,10 +318,12 @@ class Trainer:
         """
         if not isinstance(config, TrainConfig):  # InputError: a user mistake, not a TypeError
             raise InputError(
-                f"config must be a TrainConfig, got {type(config).__name__}")
+                f"config must be a TrainConfig, got {type(config).__name__}",
+                "train_config_type", value=type(config).__name__)
         if not isinstance(model, nn.Module):
             raise InputError(
-                f"model must be a torch.nn.Module, got {type(model).__name__}")
+                f"model must be a torch.nn.Module, got {type(model).__name__}",
+                "model_type", value=type(model).__name__)
         self.config = config
         self.device = accel.resolve_device(config.device)
         self.precision = accel.resolve_precision(config.precision, self.device)
@@ -314,7 +333,8 @@ class Trainer:
         self._labels = train_set.labels.to(self.device)
         train_idx, val_idx = stratified_split(train_set.labels, config.val_fraction, config.seed)
         if len(train_idx) == 0:
-            raise InputError("the training set is empty; it needs at least one image")
+            raise InputError("the training set is empty; it needs at least one image",
+                             "training_set_empty")
         self.train_indices, self.val_indices = train_idx, val_idx  # CPU, into train_set
         self._train_idx, self._val_idx = train_idx.to(self.device), val_idx.to(self.device)
         self.steps_per_epoch = math.ceil(len(train_idx) / config.batch_size)
@@ -338,6 +358,7 @@ class Trainer:
         self._train_seconds = self._elapsed = 0.0
         self.finished = False
         self.diverged: str | None = None
+        self.divergence: DivergedError | None = None  # the same, keyed for a translation
         self.history: list[EpochRecord] = []
         self.step_losses: list[float] = []
         self.snapshots: list[tuple[int, dict[str, Tensor]]] = [(0, self._first_conv_weight())]
@@ -350,7 +371,8 @@ class Trainer:
         An epoch that ends inside the chunk gets its validation pass, record and snapshot.
         """
         if not (is_real(seconds) and seconds >= 0):
-            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}")
+            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}",
+                             "number_min", name="seconds", value=seconds, low=0)
         with self._lock:
             start = time.perf_counter()
             while not self.finished:
@@ -554,6 +576,9 @@ class Trainer:
         self.diverged = (f"training diverged at epoch {epoch + 1}, step {within + 1}: {what} "
                          f"(lr {self.config.lr:g}). The model keeps its weights from before that "
                          "step; lower the learning rate.")
+        self.divergence = DivergedError(
+            self.diverged, "training_diverged_weights" if bad < step else "training_diverged_loss",
+            epoch=epoch + 1, step=within + 1, loss=str(loss), lr=float(self.config.lr))
 
 
 # --------------------------------------------------------------------------- default model
@@ -564,13 +589,16 @@ DEFAULT_CONFIG = TrainConfig(epochs=14, batch_size=32, lr=1e-3, weight_decay=1e-
 
 
 def train_default_model(directory: Path | None = None, *,
-                        progress: ProgressCallback | None = None) -> Path:
+                        progress: ProgressCallback | None = None,
+                        on_report: Callable[[Progress], None] | None = None) -> Path:
     """Train the ready default (small_cnn on digits, fixed seed, CPU fp32) and save it.
 
     Deterministic on a given CPU; about 3 s on a quiet 2-core machine.
     Args:
         directory: where to save; default ``<models_dir>/default-digits-small-cnn``.
         progress: called about 100 times with (fraction done, "epoch e/E, loss x").
+        on_report: called at the same moments with the ``Progress`` itself (for an interface
+            that words the progress in its own language).
     Returns:
         The checkpoint directory. Raises DivergedError if training diverged.
     """
@@ -581,12 +609,15 @@ def train_default_model(directory: Path | None = None, *,
 
     def report(p: Progress) -> None:
         if p.done_steps % every == 0 or p.done_steps == p.total_steps:
-            progress(p.done_steps / p.total_steps,
-                     f"epoch {p.epoch}/{p.epochs}, loss {p.last_loss:.3f}")
+            if progress is not None:
+                progress(p.done_steps / p.total_steps,
+                         f"epoch {p.epoch}/{p.epochs}, loss {p.last_loss:.3f}")
+            if on_report is not None:
+                on_report(p)
 
-    history = trainer.run(None if progress is None else report)
+    history = trainer.run(None if progress is None and on_report is None else report)
     if trainer.diverged:
-        raise DivergedError(trainer.diverged)
+        raise trainer.divergence
     model = trainer.model_for_eval()
     metrics = {"test_accuracy": accuracy(model, test_set),
                "train_accuracy": history[-1].train_accuracy, "epochs": DEFAULT_CONFIG.epochs}

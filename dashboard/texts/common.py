@@ -1,18 +1,84 @@
-"""Text shared by several pages (English): the image picker, Stop, the internal-error message.
-A page's own strings win."""
+"""Text shared by several pages: the image picker, the matrix editor, Stop, the messages of the
+cached work (``dashboard/cache.py``), the internal-error message. A page's own strings win."""
 
 EN = {
+    # image picker (dashboard.widgets.image_picker)
     "source": "Image",
     "src_dataset": "Dataset test image",
     "src_sample": "Sample image",
     "src_upload": "Upload",
     "sample": "Sample",
+    "sample_shapes": "Shapes (generated)",
+    "sample_china": "Temple in China (photo)",
+    "sample_flower": "Flower (photo)",
+    "sample_checkerboard": "Checkerboard (generated)",
+    "sample_gradient": "Gradient and stripes (generated)",
     "index": "Test image index",
+    "picked_caption": "{dataset} test #{index} · {label}",
+    "folder_dataset": "Image folder",
     "upload_image": "PNG, JPEG, WebP, BMP or GIF (first frame)",
     "bad_image": "This image cannot be used: {error}",
     "no_image": "Upload an image, or pick a sample or dataset image.",
+    # matrix editor (dashboard.widgets.matrix_input) and (height, width) inputs
+    "input_mode": "Edit as",
+    "mode_grid": "Grid",
+    "mode_text": "Text",
+    "pair_height": "{label} (height)",
+    "pair_width": "{label} (width)",
+    # long work
     "stop": "Stop",
     "stopped": "Stopped before the end; nothing was kept. Press the button to run it again.",
+    # dashboard.cache: shown while cached work runs for the first time
+    "cache_dataset": "Loading the dataset…",
+    "cache_top_activating": "Scanning the test split…",
+    "cache_evaluation": "Evaluating on the test split…",
+    "cache_features": "Extracting feature vectors…",
+    "cache_imagenet": "Loading the ImageNet weights…",
+    "cache_vgg19": "Loading VGG19…",
+    "cache_gram": "Computing Gram matrices…",
+    "default_training": "Training the default model (small CNN on digits)…",
+    "default_progress": "epoch {epoch}/{epochs}, loss {loss}",
+    "default_ready": "Default model ready",
     "internal_error": "Internal error ({kind}): this is a bug in CNN Lab, not a problem with your "
                       "input. The details are in the server log.",
+}
+
+ES = {
+    "source": "Imagen",
+    "src_dataset": "Imagen de test del conjunto de datos",
+    "src_sample": "Imagen de ejemplo",
+    "src_upload": "Subir una imagen",
+    "sample": "Ejemplo",
+    "sample_shapes": "Formas (imagen generada)",
+    "sample_china": "Templo en China (foto)",
+    "sample_flower": "Flor (foto)",
+    "sample_checkerboard": "Tablero de ajedrez (imagen generada)",
+    "sample_gradient": "Degradado y rayas (imagen generada)",
+    "index": "Índice de la imagen de test",
+    "picked_caption": "{dataset}, test n.º {index} · {label}",
+    "folder_dataset": "Carpeta de imágenes",
+    "upload_image": "PNG, JPEG, WebP, BMP o GIF (primer fotograma)",
+    "bad_image": "No se puede usar esta imagen: {error}",
+    "no_image": "Sube una imagen o elige una de ejemplo o del conjunto de datos.",
+    "input_mode": "Editar como",
+    "mode_grid": "Cuadrícula",
+    "mode_text": "Texto",
+    "pair_height": "{label}: alto",
+    "pair_width": "{label}: ancho",
+    "stop": "Detener",
+    "stopped": "Se detuvo antes de terminar y no se guardó nada. Pulsa el botón para volver a "
+               "ejecutarlo.",
+    "cache_dataset": "Cargando el conjunto de datos…",
+    "cache_top_activating": "Recorriendo el conjunto de test…",
+    "cache_evaluation": "Evaluando con el conjunto de test…",
+    "cache_features": "Extrayendo los vectores de características…",
+    "cache_imagenet": "Cargando los pesos de ImageNet…",
+    "cache_vgg19": "Cargando VGG19…",
+    "cache_gram": "Calculando las matrices de Gram…",
+    "default_training": "Entrenando el modelo predeterminado (una CNN pequeña con los "
+                        "dígitos)…",
+    "default_progress": "época {epoch}/{epochs}, pérdida {loss}",
+    "default_ready": "El modelo predeterminado está listo",
+    "internal_error": "Error interno ({kind}): es un fallo de CNN Lab, no un problema de lo que "
+                      "has introducido. Los detalles están en el registro del servidor.",
 }

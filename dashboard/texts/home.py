@@ -1,4 +1,4 @@
-"""Home page text (English)."""
+"""Home page text, English and Spanish."""
 
 EN = {
     "title": "CNN Lab",
@@ -26,6 +26,8 @@ disk.
     "model_train": "Train the default model now",
     "model_ready": "**{name}** — `{arch}`, input {shape}, {classes} classes{accuracy}. "
     "Stored in `{path}`.",
+    "model_accuracy": ", test accuracy {accuracy}",
+    "default_name": "Small CNN on digits (default)",
     "model_error": "The default model could not be trained: {error}",
     "offline_header": "Offline and online",
     "offline": """
@@ -35,3 +37,46 @@ into `~/.cache/cnn-lab/data` (or `$CNNLAB_HOME/data`); when a download fails, th
 which files to place where.
 """,
 }
+
+ES = {
+    "title": "CNN Lab",
+    "tagline": "Mira dentro de las redes convolucionales: qué calcula cada capa, cómo aprende "
+    "una red y qué ha aprendido una red ya entrenada.",
+    "intro": """
+CNN Lab es un banco de trabajo para estudiantes, docentes y profesionales. Todas las páginas
+son interactivas y funcionan en la CPU de un portátil, sin conexión. En la barra lateral eliges
+una sola vez el **conjunto de datos y el modelo activos**, y todas las páginas los usan; en un
+equipo recién instalado, el modelo predeterminado es una CNN pequeña entrenada con los dígitos
+manuscritos que trae scikit-learn: se entrena en unos segundos la primera vez que se usa y se
+guarda en el disco.
+""",
+    "pages_header": "Páginas",
+    "start_header": "Por dónde empezar",
+    "start": """
+1. **Capas**: aplica una convolución a mano y luego mira por dentro la red predeterminada.
+2. **Calculadora de agrupación**: edita una matriz, aplícale una agrupación (pooling) y
+   recorre sus ventanas una a una.
+3. **Entrenar**: entrena tu propia CNN; pasa a ser el modelo activo de todas las páginas.
+""",
+    "model_header": "Modelo activo",
+    "model_none": "Todavía no hay ningún modelo entrenado con {dataset}: la página Entrenar "
+    "creará uno. El conjunto de dígitos ya trae uno predeterminado.",
+    "model_pending": "El modelo predeterminado (una CNN pequeña con los dígitos) se entrena la "
+    "primera vez que una página lo necesita: unos cinco segundos en un portátil. También puedes "
+    "entrenarlo ahora.",
+    "model_train": "Entrenar ahora el modelo predeterminado",
+    "model_ready": "**{name}**: `{arch}`, entrada {shape}, {classes} clases{accuracy}. "
+    "Guardado en `{path}`.",
+    "model_accuracy": ", exactitud en test {accuracy}",
+    "default_name": "CNN pequeña con dígitos (predeterminado)",
+    "model_error": "No se pudo entrenar el modelo predeterminado: {error}",
+    "offline_header": "Sin conexión y con conexión",
+    "offline": """
+Sin red, todo funciona con el conjunto de dígitos y con los modelos que entrenes. Con red,
+MNIST, Fashion-MNIST y CIFAR-10 se descargan con torchvision la primera vez que se usan, en
+`~/.cache/cnn-lab/data` (o en `$CNNLAB_HOME/data`); si una descarga falla, la página te dice
+qué archivos tienes que poner y dónde.
+""",
+}
+
+SAME_IN_ES = frozenset({"title"})

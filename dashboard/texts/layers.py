@@ -1,4 +1,4 @@
-"""Layers page text (English)."""
+"""Layers page text, English and Spanish."""
 
 EN = {
     "title": "Layers",
@@ -11,20 +11,42 @@ EN = {
     # -- 1. convolution by hand
     "conv_theory_title": "Theory: convolution, ReLU and pooling",
     "conv_theory": """
-A **convolution layer** slides small weight matrices (*kernels* or *filters*) over the image.
-At each position it multiplies the kernel with the pixels under it and adds the products: one
-number per position, a **feature map** per kernel. A kernel that looks like a vertical edge
-answers strongly where the image has one. A CNN *learns* its kernels by back-propagation;
-here you pick classic hand-made ones (Sobel for edges, Laplacian as a high-pass filter, blurs).
-Strictly, CNN layers compute a *cross-correlation* (the kernel is not flipped); deep-learning
-texts call it convolution anyway.
+A **convolution layer** looks at small patches of the image rather than at single pixels. Its
+tool is the **kernel** (or **filter**): a small matrix of weights, 3×3 or 5×5 for example.
 
-**Output size**: for an input side *n*, kernel *k*, padding *p* and stride *s*:
-n_out = ⌊(n + 2p − k) / s⌋ + 1. Padding of (k − 1) / 2 keeps the size at stride 1.
+**How it is computed.** The kernel slides over the image. At each position it multiplies every
+weight by the pixel under it and adds the products up (a dot product between the kernel and
+that patch): one number of the output. Over all positions this gives a new image, the
+**feature map** (or activation map), one per kernel. The map is large where the image looks
+like the kernel's pattern: a kernel shaped like a vertical edge answers strongly on vertical
+edges. On a colour image a CNN's kernel spans the three channels (R, G, B) and sums over all of
+them; the *per channel* mode here shows them one by one.
 
-**ReLU** follows: ReLU(x) = max(0, x). It keeps positive values *as they are* and sets
-negative ones to 0 (it does not output 1 for positive inputs). Without such a non-linearity,
-stacked layers would collapse into a single linear map.
+**Stride and padding.** The **stride** *s* is how many pixels the kernel moves between two
+positions: stride 2 roughly halves the height and width. **Padding** *p* adds *p* rows and
+columns of zeros around the image so the kernel can also be centred on the border pixels. For
+an input side *n* and a kernel side *k*, the output side is
+
+n_out = ⌊(n + 2p − k) / s⌋ + 1
+
+(⌊ ⌋ rounds down). For example n = 28, k = 5, p = 0, s = 1 gives 24 × 24; padding
+(k − 1) / 2 at stride 1 keeps the size unchanged.
+
+**Weight sharing.** The same kernel, with the same weights, is used at every position. A
+detector learnt in one part of the image therefore works everywhere else, and the layer needs
+very few parameters: 32 kernels of 5×5 on a grayscale image are 32 × 25 weights + 32 biases =
+832 parameters, whatever the size of the image.
+
+**Learning.** In a CNN nobody designs the kernels: their weights start at random and are
+adjusted during training by back-propagation and gradient descent. Here you pick classic
+hand-made ones (Sobel for edges, the Laplacian as a high-pass filter, blurs) to see what each
+does. And because feature maps are images too, another convolution layer can look for patterns
+in them: patterns of patterns. Strictly, CNN layers compute a *cross-correlation* (the kernel is
+not flipped), as `torch.nn.Conv2d` does; deep-learning texts call it convolution anyway.
+
+**ReLU** follows: ReLU(x) = max(0, x). It keeps positive values *as they are* (for x > 0 it
+returns x itself, not 1) and sets negative ones to 0. Without such a non-linearity, stacked
+layers would collapse into a single linear map.
 
 **Max pooling** (2×2, stride 2) then keeps the strongest response of each 2×2 block, halving
 each side; see the Pooling Calculator page for every detail.
@@ -43,8 +65,6 @@ Machines](https://www.cs.toronto.edu/~hinton/absps/reluICML.pdf).
     "custom_size": "Custom kernel size",
     "custom_name": "My kernel",
     "input_mode": "Edit the kernel as",
-    "mode_grid": "Grid",
-    "mode_text": "Text",
     "text_help": "One row per line, numbers separated by spaces or commas; 3×3 or 5×5.",
     "grid_help": "Click a cell to edit it. All kernels must have the same size.",
     "stride": "Stride",
@@ -58,6 +78,24 @@ Machines](https://www.cs.toronto.edu/~hinton/absps/reluICML.pdf).
     "relu_title": "ReLU(x) = max(0, x)",
     "bad_conv": "This convolution cannot be computed: {error}",
     "need_kernel": "Choose at least one kernel.",
+    # the kernel presets of core/teach/kernels.py, by key ("kernel_<key>")
+    "kernel_identity": "Identity",
+    "kernel_sobel_x": "Sobel x",
+    "kernel_sobel_y": "Sobel y",
+    "kernel_laplacian": "Laplacian (4-neighbour)",
+    "kernel_outline": "Outline (8-neighbour Laplacian)",
+    "kernel_sharpen": "Sharpen",
+    "kernel_box_blur": "Box blur 3×3",
+    "kernel_gaussian_blur": "Gaussian blur 3×3",
+    "kernel_gaussian_blur_5": "Gaussian blur 5×5",
+    "kernel_emboss": "Emboss",
+    "kernel_prewitt_x": "Prewitt x",
+    "kernel_prewitt_y": "Prewitt y",
+    # the stages of core.teach.filters' walk-through ("shape_<stage>", spaces as _)
+    "input_name": "input",
+    "shape_conv": "conv",
+    "shape_relu": "relu",
+    "shape_max_pool_2x2": "max pool 2x2",
     # -- 2. inside the network
     "net_theory_title": "Theory: feature maps inside a trained network",
     "net_theory": """
@@ -65,23 +103,42 @@ A trained CNN is a stack of the same pieces: convolution, (batch norm), ReLU, po
 at the end fully-connected layers that turn the last feature maps into one score per class;
 **softmax** turns the scores into probabilities. The **receptive field** of a unit is the
 patch of the input it can see: it grows with every convolution and pooling layer, which is
-how deeper layers respond to larger patterns. Pick a layer to see its feature maps for your
-image.
+how deeper layers respond to larger patterns. In the layer table, *jump* is the distance in
+input pixels between two neighbouring units of a layer. Pick a layer to see its feature maps
+for your image.
 """,
     "no_model": "No model is available for this dataset yet: train one on the Train page or "
     "pick the digits dataset in the sidebar.",
     "model_error": "The model could not be loaded: {error}",
     "data_error": "The dataset is not available: {error}",
     "layer_table": "Layer table",
+    "col_layer": "layer",
+    "col_type": "type",
+    "col_shape": "output shape",
+    "col_params": "parameters",
+    "col_rf": "receptive field",
+    "col_jump": "jump",
+    "col_details": "details",
+    # the layer table's details (core.interpret.layers), rebuilt in the language
+    "detail_conv": "{n} filters {k}, stride {s}, pad {p}",
+    "detail_dilation": "dilation {value}",
+    "detail_groups": "groups {value}",
+    "detail_pool": "{k} {kind}, stride {s}",
+    "detail_pad": "pad {p}",
+    "detail_max": "max",
+    "detail_avg": "avg",
+    "detail_adaptive": "adaptive {kind} → {size}",
+    "detail_batchnorm": "normalises {n} channels",
+    "detail_dropout": "p = {p} (off in eval)",
+    "detail_input": "{shape} image",
     "layer": "Layer",
     "sort": "Order feature maps by",
     "sort_mean": "mean activation",
     "sort_max": "max activation",
     "sort_index": "channel number",
     "max_maps": "Show at most",
-    "prediction": "Prediction",
     "probabilities": "Class probabilities",
-    "predicted": "Predicted **{cls}** with probability {p:.1%}.",
+    "predicted": "Predicted **{cls}** with probability {p}.",
     "true_class": "True class: **{cls}**.",
     "model_input": "What the model sees ({shape})",
     "weights": "Filter weights",
@@ -89,6 +146,9 @@ image.
     "weights_out": "Output filter (its weights on each input channel)",
     "maps_of": "{n} of {total} feature maps of {layer}, shape {shape}",
     "vector_of": "{layer} is a vector of {n} values",
+    "channel_name": "ch {c}",
+    "filter_name": "filter {i}",
+    "in_channel_name": "in {i}",
     # -- 3. what a filter looks for
     "filter_theory_title": "Theory: activation maximisation and dataset examples",
     "filter_theory": """
@@ -113,7 +173,7 @@ technical report 1341; Olah, Mordvintsev & Schubert, 2017,
     "l2": "L2 weight",
     "seed": "Seed",
     "run_actmax": "Run activation maximisation",
-    "actmax_progress": "Step {step}/{steps} · activation {value:.3f}",
+    "actmax_progress": "Step {step}/{steps} · activation {value}",
     "actmax_result": "Optimised input",
     "actmax_curve": "Target activation per step",
     # -- 4. explainers
@@ -126,28 +186,274 @@ temperature T sharpens (T < 1) or flattens (T > 1) the distribution without chan
 """,
     "logits": "Scores (logits), separated by commas",
     "temperature": "Temperature T",
-    "softmax_sum": "Sum of the probabilities: **{total:.6f}**",
+    "softmax_sum": "Sum of the probabilities: **{total}**",
     "bad_logits": "The scores cannot be used: {error}",
     "dropout_header": "Dropout",
     "dropout_text": """
 During **training**, dropout sets each activation to 0 with probability *p* and multiplies the
 survivors by 1 / (1 − p), so the expected value stays the same; the network cannot rely on any
-single unit. During **evaluation** (model.eval()) it does nothing. Batch normalisation is the
-other common regulariser in the lab's models (Ioffe & Szegedy, 2015).
+single unit, which reduces overfitting (Srivastava et al., 2014,
+[Dropout](https://jmlr.org/papers/v15/srivastava14a.html)). During **evaluation**
+(`model.eval()`) it does nothing. Batch normalisation is the other common regulariser in the
+lab's models (Ioffe & Szegedy, 2015).
 """,
     "dropout_p": "Dropout probability p",
     "dropout_seed": "Mask seed",
     "dropout_in": "Activations in",
     "dropout_train": "Training: mask × 1/(1 − p)",
     "dropout_eval": "Evaluation: unchanged",
-    "dropout_kept": "{kept} of {total} kept; mean in {mean_in:.3f}, mean out in training "
-    "{mean_train:.3f}.",
+    "dropout_kept": "{kept} of {total} kept; mean in {mean_in}, mean out in training "
+    "{mean_train}.",
     "fc_header": "Fully-connected: where the flatten size comes from",
     "fc_text": """
 A fully-connected layer needs the length of the flattened feature maps, C × H × W after the
 last pooling layer — it follows from the shapes, it is not a free choice. The course notes'
 network (1 → 32 channels, 5×5 kernel, 2×2 max pool, on 28×28 images) wrote `32*4`; the shapes
 below give 32 × 12 × 12 = **{flat}**, and PyTorch refuses the notes' layer with the error shown.
+The notes' last line, `F.relu(self.fcl(x))`, is wrong too: the class scores (logits) go to
+softmax or `nn.CrossEntropyLoss` as they are, and a ReLU there would set every negative score
+to 0 and stop its gradient. (Their other slips: `torch.nn.fuctional` for
+`torch.nn.functional`, `self.conv1 == nn.Conv2d(...)` where `=` is meant, and `self.convl`
+called for a layer defined as `self.conv1`.)
 """,
     "fc_error": "PyTorch, with the notes' nn.Linear(32*4, 10):",
 }
+
+ES = {
+    "title": "Capas",
+    "intro": "Qué calcula cada capa de una CNN: la convolución a mano, los mapas de "
+    "características dentro de una red entrenada, a qué responde un filtro y las capas "
+    "pequeñas que los rodean.",
+    "tab_conv": "Convolución a mano",
+    "tab_network": "Dentro de la red",
+    "tab_filter": "Qué busca un filtro",
+    "tab_explainers": "Softmax · dropout · capa totalmente conectada",
+    # -- 1. convolución a mano
+    "conv_theory_title": "Teoría: convolución, ReLU y agrupación",
+    "conv_theory": """
+Una **capa convolucional** (*convolutional layer*) no mira los píxeles uno a uno, sino pequeñas
+zonas de la imagen. Su herramienta es el **núcleo** o **filtro** (*kernel*): una matriz pequeña
+de pesos, por ejemplo de 3×3 o de 5×5.
+
+**Cómo se calcula.** El núcleo se desliza sobre la imagen. En cada posición, cada peso se
+multiplica por el píxel que tiene debajo y se suman todos los productos (es el producto escalar
+entre el núcleo y ese trozo de imagen): así se obtiene un número de la salida. Al recorrer
+todas las posiciones resulta una imagen nueva, el **mapa de características** (*feature map* o
+*activation map*), uno por cada núcleo. El mapa toma valores altos allí donde la imagen se
+parece al patrón del núcleo: un núcleo con forma de borde vertical responde con fuerza sobre
+los bordes verticales. En una imagen en color, el núcleo de una CNN abarca los tres canales
+(R, G, B) y suma sobre todos ellos; aquí, el modo *por canal* te los muestra por separado.
+
+**Paso y relleno.** El **paso** (*stride*) *s* es el número de píxeles que avanza el núcleo de
+una posición a la siguiente: con paso 2, el alto y el ancho de la salida se reducen más o menos
+a la mitad. El **relleno** (*padding*) *p* añade *p* filas y columnas de ceros alrededor de la
+imagen, para que el núcleo también pueda centrarse en los píxeles del borde. Para una entrada
+de lado *n* y un núcleo de lado *k*, el lado de la salida es
+
+n_salida = ⌊(n + 2p − k) / s⌋ + 1
+
+(⌊ ⌋ redondea hacia abajo). Por ejemplo, con n = 28, k = 5, p = 0 y s = 1 salen 24 × 24
+píxeles; con un relleno de (k − 1) / 2 y paso 1, la salida mide lo mismo que la entrada.
+
+**Pesos compartidos.** El mismo núcleo, con los mismos pesos, se aplica en todas las posiciones
+(*weight sharing*). Por eso un detector aprendido en una zona de la imagen sirve en cualquier
+otra, y la capa necesita muy pocos parámetros: 32 núcleos de 5×5 sobre una imagen en escala de
+grises suman 32 × 25 pesos + 32 sesgos (*bias*) = 832 parámetros, sea cual sea el tamaño de
+la imagen.
+
+**Aprendizaje.** En una CNN nadie diseña los núcleos: sus pesos empiezan siendo aleatorios y
+se ajustan durante el entrenamiento mediante retropropagación (*backpropagation*) y descenso
+de gradiente. Aquí eliges núcleos clásicos hechos a mano (Sobel para los bordes, el laplaciano
+como filtro paso alto, varios desenfoques) para ver qué hace cada uno. Y como los mapas de
+características también son imágenes, otra capa convolucional puede buscar patrones en ellos:
+patrones de patrones. En rigor, estas capas (y `torch.nn.Conv2d`) calculan una *correlación
+cruzada* (*cross-correlation*): el núcleo se aplica tal cual, sin invertirlo. Aun así, en
+aprendizaje profundo se le llama convolución.
+
+Después viene la función de activación **ReLU**: ReLU(x) = max(0, x). Deja los valores
+positivos *tal como están* (para x > 0 devuelve el propio x, no 1) y convierte los negativos
+en 0. Sin una no linealidad así, varias capas apiladas equivaldrían a una sola transformación
+lineal.
+
+Por último, la **agrupación máxima** (*max pooling*) de 2×2 con paso 2 se queda con la
+respuesta más fuerte de cada bloque de 2×2 y reduce cada lado a la mitad; la página
+Calculadora de agrupación la explica con todo detalle.
+
+Lecturas: Dumoulin y Visin (2016), [A guide to convolution arithmetic for deep
+learning](https://arxiv.org/abs/1603.07285); Nair y Hinton (2010),
+[Rectified Linear Units Improve Restricted Boltzmann
+Machines](https://www.cs.toronto.edu/~hinton/absps/reluICML.pdf).
+""",
+    "work_size": "Tamaño de trabajo (píxeles por lado, como máximo)",
+    "mode": "Canales de color",
+    "mode_gray": "Escala de grises (un mapa por núcleo)",
+    "mode_per_channel": "Por canal (un mapa por núcleo y por canal R, G, B)",
+    "kernels": "Núcleos (hasta 8)",
+    "custom": "Añadir mi propio núcleo",
+    "custom_size": "Tamaño de tu núcleo",
+    "custom_name": "Mi núcleo",
+    "input_mode": "Editar el núcleo como",
+    "text_help": "Una fila por línea, con los números separados por espacios o comas y los "
+    "decimales con punto (0.5); de 3×3 o de 5×5.",
+    "grid_help": "Haz clic en una celda para editarla. Todos los núcleos deben tener el mismo "
+    "tamaño.",
+    "stride": "Paso (stride)",
+    "padding": "Relleno (padding)",
+    "kernel_values": "Valores de los núcleos",
+    "shapes": "Dimensiones",
+    "formula": "Fórmula del tamaño de salida",
+    "stage_conv": "Tras la convolución",
+    "stage_relu": "Tras ReLU",
+    "stage_pool": "Tras la agrupación máxima 2×2",
+    "relu_title": "ReLU(x) = max(0, x)",
+    "bad_conv": "Esta convolución no se puede calcular: {error}",
+    "need_kernel": "Elige al menos un núcleo.",
+    "kernel_identity": "Identidad",
+    "kernel_sobel_x": "Sobel x",
+    "kernel_sobel_y": "Sobel y",
+    "kernel_laplacian": "Laplaciano (4 vecinos)",
+    "kernel_outline": "Contorno (laplaciano de 8 vecinos)",
+    "kernel_sharpen": "Enfoque (más nitidez)",
+    "kernel_box_blur": "Desenfoque de caja 3×3",
+    "kernel_gaussian_blur": "Desenfoque gaussiano 3×3",
+    "kernel_gaussian_blur_5": "Desenfoque gaussiano 5×5",
+    "kernel_emboss": "Relieve",
+    "kernel_prewitt_x": "Prewitt x",
+    "kernel_prewitt_y": "Prewitt y",
+    "input_name": "entrada",
+    "shape_conv": "convolución",
+    "shape_relu": "ReLU",
+    "shape_max_pool_2x2": "agrupación máxima 2×2",
+    # -- 2. dentro de la red
+    "net_theory_title": "Teoría: los mapas de características dentro de una red entrenada",
+    "net_theory": """
+Una CNN entrenada es una pila de las mismas piezas: convolución, (normalización por lotes,
+*batch norm*), ReLU y agrupación, y al final capas totalmente conectadas que convierten los
+últimos mapas de características en una puntuación por clase; **softmax** convierte esas
+puntuaciones en probabilidades. El **campo receptivo** (*receptive field*) de una unidad es la
+zona de la entrada que esa unidad «ve»: crece con cada capa de convolución y de agrupación, y
+por eso las capas más profundas responden a patrones más grandes. En la tabla de capas, el
+*salto* (*jump*) es la distancia, en píxeles de la entrada, entre dos unidades vecinas de una
+capa. Elige una capa para ver sus mapas de características con tu imagen.
+""",
+    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
+    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
+    "model_error": "No se pudo cargar el modelo: {error}",
+    "data_error": "El conjunto de datos no está disponible: {error}",
+    "layer_table": "Tabla de capas",
+    "col_layer": "capa",
+    "col_type": "tipo",
+    "col_shape": "dimensiones de salida",
+    "col_params": "parámetros",
+    "col_rf": "campo receptivo",
+    "col_jump": "salto",
+    "col_details": "detalles",
+    "detail_conv": "{n} filtros {k}, paso {s}, relleno {p}",
+    "detail_dilation": "dilatación {value}",
+    "detail_groups": "grupos {value}",
+    "detail_pool": "agrupación {kind} {k}, paso {s}",
+    "detail_pad": "relleno {p}",
+    "detail_max": "máxima",
+    "detail_avg": "media",
+    "detail_adaptive": "agrupación {kind} adaptativa → {size}",
+    "detail_batchnorm": "normaliza {n} canales",
+    "detail_dropout": "p = {p} (inactivo en evaluación)",
+    "detail_input": "imagen de {shape}",
+    "layer": "Capa",
+    "sort": "Ordenar los mapas de características por",
+    "sort_mean": "activación media",
+    "sort_max": "activación máxima",
+    "sort_index": "número de canal",
+    "max_maps": "Mostrar como máximo",
+    "probabilities": "Probabilidad de cada clase",
+    "predicted": "Clase predicha: **{cls}**, con una probabilidad del {p}.",
+    "true_class": "Clase real: **{cls}**.",
+    "model_input": "Lo que ve el modelo ({shape})",
+    "weights": "Pesos de los filtros",
+    "weights_layer": "Capa convolucional",
+    "weights_out": "Filtro de salida (sus pesos sobre cada canal de entrada)",
+    "maps_of": "{n} de {total} mapas de características de {layer}, dimensiones {shape}",
+    "vector_of": "{layer} es un vector de {n} valores",
+    "channel_name": "canal {c}",
+    "filter_name": "filtro {i}",
+    "in_channel_name": "entrada {i}",
+    # -- 3. qué busca un filtro
+    "filter_theory_title": "Teoría: maximización de la activación y ejemplos del conjunto de "
+    "datos",
+    "filter_theory": """
+Hay dos maneras de preguntar a qué responde un canal. **Ejemplos del conjunto de datos**: se
+pasa todo el conjunto de test por la red y se guardan las imágenes que más lo activan, junto con
+la zona de cada una que cae dentro del campo receptivo del canal (Yosinski et al., 2015, [Deep
+Visualization Toolbox](https://arxiv.org/abs/1506.06579)). **Maximización de la activación**:
+se parte de ruido y se modifica la *entrada* por ascenso de gradiente para que la activación
+media del canal sea lo más alta posible, con pequeños desplazamientos aleatorios (*jitter*) y
+penalizaciones sobre la variación total y el tamaño de la imagen para que parezca natural (Erhan,
+Bengio, Courville y Vincent, 2009, *Visualizing Higher-Layer Features of a Deep Network*,
+informe técnico 1341 de la Universidad de Montreal; Olah, Mordvintsev y Schubert, 2017,
+[Feature Visualization](https://distill.pub/2017/feature-visualization/)).
+""",
+    "channel": "Canal",
+    "top_k": "Número de imágenes",
+    "examples_caption": "Las {k} imágenes de test que más activan el canal {c} de {layer}; el "
+    "recuadro rojo es el campo receptivo de la unidad más activa.",
+    "steps": "Iteraciones",
+    "lr": "Tasa de aprendizaje",
+    "jitter": "Desplazamiento aleatorio (jitter, px)",
+    "tv": "Peso de la variación total",
+    "l2": "Peso L2",
+    "seed": "Semilla",
+    "run_actmax": "Maximizar la activación",
+    "actmax_progress": "Iteración {step}/{steps} · activación {value}",
+    "actmax_result": "Entrada optimizada",
+    "actmax_curve": "Activación del canal en cada iteración",
+    # -- 4. explicaciones
+    "softmax_header": "Softmax",
+    "softmax_text": """
+softmax(z)ᵢ = exp(zᵢ / T) / Σⱼ exp(zⱼ / T). Todas las exponenciales son positivas y cada una se
+divide entre la suma de todas, así que las salidas quedan entre 0 y 1 y **suman exactamente
+1**: forman una distribución de probabilidad sobre las clases. La puntuación más alta recibe la
+probabilidad más alta. La temperatura T hace la distribución más aguda (T < 1) o más plana
+(T > 1) sin cambiar el orden de las clases.
+""",
+    "logits": "Puntuaciones (logits) separadas por comas, con punto decimal (0.5)",
+    "temperature": "Temperatura T",
+    "softmax_sum": "Suma de las probabilidades: **{total}**",
+    "bad_logits": "Estas puntuaciones no se pueden usar: {error}",
+    "dropout_header": "Dropout",
+    "dropout_text": """
+Durante el **entrenamiento**, dropout pone a 0 cada activación con probabilidad *p* y
+multiplica las que sobreviven por 1 / (1 − p), de modo que el valor esperado no cambia; así la
+red no puede depender de ninguna unidad concreta, lo que reduce el sobreajuste (Srivastava et
+al., 2014, [Dropout](https://jmlr.org/papers/v15/srivastava14a.html)). Durante la
+**evaluación** (`model.eval()`) no hace nada. La normalización por lotes (*batch
+normalization*; Ioffe y Szegedy, 2015) es el otro regularizador habitual en los modelos del
+laboratorio.
+""",
+    "dropout_p": "Probabilidad de dropout p",
+    "dropout_seed": "Semilla de la máscara",
+    "dropout_in": "Activaciones de entrada",
+    "dropout_train": "Entrenamiento: máscara × 1/(1 − p)",
+    "dropout_eval": "Evaluación: sin cambios",
+    "dropout_kept": "Se conservan {kept} de {total}; media de entrada {mean_in}, media de "
+    "salida en entrenamiento {mean_train}.",
+    "fc_header": "Capa totalmente conectada: de dónde sale el tamaño del aplanado",
+    "fc_text": """
+Una capa totalmente conectada necesita la longitud de los mapas de características aplanados
+(*flatten*), C × H × W tras la última capa de agrupación: se deduce de las dimensiones, no se
+elige libremente. La red de los apuntes del curso (de 1 a 32 canales, núcleo de 5×5,
+agrupación máxima de 2×2, con imágenes de 28×28) escribía `32*4`; las dimensiones de abajo dan
+32 × 12 × 12 = **{flat}**, y PyTorch rechaza la capa de los apuntes con el error que ves. La
+última línea de los apuntes, `F.relu(self.fcl(x))`, también es incorrecta: las puntuaciones de
+las clases (logits) deben llegar tal cual a softmax o a `nn.CrossEntropyLoss`, y una ReLU ahí
+pondría a 0 todas las puntuaciones negativas y cortaría su gradiente. (Otras erratas de ese
+código: `torch.nn.fuctional` en lugar de `torch.nn.functional`, `self.conv1 == nn.Conv2d(...)`
+donde debía ir `=`, y una llamada a `self.convl` para una capa definida como `self.conv1`.)
+""",
+    "fc_error": "PyTorch, con el nn.Linear(32*4, 10) de los apuntes:",
+}
+
+# the same in Spanish: names and formulas
+SAME_IN_ES = frozenset({
+    "relu_title", "softmax_header", "dropout_header", "kernel_sobel_x", "kernel_sobel_y",
+    "kernel_prewitt_x", "kernel_prewitt_y",
+})

@@ -1,4 +1,8 @@
-"""Occlusion page text (English)."""
+"""Occlusion page text (English and Spanish).
+
+Numbers arrive already formatted in the language (``dashboard.i18n``): the placeholders here
+take strings, not format specs.
+"""
 
 EN = {
     "title": "Occlusion",
@@ -21,13 +25,17 @@ wins at each position — covering a digit's stroke can turn a 7 into a 1. The c
 forward pass per position, so small strides on large images get expensive. The method needs no
 gradients and treats the model as a black box; its results depend on the occluder's size and
 value. The same map is what Captum calls `Occlusion` attribution (we check ours against it).
+
+It also catches a network that looks at the wrong thing. If most wolves in the training photos
+stand in snow, a dog in the snow may be called a wolf; occlusion shows it: covering the snow
+changes the answer more than covering the animal.
 """,
     "model": "Model",
     "model_active": "active model (sidebar)",
     "model_resnet18": "ImageNet ResNet-18",
     "model_vgg16": "ImageNet VGG-16",
     "weights_missing": "The ImageNet weights are not available: {error}",
-    "estimate": "Estimated time: about {seconds:.1f} s.",
+    "estimate": "Estimated time: about {seconds} s.",
     "overlay_title": "Drop in P({target}) over the image (per pixel, averaged over the windows "
     "covering it — Captum's form)",
     "no_model": "No model is available for this dataset yet: train one on the Train page or "
@@ -45,14 +53,14 @@ value. The same map is what Captum calls `Occlusion` attribution (we check ours 
     "target_true": "true",
     "target_chosen": "choose",
     "chosen": "Class",
-    "cost": "{rows} × {cols} = {positions:,} occluder positions: **{passes:,}** forward passes "
+    "cost": "{rows} × {cols} = {positions} occluder positions: **{passes}** forward passes "
     "(one per position, plus the unoccluded image).",
     "run": "Run the occlusion experiment",
     "auto_note": "Small experiments run as soon as a setting changes; larger ones wait for the "
                  "button.",
     "progress": "{done}/{total} positions",
-    "summary": "Unoccluded: **{cls}** with probability {p:.1%} (target **{target}**). "
-    "{passes:,} forward passes in {seconds:.2f} s.",
+    "summary": "Unoccluded: **{cls}** with probability {p} (target **{target}**). "
+    "{passes} forward passes in {seconds} s.",
     "prob_title": "P({target}) with the occluder at each position",
     "drop_title": "Drop in P({target}) (red: the region mattered)",
     "class_title": "Most probable class with the occluder at each position",
@@ -64,14 +72,98 @@ value. The same map is what Captum calls `Occlusion` attribution (we check ours 
     "precision_auto": "fast",
     "precision_fp32": "exact (fp32)",
     "precision_help": "Fast uses bfloat16 where this CPU computes it natively (maps within about "
-    "0.002 of the exact ones); exact uses 32-bit floats throughout.",
+    "{tolerance} of the exact ones); exact uses 32-bit floats throughout.",
     "how": "Computed in {precision}; {incremental}",
     "how_fp32": "32-bit floats (exact)",
-    "how_bf16": "bfloat16 (fast; within about 0.002 of exact)",
+    "how_bf16": "bfloat16 (fast; within about {tolerance} of exact)",
     "how_incremental_True": "each position recomputed only the part of each layer the occluder "
     "changes (the rest is reused from the unoccluded pass).",
     "how_incremental_False": "each position ran through the whole network.",
     "download_png": "Probability map (PNG)",
     "download_npy": "Probability map (.npy)",
     "download_csv": "Maps (CSV)",
+}
+
+ES = {
+    "title": "Oclusión",
+    "intro": "Tapa una parte de la imagen, desliza el parche por toda ella y observa cómo "
+    "cambia la respuesta de la red: ¿dónde están las pruebas en las que basa su decisión?",
+    "theory_title": "Teoría: experimentos de oclusión",
+    "theory": """
+Zeiler y Fergus (2014, [Visualizing and Understanding Convolutional
+Networks](https://arxiv.org/abs/1311.2901), fig. 7) se hicieron una pregunta sencilla: si
+ocultamos una parte de la imagen, ¿sigue viendo la red el objeto? El procedimiento es este:
+
+1. Tapa un cuadrado de la imagen (el **oclusor**, una máscara) con un valor neutro: negro, el
+   color medio del conjunto de datos, una copia borrosa de la imagen o ruido.
+2. Pasa la imagen tapada por la red ya entrenada y anota las probabilidades de cada clase
+   (las *class scores* tras la softmax).
+3. Desplaza el oclusor según el **paso** (stride) y repite hasta recorrer toda la imagen.
+
+El **mapa de probabilidad**, un mapa de calor, muestra para cada posición del oclusor cuánta
+probabilidad conserva la clase objetivo: donde cae, la región tapada era importante. El **mapa
+de la clase predicha** muestra qué clase gana en cada posición; tapar un trazo de un dígito
+puede convertir un 7 en un 1. Cuesta una pasada hacia delante (forward pass) por posición, así
+que un paso pequeño sobre una imagen grande sale caro. El método no necesita gradientes y
+trata el modelo como una caja negra, pero sus resultados dependen del tamaño y del valor del
+oclusor. Es el mismo mapa que Captum llama atribución `Occlusion` (comprobamos que el nuestro
+coincide con el suyo).
+
+También sirve para descubrir una red que se fija en lo que no debe. Si en las fotos de
+entrenamiento casi todos los lobos aparecen en la nieve, la red puede llamar lobo a un perro
+en la nieve; la oclusión lo delata: tapar la nieve cambia la respuesta más que tapar al animal.
+""",
+    "model": "Modelo",
+    "model_active": "modelo activo (barra lateral)",
+    "model_resnet18": "ResNet-18 de ImageNet",
+    "model_vgg16": "VGG-16 de ImageNet",
+    "weights_missing": "Los pesos de ImageNet no están disponibles: {error}",
+    "estimate": "Tiempo estimado: unos {seconds} s.",
+    "overlay_title": "Caída de P({target}) sobre la imagen (por píxel, promediada sobre las "
+    "ventanas que lo cubren, como la calcula Captum)",
+    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
+    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
+    "error": "No se puede calcular: {error}",
+    "window": "Tamaño del oclusor (px)",
+    "stride": "Paso (px)",
+    "baseline": "Valor del oclusor",
+    "base_zero": "negro",
+    "base_mean": "media del conjunto de datos",
+    "base_blur": "imagen desenfocada",
+    "base_noise": "ruido",
+    "target": "Clase objetivo",
+    "target_pred": "predicha",
+    "target_true": "verdadera",
+    "target_chosen": "elegir",
+    "chosen": "Clase",
+    "cost": "{rows} × {cols} = {positions} posiciones del oclusor: **{passes}** pasadas hacia "
+    "delante (una por posición, más la de la imagen sin tapar).",
+    "run": "Ejecutar el experimento de oclusión",
+    "auto_note": "Los experimentos pequeños se ejecutan en cuanto cambias un ajuste; los "
+                 "grandes esperan a que pulses el botón.",
+    "progress": "{done} de {total} posiciones",
+    "summary": "Sin tapar: **{cls}** con probabilidad {p} (objetivo: **{target}**). "
+    "{passes} pasadas hacia delante en {seconds} s.",
+    "prob_title": "P({target}) con el oclusor en cada posición",
+    "drop_title": "Caída de P({target}) (rojo: la región era importante)",
+    "class_title": "Clase más probable con el oclusor en cada posición",
+    "walk_header": "El procedimiento paso a paso",
+    "position": "Posición del oclusor",
+    "walk_image": "Entrada tapada en la posición ({r}, {c})",
+    "walk_scores": "Probabilidades de cada clase en esta posición",
+    "precision": "Aritmética",
+    "precision_auto": "rápida",
+    "precision_fp32": "exacta (fp32)",
+    "precision_help": "La rápida usa bfloat16 donde esta CPU lo calcula de forma nativa (sus "
+    "mapas se apartan de los exactos en torno a {tolerance} como máximo); la exacta usa "
+    "números de coma flotante de 32 bits en todo el cálculo.",
+    "how": "Calculado con {precision}; {incremental}",
+    "how_fp32": "coma flotante de 32 bits (exacto)",
+    "how_bf16": "bfloat16 (rápido; se aparta del exacto en torno a {tolerance} como máximo)",
+    "how_incremental_True": "en cada posición se recalculó solo la parte de cada capa que "
+    "cambia el oclusor (el resto se reutiliza de la pasada sin tapar).",
+    "how_incremental_False": "en cada posición la imagen recorrió la red entera.",
+    "download_png": "Mapa de probabilidad (PNG)",
+    "download_npy": "Mapa de probabilidad (.npy)",
+    "download_csv": "Mapas (CSV)",
 }

@@ -1,4 +1,8 @@
-"""Style Transfer page text (English)."""
+"""Style Transfer page text, English and Spanish side by side.
+
+Layer names (``conv4_2``) are VGG19's identifiers and stay as they are; numbers arrive already
+formatted by ``dashboard.i18n``.
+"""
 
 EN = {
     "title": "Style Transfer",
@@ -55,7 +59,10 @@ looks far less like a painting: what the trained filters learned matters.
     "random features. To get the real ones, download **{url}** and place the file "
     "**{file}** in **{directory}** (torchvision fetches it there itself when the machine is "
     "online: pick *ImageNet* above).",
-    "weights_failed": "The VGG19 ImageNet weights cannot be loaded: {error}",
+    "weights_failed": "The VGG19 ImageNet weights cannot be loaded. Download **{url}** and place "
+    "the file **{file}** in **{directory}** (the torch hub cache; set `TORCH_HOME` to move it), "
+    "or use random features.",
+    "weights_detail": "Details: {error}",
     "use_random": "Use random features instead",
     "content_header": "Content image",
     "style_header": "Style image",
@@ -95,15 +102,16 @@ looks far less like a painting: what the trained filters learned matters.
     "resume": "Resume",
     "discard": "New run",
     "running_note": "Settings are fixed while a run exists; *New run* unlocks them.",
-    "progress": "Step {done}/{total} · {per:.2f} s per step · about {eta:.0f} s left",
+    "progress": "Step {done}/{total} · {per} s per step · about {eta} s left",
     "result": "Result after {step} steps",
     "start_caption": "Start: step 0",
     "snapshots": "Every few steps",
     "snapshot": "step {step}",
     "loss_chart": "Losses (weighted, log scale)",
-    "finished": "Finished: {steps} steps in {seconds:.1f} s ({precision}, {device}).",
+    "finished": "Finished: {steps} steps in {seconds} s ({precision}, {device}).",
     "stopped": "Stopped after {done} of {total} steps. Resume, or download the image as it is.",
-    "diverged": "The optimisation stopped: {message}.",
+    "diverged": "The optimisation stopped: the loss became NaN or infinite at step {step}; the "
+    "image from step {kept} is kept (try a smaller learning rate or weights).",
     "download": "Download the image (PNG)",
     "error": "This cannot be run: {error}",
     "no_images": "Pick or upload a content and a style image.",
@@ -118,7 +126,7 @@ looks far less like a painting: what the trained filters learned matters.
     "gram_content": "Content · {layer} · first {n} of {c} channels",
     "gram_style": "Style · {layer} · first {n} of {c} channels",
     "gram_diff": "Mean squared difference of the full {c}×{c} matrices (the style loss of "
-    "this layer at the start): {mse:.4g}",
+    "this layer at the start): {mse}",
     "recon_intro": "Start from noise and match only one thing: the content image's feature maps "
     "at one layer (top row), or the style image's Gram matrices over a growing set of layers "
     "(bottom row). Low layers give the pixels back; high layers keep the arrangement "
@@ -130,5 +138,156 @@ looks far less like a painting: what the trained filters learned matters.
     "recon_progress": "Reconstruction {done}/{total}",
     "recon_content_row": "Content reconstructions from one layer",
     "recon_style_row": "Style reconstructions from growing layer sets",
-    "recon_caption": "{layers} · loss {loss:.3g}",
+    "recon_caption": "{layers} · loss {loss}",
 }
+
+ES = {
+    "title": "Transferencia de estilo",
+    "intro": "Pinta una foto con el estilo de otra: conserva la disposición de la imagen de "
+    "contenido y toma las texturas y los colores de la imagen de estilo, mediante descenso de "
+    "gradiente sobre los píxeles a través de una red VGG19.",
+    "theory_title": "Teoría: contenido, estilo y matrices de Gram",
+    "theory": """
+La **transferencia de estilo** separa el contenido de una imagen de su estilo y los combina de
+nuevo. Gatys, Ecker y Bethge (2016, [Image Style Transfer Using Convolutional Neural
+Networks](https://openaccess.thecvf.com/content_cvpr_2016/html/Gatys_Image_Style_Transfer_CVPR_2016_paper.html);
+[versión de arXiv](https://arxiv.org/abs/1508.06576)) se dieron cuenta de que una red entrenada
+para reconocer objetos (VGG19, [Simonyan y Zisserman, 2015](https://arxiv.org/abs/1409.1556))
+separa dos cosas que tiene una imagen:
+
+* **Contenido**: *qué hay y dónde*. A medida que la red se hace más profunda, sus mapas de
+  características dan más importancia al contenido que a los detalles de textura o color. Los
+  mapas de una capa profunda (aquí `conv4_2`, después de su ReLU) conservan los objetos y su
+  disposición, pero olvidan los píxeles exactos. La **pérdida de contenido** es el error
+  cuadrático medio entre los mapas de características de la imagen generada y los de la foto
+  de contenido.
+* **Estilo**: *qué texturas aparecen, estén donde estén*. Para una capa con C canales, la
+  **matriz de Gram** G = F Fᵀ / (C·H·W) multiplica cada par de canales posición a posición y
+  suma sobre todas las posiciones: el elemento (i, j) es grande cuando los canales i y j se
+  activan *a la vez*. Esas correlaciones entre mapas de características describen texturas y
+  colores: al sumar sobre las posiciones se pierde la disposición y quedan las estadísticas.
+  La **pérdida de estilo** compara las matrices de Gram de varias capas (`conv1_1` …
+  `conv5_1`): las capas bajas recogen los colores y el grano fino; las altas, pinceladas y
+  motivos más grandes.
+
+La imagen generada parte de la foto de contenido (o de ruido) y se modifica píxel a píxel para
+reducir **peso de contenido × pérdida de contenido + peso de estilo × pérdida de estilo
+(+ peso TV × variación total)**, con los pesos de la red fijos. Aquí no se entrena ninguna red:
+lo que se optimiza es la *imagen*. L-BFGS (lo que usa el artículo) converge en unos cientos de
+evaluaciones; Adam es más sencillo y estable, pero más lento. La **proporción** entre el peso
+de estilo y el de contenido decide el equilibrio; las figuras del artículo usan proporciones
+contenido/estilo de 10⁻³ a 10⁻⁴ con su propia escala (en este laboratorio las pérdidas son
+medias, como en el tutorial de PyTorch, así que los pesos de estilo útiles rondan 10⁶).
+
+**Conservar los colores** (Gatys et al., 2017, [Controlling Perceptual Factors in Neural Style
+Transfer](https://arxiv.org/abs/1611.07865)): se transfiere solo la luminancia. Las dos
+imágenes se pasan a YIQ; la luminancia del estilo se desplaza y escala para que tenga la media
+y la dispersión de la del contenido; la transferencia se hace solo sobre la luminancia, y la
+luminancia del resultado se combina con los canales de color (I, Q) del contenido. Llegan las
+pinceladas del estilo, pero no su paleta.
+
+**Características aleatorias**: sin los pesos de ImageNet, una VGG19 con pesos aleatorios
+(inicialización de He) todavía transfiere algo de textura ([He, Wang y Hopcroft
+(2016)](https://arxiv.org/abs/1606.04801) mostraron hasta dónde llegan los filtros aleatorios),
+pero el resultado se parece mucho menos a un cuadro: lo que aprendieron los filtros entrenados
+importa.
+""",
+    "model_header": "Red",
+    "weights": "Pesos de VGG19",
+    "weights_imagenet": "ImageNet (entrenados)",
+    "weights_random": "características aleatorias (sin descarga)",
+    "pooling": "Agrupación (pooling)",
+    "pool_max": "máxima (la de la propia red)",
+    "pool_avg": "media (la que sugiere el artículo)",
+    "weights_missing": "Los pesos de VGG19 entrenados en ImageNet no están en esta máquina, así "
+    "que la página usa características aleatorias. Para tener los de verdad, descarga **{url}** "
+    "y coloca el archivo **{file}** en **{directory}** (torchvision lo descarga ahí por sí "
+    "mismo cuando la máquina tiene conexión: elige *ImageNet* arriba).",
+    "weights_failed": "No se pueden cargar los pesos de VGG19 entrenados en ImageNet. Descarga "
+    "**{url}** y coloca el archivo **{file}** en **{directory}** (la caché de torch hub; "
+    "`TORCH_HOME` la cambia de sitio), o usa características aleatorias.",
+    "weights_detail": "Detalle (en inglés): {error}",
+    "use_random": "Usar características aleatorias",
+    "content_header": "Imagen de contenido",
+    "style_header": "Imagen de estilo",
+    "style2_header": "Segunda imagen de estilo",
+    "blend_on": "Mezclar una segunda imagen de estilo",
+    "blend": "Peso del segundo estilo",
+    "settings_header": "Ajustes",
+    "size": "Tamaño de salida (lado mayor, px)",
+    "size_help": "Se conserva la relación de aspecto del contenido. El tiempo y la memoria "
+    "crecen con el cuadrado del tamaño.",
+    "ratio": "Peso del estilo (peso del contenido 1)",
+    "ratio_help": "Cuánto cuenta el estilo frente al contenido: 10^k.",
+    "content_layer": "Capa de contenido",
+    "layer_weights": "Pesos de las capas de estilo",
+    "tv": "Peso de la variación total",
+    "tv_help": "Penaliza las diferencias entre píxeles vecinos: suaviza el ruido y difumina "
+    "los detalles.",
+    "optimizer": "Optimizador",
+    "opt_lbfgs": "L-BFGS (el del artículo)",
+    "opt_adam": "Adam",
+    "steps": "Pasos (cada uno, una pasada hacia delante y otra hacia atrás)",
+    "lr": "Tasa de aprendizaje de Adam",
+    "init": "Empezar desde",
+    "init_content": "la imagen de contenido",
+    "init_style": "la imagen de estilo",
+    "init_noise": "ruido blanco",
+    "colour": "Conservar los colores del contenido (transferir solo la luminancia)",
+    "seed": "Semilla (inicio con ruido)",
+    "precision": "Precisión",
+    "prec_auto": "automática",
+    "prec_fp32": "fp32",
+    "prec_bf16": "bf16",
+    "cost": "{steps} pasos a {h}×{w} px: {steps} pasadas hacia delante y hacia atrás por VGG19 "
+    "hasta {last}.",
+    "run_header": "Ejecución",
+    "start": "Iniciar la transferencia de estilo",
+    "stop": "Detener",
+    "resume": "Reanudar",
+    "discard": "Nueva ejecución",
+    "running_note": "Los ajustes quedan fijos mientras exista una ejecución; *Nueva ejecución* "
+    "los desbloquea.",
+    "progress": "Paso {done}/{total} · {per} s por paso · quedan unos {eta} s",
+    "result": "Resultado tras {step} pasos",
+    "start_caption": "Inicio: paso 0",
+    "snapshots": "Cada pocos pasos",
+    "snapshot": "paso {step}",
+    "loss_chart": "Pérdidas (ponderadas, escala logarítmica)",
+    "finished": "Terminado: {steps} pasos en {seconds} s ({precision}, {device}).",
+    "stopped": "Detenido tras {done} de {total} pasos. Reanuda o descarga la imagen tal como "
+    "está.",
+    "diverged": "La optimización se ha detenido: la pérdida se ha vuelto NaN o infinita en el "
+    "paso {step}; se conserva la imagen del paso {kept} (prueba con una tasa de aprendizaje o "
+    "unos pesos más pequeños).",
+    "download": "Descargar la imagen (PNG)",
+    "error": "No se puede ejecutar: {error}",
+    "no_images": "Elige o sube una imagen de contenido y una de estilo.",
+    "explain_header": "Mira por dentro",
+    "gram_tab": "Matrices de Gram",
+    "recon_tab": "Reconstrucciones (la figura 1 del artículo)",
+    "gram_layer": "Capa",
+    "gram_channels": "Canales mostrados",
+    "gram_note": "Cada matriz de Gram se calcula a {size} px con la red en fp32. Celdas "
+    "brillantes: pares de canales que se activan a la vez. Dos imágenes con texturas parecidas "
+    "tienen matrices de Gram parecidas aunque nada esté en el mismo sitio.",
+    "gram_content": "Contenido · {layer} · primeros {n} de {c} canales",
+    "gram_style": "Estilo · {layer} · primeros {n} de {c} canales",
+    "gram_diff": "Diferencia cuadrática media de las matrices completas de {c}×{c} (la pérdida "
+    "de estilo de esta capa al principio): {mse}",
+    "recon_intro": "Parte de ruido y ajusta una sola cosa: los mapas de características de la "
+    "imagen de contenido en una capa (fila de arriba) o las matrices de Gram de la imagen de "
+    "estilo en un conjunto creciente de capas (fila de abajo). Las capas bajas devuelven los "
+    "píxeles; las altas conservan la disposición (contenido) o texturas a mayor escala (estilo).",
+    "recon_size": "Tamaño (px)",
+    "recon_steps": "Pasos de L-BFGS de cada una",
+    "recon_run": "Calcular las reconstrucciones",
+    "recon_cost": "{n} pequeñas optimizaciones de {steps} pasos cada una a {size} px.",
+    "recon_progress": "Reconstrucción {done}/{total}",
+    "recon_content_row": "Reconstrucciones del contenido desde una capa",
+    "recon_style_row": "Reconstrucciones del estilo desde conjuntos crecientes de capas",
+    "recon_caption": "{layers} · pérdida {loss}",
+}
+
+# the same in Spanish: an optimiser's name, number formats
+SAME_IN_ES = frozenset({"opt_adam", "prec_fp32", "prec_bf16"})

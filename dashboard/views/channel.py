@@ -10,7 +10,7 @@ import streamlit as st
 from core.checks import InputError
 from core.data import images
 from core.interpret import layers
-from dashboard import cache, charts
+from dashboard import cache, charts, errors, i18n, texts
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -44,13 +44,15 @@ def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, la
     top = cache.top_activating(loaded, test_split, f"{test_split.name}/{test_split.split}",
                                layer, channel, k)
     st.caption(T["examples_caption"].format(k=len(top), c=channel, layer=layer))
+    lang = i18n.current()
+    classes = texts.class_names(test_split.classes, lang)
     cols = st.columns(4)
     for i, ex in enumerate(top):
         img = images.to_display(test_split.images[ex.index])
-        cls = test_split.classes[int(test_split.labels[ex.index])]
+        cls = classes[int(test_split.labels[ex.index])]
+        score = i18n.number(float(ex.score), 2, lang)
         cols[i % 4].plotly_chart(
-            charts.image(img, boxes=[ex.box], height=150,
-                         title=f"#{ex.index} · {cls} · {ex.score:.2f}"),
+            charts.image(img, boxes=[ex.box], height=150, title=f"#{ex.index} · {cls} · {score}"),
             key=f"{KEY}_example_{i}")
 
 
@@ -70,15 +72,16 @@ def _actmax(T: dict, loaded: cache.LoadedModel, layer: str, channel: int) -> Non
     if run:
         bar = st.progress(0.0)
         card = loaded.card
+        lang = i18n.current()
         try:
             result = layers.activation_maximisation(
                 loaded.model, layer, channel, input_shape=tuple(card.input_shape),
                 mean=card.mean, std=card.std, steps=steps, lr=lr, jitter=jitter, tv_weight=tv,
                 l2_weight=l2, seed=seed,
                 progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
-                    step=i, steps=n, value=v)))
+                    step=i, steps=n, value=i18n.number(float(v), 3, lang))))
         except InputError as err:
-            st.error(str(err))
+            st.error(errors.message(err))
             return
         bar.empty()
         st.session_state[result_key] = (wanted, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +12,7 @@ from core.checks import InputError
 from core.data import images
 from core.teach import filters, matrices
 from core.teach import kernels as kernel_presets
-from dashboard import charts, widgets
+from dashboard import charts, errors, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -46,9 +47,9 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         chosen = st.multiselect(T["kernels"], list(kernel_presets.KERNELS),
                                 default=list(kernel_presets.DEFAULT_FILTER_BANK),
                                 max_selections=filters.MAX_FILTERS, key=f"{KEY}_kernels",
-                                format_func=lambda k: kernel_presets.KERNELS[k].title)
+                                format_func=lambda k: kernel_title(T, k))
         kernels = [kernel_presets.KERNELS[k].weights for k in chosen]
-        names = [kernel_presets.KERNELS[k].title for k in chosen]
+        names = [kernel_title(T, k) for k in chosen]
         if st.toggle(T["custom"], key=f"{KEY}_custom"):
             custom = _custom_kernel(T)
             if custom is None:
@@ -66,7 +67,7 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         walk = filters.conv_relu_pool(array, kernels, names, stride=stride, padding=padding,
                                       mode=mode)
     except InputError as err:
-        st.error(T["bad_conv"].format(error=err))
+        st.error(T["bad_conv"].format(error=errors.message(err)))
         return
 
     with right:
@@ -77,7 +78,8 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
                     charts.matrix_heatmap(k, title=name, colorscale="RdBu", zmid=0, height=220),
                     key=f"{KEY}_kernel_{i}")
         st.markdown(f"**{T['shapes']}:** " + " → ".join(
-            f"{name} {' × '.join(map(str, shape))}" for name, shape in walk.shapes))
+            f"{stage_name(T, name)} {' × '.join(map(str, shape))}"
+            for name, shape in walk.shapes))
         st.markdown(f"**{T['formula']}**")
         st.code(walk.formula, language=None)
 
@@ -106,6 +108,19 @@ def _custom_kernel(T: dict) -> np.ndarray | None:
             parse_text=lambda t: filters.check_kernel(matrices.parse_matrix(t)),
             check_grid=filters.check_kernel, labels=T)
     except InputError as err:
-        st.error(T["bad_conv"].format(error=err))
+        st.error(T["bad_conv"].format(error=errors.message(err)))
         return None
+
+
+def kernel_title(T: dict, key: str) -> str:
+    """A kernel preset's title in the page's language (core's English title otherwise)."""
+    return T.get(f"kernel_{key}", kernel_presets.KERNELS[key].title)
+
+
+def stage_name(T: dict, stage: str) -> str:
+    """A stage of the walk-through ("input", "conv", "max pool 2x2") in the page's language."""
+    if stage == "input":
+        return T["input_name"]
+    slug = re.sub(r"\W+", "_", stage)
+    return T.get(f"shape_{slug}", stage)
 

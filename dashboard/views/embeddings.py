@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, charts, widgets
+from dashboard import cache, charts, i18n, texts, widgets
 from dashboard.cache import LoadedModel
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> S
         count = c2.slider(T["count"], min(100, total), total, min(total, 2000), step=1,
                           key=f"{KEY}_count_{split}")
         method = c3.radio(T["method"], ["pca", "tsne"], horizontal=True, key=f"{KEY}_method",
-                          format_func=lambda m: {"pca": "PCA", "tsne": "t-SNE"}[m])
+                          format_func=lambda m: T[f"method_{m}"])
         dims = c3.radio(T["dims"], [2, 3], horizontal=True, key=f"{KEY}_dims")
         raw = c3.toggle(T["raw"], True, key=f"{KEY}_raw")
         perplexity = c4.slider(T["perplexity"], 5.0, 100.0, 30.0, 1.0, key=f"{KEY}_perplexity")
@@ -68,10 +68,12 @@ def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> S
                                          key=f"{KEY}_iterations"))
         seed = int(c4.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
         submitted = st.form_submit_button(T["compute"], type="primary")
+    lang = i18n.current()
     if method == "tsne" and count > TSNE_CAP:
-        st.caption(T["cap_note"].format(cap=TSNE_CAP))
+        st.caption(T["cap_note"].format(cap=i18n.integer(TSNE_CAP, lang)))
         count = TSNE_CAP
-    st.caption(T["count_note"].format(n=count, total=total, split=T[f"split_{split}"]))
+    st.caption(T["count_note"].format(n=i18n.integer(count, lang),
+                                      total=i18n.integer(total, lang), split=T[f"split_{split}"]))
     if method == "tsne" and dims == 3 and count > 3000:
         st.caption(T["slow_3d"])
     s = Settings(layer, mode, split, int(count), method, int(dims), float(perplexity), iterations,
@@ -90,12 +92,15 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
     results = st.session_state.setdefault(RESULTS, {})
     if key in results:
         return results[key]
+    lang = i18n.current()
     bar = st.progress(0.0)
 
     def report(what: str):
         text = T["progress"]
-        return lambda done, total: bar.progress(min(done / max(total, 1), 1.0),
-                                                text.format(what=what, done=done, total=total))
+        return lambda done, total: bar.progress(
+            min(done / max(total, 1), 1.0),
+            text.format(what=what, done=i18n.integer(done, lang),
+                        total=i18n.integer(total, lang)))
 
     feats = cache.embedding_features(loaded, split, f"{split.name}/{split.split}", s.layer,
                                      s.mode, s.count)
@@ -108,7 +113,7 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
             proj = embeddings.pca(x, s.dims)
         else:
             proj = embeddings.tsne(x, s.dims, perplexity=s.perplexity, iterations=s.iterations,
-                                   seed=s.seed, progress=report(f"t-SNE of the {name}"))
+                                   seed=s.seed, progress=report(T[f"tsne_of_{name}"]))
         maps[name] = proj
         quality[name] = (embeddings.trustworthiness(x, proj.coords, seed=s.seed),
                          embeddings.knn_accuracy(proj.coords, feats.labels))
@@ -123,38 +128,46 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
 def show(T: dict, loaded: LoadedModel, split: Dataset, s: Settings, result: Result) -> None:
     from core.interpret import embeddings
 
-    classes = list(loaded.card.classes)
+    lang = i18n.current()
+    classes = texts.class_names(loaded.card.classes, lang)  # as the user reads them
     f = result.features
     colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
                       key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
     pairs = list(zip(f.labels, f.preds, strict=True))  # (true, predicted) per point
+    right, wrong = T["group_correct"], T["group_incorrect"]
     groups = {"label": [classes[i] for i in f.labels], "pred": [classes[i] for i in f.preds],
-              "correct": ["correct" if a == b else "incorrect" for a, b in pairs]}[colour]
-    hover = [f"#{i} · true {classes[a]} · predicted {classes[b]}"
+              "correct": [right if a == b else wrong for a, b in pairs]}[colour]
+    hover = [T["hover"].format(index=i, label=classes[a], pred=classes[b])
              for i, (a, b) in zip(f.indices, pairs, strict=True)]
     selected = st.session_state.get(f"{KEY}_selected", 0)
     cols = st.columns(len(result.maps))
     for col, (name, proj) in zip(cols, result.maps.items(), strict=True):
         with col:
             if name == "features":
-                title = T["features_of"].format(layer=f.layer, d=f.vectors.shape[1])
+                title = T["features_of"].format(
+                    layer=f.layer, d=i18n.integer(f.vectors.shape[1], lang))
             else:
-                title = T["pixels"].format(d=int(np.prod(split.image_shape)))
+                title = T["pixels"].format(d=i18n.integer(np.prod(split.image_shape), lang))
             st.markdown(f"**{title}**")
             trust, knn = result.quality[name]
-            st.caption(T["quality"].format(trust=trust, knn=knn, seconds=proj.seconds))
+            st.caption(T["quality"].format(trust=i18n.number(trust, 3, lang),
+                                           knn=i18n.percent(knn, 1, lang),
+                                           seconds=i18n.number(proj.seconds, 1, lang)))
             if proj.explained_variance is not None:
                 ev = proj.explained_variance
-                st.caption(T["variance"].format(parts=", ".join(f"{v:.1%}" for v in ev),
-                                                total=float(ev.sum())))
+                parts = T["parts_sep"].join(i18n.percent(float(v), 1, lang) for v in ev)
+                st.caption(T["variance"].format(parts=parts,
+                                                total=i18n.percent(float(ev.sum()), 1, lang)))
             event = st.plotly_chart(charts.embedding_scatter(proj.coords, groups, hover,
                                                              selected=selected),
                                     key=f"{KEY}_map_{name}", on_select="rerun",
                                     selection_mode="points")
             _take_click(event)
-    st.download_button(T["download"], embeddings.to_csv(f, result.maps["features"], classes),
-                       file_name="embedding.csv", mime="text/csv", key=f"{KEY}_csv")
-    _selected_point(T, loaded, split, f, classes)
+    # the CSV is data for other tools: the dataset's own class names, whatever the language
+    csv = embeddings.to_csv(f, result.maps["features"], list(loaded.card.classes))
+    st.download_button(T["download"], csv, file_name="embedding.csv", mime="text/csv",
+                       key=f"{KEY}_csv")
+    _selected_point(T, loaded, split, f, classes, lang)
 
 
 def _take_click(event) -> None:
@@ -170,7 +183,7 @@ def _take_click(event) -> None:
 
 
 def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
-                    classes: list[str]) -> None:
+                    classes: list[str], lang: str) -> None:
     from core.data import images
     from core.interpret import embeddings
 
@@ -178,7 +191,8 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
     n = len(f.indices)
     if st.session_state.get(f"{KEY}_row", 0) > n - 1:
         st.session_state[f"{KEY}_row"] = 0  # fewer points than before
-    row = int(st.number_input("row", 0, n - 1, key=f"{KEY}_row", label_visibility="collapsed"))
+    row = int(st.number_input(T["row"], 0, n - 1, key=f"{KEY}_row",
+                              label_visibility="collapsed"))
     st.session_state[f"{KEY}_selected"] = row
     left, right = st.columns([1, 2])
     index = int(f.indices[row])
@@ -187,7 +201,7 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
     with left:
         st.image(image, width=140, caption=T["point_caption"].format(
             index=index, label=classes[int(f.labels[row])], pred=classes[pred],
-            p=f.probs[row, pred]))
+            p=i18n.percent(float(f.probs[row, pred]), 1, lang)))
         st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
                                     value_format=".2f"), key=f"{KEY}_probs")
         if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
@@ -199,7 +213,9 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
         st.caption(T["neighbours"].format(k=len(nn_rows)))
         imgs = [images.to_display(split.images[int(f.indices[r])]) for r in nn_rows]
         st.image(imgs, width=84, caption=[
-            f"#{int(f.indices[r])} · {classes[int(f.labels[r])]} · d={d:.2f}"
+            T["neighbour_caption"].format(index=int(f.indices[r]),
+                                          label=classes[int(f.labels[r])],
+                                          d=i18n.number(float(d), 2, lang))
             for r, d in zip(nn_rows, dist, strict=True)])
 
 

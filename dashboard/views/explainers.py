@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.teach import explainers, matrices
-from dashboard import cache, charts
+from dashboard import cache, charts, errors, i18n
 
 KEY = "layers_explain"
 
@@ -31,12 +31,13 @@ def _softmax(T: dict) -> None:
         logits = matrices.parse_matrix(text).ravel()
         probs = explainers.softmax(logits, temperature)
     except InputError as err:
-        st.error(T["bad_logits"].format(error=err))
+        st.error(T["bad_logits"].format(error=errors.message(err)))
         return
-    labels = [f"z{i + 1} = {matrices.format_number(v)}" for i, v in enumerate(logits)]
+    lang = i18n.current()
+    labels = [f"z{i + 1} = {_number(v, lang)}" for i, v in enumerate(logits)]
     st.plotly_chart(charts.bars(probs, labels, highlight=int(np.argmax(probs)), height=260),
                     key=f"{KEY}_softmax_chart")
-    st.markdown(T["softmax_sum"].format(total=probs.sum()))
+    st.markdown(T["softmax_sum"].format(total=i18n.number(float(probs.sum()), 6)))
 
 
 def _dropout(T: dict, feature_vector: np.ndarray | None) -> None:
@@ -56,16 +57,24 @@ def _dropout(T: dict, feature_vector: np.ndarray | None) -> None:
         charts.feature_maps(maps, [T["dropout_in"], T["dropout_train"], T["dropout_eval"]],
                             cols=3, height_per_row=200),
         key=f"{KEY}_dropout_chart")
-    st.caption(T["dropout_kept"].format(kept=int(demo.mask.sum()), total=n,
-                                        mean_in=demo.values.mean(), mean_train=demo.train.mean()))
+    st.caption(T["dropout_kept"].format(
+        kept=int(demo.mask.sum()), total=n, mean_in=i18n.number(float(demo.values.mean()), 3),
+        mean_train=i18n.number(float(demo.train.mean()), 3)))
 
 
 def _flatten(T: dict) -> None:
     st.subheader(T["fc_header"])
     demo = cache.notes_flatten_demo()
-    st.markdown(T["fc_text"].format(flat=demo.flatten))
+    st.markdown(T["fc_text"].format(flat=i18n.integer(demo.flatten)))
     st.dataframe(pd.DataFrame([(name, " × ".join(map(str, shape))) for name, shape in demo.shapes],
-                              columns=["layer", "output shape"]), hide_index=True,
+                              columns=[T["col_layer"], T["col_shape"]]), hide_index=True,
                  key=f"{KEY}_fc_table")
     st.markdown(T["fc_error"])
     st.code(demo.error, language=None)
+
+
+def _number(v: float, lang: str) -> str:
+    """A logit as a student would write it (4 rather than 4.0), with the language's decimal
+    mark."""
+    return i18n.general(float(v), lang, ".6g") if not float(v).is_integer() else \
+        matrices.format_number(v)

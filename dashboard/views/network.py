@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import torch
 
 from core.data import images
 from core.interpret import layers
-from dashboard import cache, charts, widgets
+from dashboard import cache, charts, i18n, texts, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -34,9 +35,11 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
     with st.expander(T["net_theory_title"]):
         st.markdown(T["net_theory"])
     model, card = loaded.model, loaded.card
+    lang = i18n.current()
+    classes = texts.class_names(card.classes, lang)
     table = cache.layer_table(loaded)
     with st.expander(T["layer_table"], expanded=False):
-        st.dataframe(_table_frame(table), hide_index=True, key=f"{KEY}_table")
+        st.dataframe(_table_frame(T, table, lang), hide_index=True, key=f"{KEY}_table")
 
     left, right = st.columns([1, 2])
     with left:
@@ -54,10 +57,11 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
                 shape=" × ".join(map(str, card.input_shape)))),
             key=f"{KEY}_input")
         best = int(np.argmax(probs))
-        st.markdown(T["predicted"].format(cls=card.classes[best], p=probs[best]))
+        st.markdown(T["predicted"].format(cls=classes[best],
+                                          p=i18n.percent(float(probs[best]), lang=lang)))
         if picked.label is not None:
-            st.markdown(T["true_class"].format(cls=card.classes[picked.label]))
-        st.plotly_chart(charts.bars(probs, card.classes, highlight=best, height=240,
+            st.markdown(T["true_class"].format(cls=classes[picked.label]))
+        st.plotly_chart(charts.bars(probs, classes, highlight=best, height=240,
                                     title=T["probabilities"]), key=f"{KEY}_probs")
 
     names = [row.name for row in table[1:]]
@@ -75,11 +79,12 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
             st.caption(T["maps_of"].format(n=len(order), total=act.shape[0], layer=layer,
                                            shape=" × ".join(map(str, act.shape))))
             st.plotly_chart(
-                charts.feature_maps(act[order].numpy(), [f"ch {c}" for c in order], cols=8,
+                charts.feature_maps(act[order].numpy(),
+                                    [T["channel_name"].format(c=c) for c in order], cols=8,
                                     signed=bool((act < 0).any()), height_per_row=130),
                 key=f"{KEY}_maps")
         else:
-            st.caption(T["vector_of"].format(layer=layer, n=act.numel()))
+            st.caption(T["vector_of"].format(layer=layer, n=i18n.integer(act.numel(), lang)))
             values = act.numpy()
             st.plotly_chart(charts.bars(values, [str(i) for i in range(len(values))],
                                         value_format=".2f", height=260), key=f"{KEY}_vector")
@@ -104,17 +109,57 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
     layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer")
     w = layers.filter_weights(loaded.model, layer).numpy()  # (out, in, kh, kw)
     if w.shape[1] == 1:  # first layer of a grayscale model: one image per filter
-        maps, names = w[:, 0], [f"filter {i}" for i in range(w.shape[0])]
+        maps, names = w[:, 0], [T["filter_name"].format(i=i) for i in range(w.shape[0])]
     else:
         out = int(c2.number_input(T["weights_out"], 0, w.shape[0] - 1, 0, key=f"{KEY}_weights_out"))
-        maps, names = w[out], [f"in {i}" for i in range(w.shape[1])]
+        maps, names = w[out], [T["in_channel_name"].format(i=i) for i in range(w.shape[1])]
     st.plotly_chart(charts.feature_maps(maps[:64], names[:64], cols=8, signed=True,
                                         height_per_row=110), key=f"{KEY}_weights")
 
 
-def _table_frame(table: list[layers.LayerInfo]) -> pd.DataFrame:
+def _table_frame(T: dict, table: list[layers.LayerInfo], lang: str) -> pd.DataFrame:
+    """The layer table with the page's column names; numeric columns stay numeric."""
     return pd.DataFrame([{
-        "layer": r.name, "type": r.type, "output shape": " × ".join(map(str, r.output_shape)),
-        "parameters": r.params, "receptive field": r.receptive_field, "jump": r.jump,
-        "details": r.detail,
-    } for r in table])
+        T["col_layer"]: T["input_name"] if i == 0 and r.name == "input" else r.name,
+        T["col_type"]: r.type, T["col_shape"]: " × ".join(map(str, r.output_shape)),
+        T["col_params"]: r.params, T["col_rf"]: r.receptive_field, T["col_jump"]: r.jump,
+        T["col_details"]: detail_text(T, r.detail, lang),
+    } for i, r in enumerate(table)])
+
+
+# core.interpret.layers writes a row's details in English; these read them back, in its format
+_CONV = re.compile(r"(?P<n>\d+) filters (?P<k>\S+), stride (?P<s>[^,]+), pad (?P<p>[^,]+)"
+                   r"(?P<rest>(?:, .*)?)")
+_POOL = re.compile(r"(?P<k>\S+) (?P<kind>max|avg), stride (?P<s>[^,]+)(?:, pad (?P<p>.+))?")
+_ADAPTIVE = re.compile(r"adaptive (?P<kind>max|avg) → (?P<size>.+)")
+_BATCHNORM = re.compile(r"normalises (?P<n>\d+) channels")
+_DROPOUT = re.compile(r"p = (?P<p>\S+) \(off in eval\)")
+_INPUT = re.compile(r"(?P<shape>[\d×]+) image")
+_EXTRAS = {"dilation": "detail_dilation", "groups": "detail_groups"}
+
+
+def detail_text(T: dict, detail: str, lang: str) -> str:
+    """A layer's details ("32 filters 5×5, stride 1, pad 0") in the page's language; a detail
+    in a form this does not know stays as core wrote it."""
+    if m := _CONV.fullmatch(detail):
+        parts = [T["detail_conv"].format(n=m["n"], k=m["k"], s=m["s"], p=m["p"])]
+        for extra in filter(None, m["rest"].split(", ")):
+            name, _, value = extra.partition(" ")
+            parts.append(T[_EXTRAS[name]].format(value=value) if name in _EXTRAS else extra)
+        return ", ".join(parts)
+    if m := _POOL.fullmatch(detail):
+        text = T["detail_pool"].format(k=m["k"], kind=T[f"detail_{m['kind']}"], s=m["s"])
+        return text + (", " + T["detail_pad"].format(p=m["p"]) if m["p"] else "")
+    if m := _ADAPTIVE.fullmatch(detail):
+        return T["detail_adaptive"].format(kind=T[f"detail_{m['kind']}"], size=m["size"])
+    if m := _BATCHNORM.fullmatch(detail):
+        return T["detail_batchnorm"].format(n=m["n"])
+    if m := _DROPOUT.fullmatch(detail):
+        try:
+            p = i18n.general(float(m["p"]), lang)
+        except ValueError:
+            p = m["p"]
+        return T["detail_dropout"].format(p=p)
+    if m := _INPUT.fullmatch(detail):
+        return T["detail_input"].format(shape=m["shape"])
+    return detail

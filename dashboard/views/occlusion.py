@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from dashboard import charts, widgets
+from dashboard import charts, i18n, texts, widgets
 from dashboard.cache import Card, LoadedModel
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 KEY = "occ"
 AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
 TOP = 10  # classes shown in the walk-through's bar chart for models with many classes
+BF16_TOLERANCE = 0.002  # how far "fast" (bfloat16) maps stray from the fp32 ones, as the help says
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,18 @@ def settings(T: dict, card: Card, hw: tuple[int, int], label: int | None) -> Occ
     from core.interpret import occlusion
 
     h, w = hw
+    lang = i18n.current()
     c1, c2, c3, c4, c5 = st.columns(5)
     window = int(c1.slider(T["window"], 1, min(h, w), max(1, min(h, w) // 7), key=f"{KEY}_window"))
     stride = int(c2.slider(T["stride"], 1, window, max(1, window // 2), key=f"{KEY}_stride"))
     baseline = c3.selectbox(T["baseline"], occlusion.BASELINES, key=f"{KEY}_baseline",
                             format_func=lambda b: T[f"base_{b}"])
     with c4:
-        target = widgets.target_picker(T, KEY, card.classes, label=label)
+        target = widgets.target_picker(T, KEY, texts.class_names(card.classes, lang), label=label)
+    tolerance = i18n.number(BF16_TOLERANCE, 3, lang)
     precision = c5.radio(T["precision"], ["auto", "fp32"], key=f"{KEY}_precision",
-                         format_func=lambda k: T[f"precision_{k}"], help=T["precision_help"])
+                         format_func=lambda k: T[f"precision_{k}"],
+                         help=T["precision_help"].format(tolerance=tolerance))
     return OcclusionSettings(window, stride, baseline, target, precision)
 
 
@@ -54,18 +58,20 @@ def run(T: dict, loaded: LoadedModel, x: torch.Tensor,
     from core.interpret import occlusion
 
     card = loaded.card
+    lang = i18n.current()
     p = occlusion.plan(tuple(x.shape[-2:]), s.window, s.stride)
-    st.markdown(T["cost"].format(rows=p.rows, cols=p.cols, positions=p.rows * p.cols,
-                                 passes=p.passes))
+    st.markdown(T["cost"].format(rows=i18n.integer(p.rows, lang), cols=i18n.integer(p.cols, lang),
+                                 positions=i18n.integer(p.rows * p.cols, lang),
+                                 passes=i18n.integer(p.passes, lang)))
     estimate = _estimate(loaded, x, s)
-    st.caption(T["estimate"].format(seconds=estimate))
+    st.caption(T["estimate"].format(seconds=i18n.number(estimate, 1, lang)))
 
     def work(progress: widgets.Progress) -> OcclusionResult:
         return occlusion.occlusion(
             loaded.model, x, window=s.window, stride=s.stride, baseline=s.baseline,
             target=s.target, mean=card.mean, std=card.std, precision=s.precision,
             progress=lambda done, total: progress(done / max(total, 1), T["progress"].format(
-                done=done, total=total)))
+                done=i18n.integer(done, lang), total=i18n.integer(total, lang))))
 
     result = widgets.cached_run(KEY, (loaded.model_id, widgets.image_id(x), s), work,
                                 ask=estimate > AUTO_SECONDS, label=T["run"],
@@ -92,12 +98,15 @@ def show(T: dict, loaded: LoadedModel, x: torch.Tensor, p: Plan,
     from core.data import images
     from core.interpret import layers, occlusion
 
-    classes = list(loaded.card.classes)
+    lang = i18n.current()
+    classes = texts.class_names(loaded.card.classes, lang)  # as the user reads them
     target = classes[result.target]
     st.markdown(T["summary"].format(cls=classes[int(np.argmax(result.base_probs))],
-                                    p=float(np.max(result.base_probs)), target=target,
-                                    passes=p.passes, seconds=result.seconds))
-    st.caption(T["how"].format(precision=T[f"how_{result.precision}"],
+                                    p=i18n.percent(float(np.max(result.base_probs)), 1, lang),
+                                    target=target, passes=i18n.integer(p.passes, lang),
+                                    seconds=i18n.number(result.seconds, 2, lang)))
+    how = T[f"how_{result.precision}"].format(tolerance=i18n.number(BF16_TOLERANCE, 3, lang))
+    st.caption(T["how"].format(precision=how,
                                incremental=T[f"how_incremental_{result.incremental}"]))
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(charts.feature_maps(result.prob_map[None],
@@ -121,9 +130,11 @@ def show(T: dict, loaded: LoadedModel, x: torch.Tensor, p: Plan,
                        file_name="occlusion_prob.png", mime="image/png", key=f"{KEY}_png")
     d1.download_button(T["download_npy"], buf.getvalue(), file_name="occlusion_prob.npy",
                        key=f"{KEY}_npy")
+    # the CSV is data for other tools: the dataset's own class names, whatever the language
+    names = list(loaded.card.classes)
     rows = ["row,col,prob_target,drop,class"] + [
         f"{r},{c},{result.prob_map[r, c]:.6f},{result.drop_map[r, c]:.6f},"
-        f"{classes[result.class_map[r, c]]}"
+        f"{names[result.class_map[r, c]]}"
         for r in range(p.rows) for c in range(p.cols)]
     d2.download_button(T["download_csv"], "\n".join(rows), file_name="occlusion_maps.csv",
                        key=f"{KEY}_csv")

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dashboard import cache, charts, widgets
+from dashboard import cache, charts, i18n, texts, widgets
 from dashboard.cache import LoadedModel
 
 if TYPE_CHECKING:
@@ -41,12 +41,25 @@ def _imagenet(loaded: LoadedModel) -> bool:
     return str(loaded.model_id).startswith("imagenet-")
 
 
+def _classes(loaded: LoadedModel) -> list[str]:
+    """The model's class names as the user reads them (ImageNet's 1000 stay English)."""
+    classes = list(loaded.card.classes)
+    return classes if _imagenet(loaded) else texts.class_names(classes)
+
+
+def _title(T: dict, key: str) -> str:
+    """A saliency method's title in the page's language (core's English otherwise)."""
+    from core.interpret import saliency
+
+    return T.get(f"method_{key}", saliency.METHODS[key].title)
+
+
 # --------------------------------------------------------------------------- target + top-5
 def target_panel(T: dict, loaded: LoadedModel, x: torch.Tensor, label: int | None) -> int:
     """The class to explain (predicted / true / chosen), with the top-5 probabilities."""
     from core.interpret import layers as inspect
 
-    classes = list(loaded.card.classes)
+    classes = _classes(loaded)
     probs = inspect.predict(loaded.model, x)[0].numpy()  # (K,)
     pred = int(np.argmax(probs))
     target = widgets.target_picker(T, KEY, classes, label=label, pred=pred)
@@ -55,7 +68,7 @@ def target_panel(T: dict, loaded: LoadedModel, x: torch.Tensor, label: int | Non
     st.plotly_chart(charts.bars(probs[top], [classes[i] for i in shown],
                                 highlight=shown.index(target) if target in shown else None,
                                 title=T["top5_title"], height=250), key=f"{KEY}_top5")
-    st.markdown(T["prediction"].format(cls=classes[pred], p=float(probs[pred]),
+    st.markdown(T["prediction"].format(cls=classes[pred], p=i18n.percent(float(probs[pred])),
                                        target=classes[target]))
     return target
 
@@ -67,7 +80,7 @@ def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
     from core.runtime import accel
 
     methods = st.multiselect(T["methods"], list(saliency.METHODS), default=list(saliency.METHODS),
-                             key=f"{KEY}_methods", format_func=lambda k: saliency.METHODS[k].title)
+                             key=f"{KEY}_methods", format_func=lambda k: _title(T, k))
     card = loaded.card
     layers = [r.name for r in cache.layer_table(loaded)
               if r.name != "input" and len(r.output_shape) == 3]
@@ -79,7 +92,8 @@ def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
         steps = c2.slider(T["ig_steps"], 2, 300, 50, key=f"{KEY}_ig_steps")
         baseline = c2.selectbox(T["ig_baseline"], saliency.IG_BASELINES, key=f"{KEY}_ig_baseline",
                                 format_func=lambda b: T[f"base_{b}"])
-        rule = c2.selectbox(T["ig_method"], saliency.IG_METHODS, key=f"{KEY}_ig_method")
+        rule = c2.selectbox(T["ig_method"], saliency.IG_METHODS, key=f"{KEY}_ig_method",
+                            help=T["ig_method_help"])
         layer = c3.selectbox(T["layer"], layers, index=layers.index(default_layer),
                              key=f"{KEY}_layer", help=T["layer_help"])
         precision = "fp32"
@@ -127,8 +141,8 @@ def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
 
     methods, params = s.methods, s.params
     passes = {k: saliency.METHODS[k].passes(params[k]) for k in methods}
-    detail = ", ".join(f"{saliency.METHODS[k].title} {n}" for k, n in passes.items())
-    st.markdown(T["cost"].format(passes=sum(passes.values()), detail=detail))
+    detail = ", ".join(f"{_title(T, k)} {i18n.integer(n)}" for k, n in passes.items())
+    st.markdown(T["cost"].format(passes=i18n.integer(sum(passes.values())), detail=detail))
     store = st.session_state.setdefault(f"{KEY}_results", {})
     image = widgets.image_id(x)
     wanted = {k: _wanted(loaded, image, target, k, params[k]) for k in methods}
@@ -138,13 +152,14 @@ def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
         seconds = _per_pass(loaded, x) * sum(passes.values())
         stop = widgets.run_button(KEY, label=T["run"], stop_label=T["stop"],
                                   stopped=T["stopped_maps"],
-                                  notes=(T["estimate"].format(seconds=seconds), T["run_note"]))
+                                  notes=(T["estimate"].format(seconds=i18n.number(seconds, 1)),
+                                         T["run_note"]))
         if stop is None:
             missing = []
     if missing:
         bar = st.progress(0.0)
         for i, k in enumerate(missing):
-            bar.progress(i / len(missing), T["progress"].format(title=saliency.METHODS[k].title))
+            bar.progress(i / len(missing), T["progress"].format(title=_title(T, k)))
             store[wanted[k]] = saliency.attribute(k, loaded.model, x, target, **params[k])
         bar.empty()
         if stop is not None:
@@ -173,21 +188,24 @@ def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
     from core.interpret import saliency
 
     m = saliency.METHODS[key]
-    st.markdown(T["method_header"].format(title=m.title, paper=m.paper, url=m.url))
+    st.markdown(T["method_header"].format(title=_title(T, key), paper=m.paper, url=m.url))
     st.plotly_chart(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity,
                                             height=260), key=f"{KEY}_overlay_{key}")
     st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
                     key=f"{KEY}_map_{key}")
-    notes = [T["seconds"].format(seconds=r.seconds, precision=r.precision),
+    notes = [T["seconds"].format(seconds=i18n.number(r.seconds, 2), precision=r.precision),
              T["signed_note"] if r.signed else T["unsigned_note"]]
     if "layer" in r.info:
         shape = "×".join(map(str, r.info["layer_shape"]))
         notes.append(T["gradcam_layer"].format(layer=r.info["layer"], shape=shape))
     st.caption(" · ".join(notes))
     if key == "ig":
+        info = r.info
         st.caption(T["ig_completeness"].format(
-            attr_sum=r.info["attr_sum"], score_diff=r.info["score_diff"], delta=r.info["delta"],
-            gap=r.info["relative_gap"]))
+            attr_sum=i18n.number(info["attr_sum"], 4, group=False),
+            score_diff=i18n.number(info["score_diff"], 4, group=False),
+            delta=i18n.general(info["delta"], spec="+.2e"),
+            gap=i18n.percent(info["relative_gap"], 2)))
     d1, d2 = st.columns(2)
     h = r.heat.shape[0]
     d1.download_button(T["download_png"], charts.map_png(r.heat, scale=max(1, 224 // h),
@@ -218,7 +236,7 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
     kind = "_imagenet" if _imagenet(loaded) else ""
     chosen = c1.multiselect(T["sanity_methods"], list(saliency.METHODS), default=default,
                             key=f"{KEY}_sanity_methods{kind}",
-                            format_func=lambda k: saliency.METHODS[k].title)
+                            format_func=lambda k: _title(T, k))
     n = int(c2.slider(T["sanity_steps"], 1, len(groups), len(groups), key=f"{KEY}_sanity_steps")
             if len(groups) > 1 else 1)
     if not chosen:
@@ -226,7 +244,8 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
         return
     passes = (n + 1) * sum(saliency.METHODS[k].passes(params[k]) for k in chosen)
     st.markdown(T["sanity_cost"].format(steps=n, methods=len(chosen),
-                                        maps=(n + 1) * len(chosen), passes=passes))
+                                        maps=i18n.integer((n + 1) * len(chosen)),
+                                        passes=i18n.integer(passes)))
     wanted = (loaded.model_id, widgets.image_id(x), target, tuple(chosen), n,
               tuple((k, tuple(sorted(params[k].items()))) for k in chosen))
 
@@ -243,16 +262,15 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
 
 
 def _show_sanity(T: dict, loaded: LoadedModel, result: SanityResult) -> None:
-    from core.interpret import saliency
-
-    titles = {k: saliency.METHODS[k].title for k in result.rank_corr}
-    st.markdown(T["sanity_summary"].format(target=loaded.card.classes[result.target],
-                                           seconds=result.seconds))
+    titles = {k: _title(T, k) for k in result.rank_corr}
+    st.markdown(T["sanity_summary"].format(target=_classes(loaded)[result.target],
+                                           seconds=i18n.number(result.seconds, 1)))
     st.plotly_chart(charts.rank_correlations(
         result.steps, {titles[k]: v for k, v in result.rank_corr.items()},
         title=T["sanity_corr_title"]), key=f"{KEY}_sanity_corr")
     table = pd.DataFrame(
-        [[("—" if math.isnan(c) else f"{c:.3f}") for c in v] for v in result.rank_corr.values()],
+        [[("—" if math.isnan(c) else i18n.number(c, 3)) for c in v]
+         for v in result.rank_corr.values()],
         index=[titles[k] for k in result.rank_corr], columns=result.steps)
     table.index.name = T["sanity_table_method"]
     st.dataframe(table, key=f"{KEY}_sanity_table")

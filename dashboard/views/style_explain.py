@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from core.checks import InputError
-from dashboard import cache, charts
+from dashboard import cache, charts, errors, i18n
 from dashboard.views.style_transfer import KEY, Network, StyleImages
 from dashboard.widgets import image_id
 
@@ -39,7 +39,7 @@ def grams(T: dict, network: Network, picked: StyleImages) -> None:
         gc = cache.style_gram(weights, pooling, content, image_id(content), layer, GRAM_SIZE)
         gs = cache.style_gram(weights, pooling, style, image_id(style), layer, GRAM_SIZE)
     except InputError as err:
-        st.error(T["error"].format(error=err))
+        st.error(T["error"].format(error=errors.message(err)))
         return
     c = gc.shape[0]
     n = min(n, c)
@@ -48,7 +48,7 @@ def grams(T: dict, network: Network, picked: StyleImages) -> None:
               T["gram_style"].format(layer=layer, n=n, c=c)]
     st.plotly_chart(charts.feature_maps(np.stack([gc[:n, :n], gs[:n, :n]]), titles, cols=2,
                                         height_per_row=420), key=f"{KEY}_grams")
-    st.caption(T["gram_diff"].format(c=c, mse=float(np.mean((gc - gs) ** 2))))
+    st.caption(T["gram_diff"].format(c=c, mse=i18n.general(float(np.mean((gc - gs) ** 2)))))
 
 
 def reconstructions(T: dict, network: Network, picked: StyleImages) -> None:
@@ -81,7 +81,7 @@ def reconstructions(T: dict, network: Network, picked: StyleImages) -> None:
                     results.append(explain.reconstruct(features, style, style_layers=layers,
                                                        size=size, steps=steps, pooling=pooling))
         except InputError as err:
-            st.error(T["error"].format(error=err))
+            st.error(T["error"].format(error=errors.message(err)))
             return
         finally:
             bar.empty()
@@ -97,4 +97,4 @@ def reconstructions(T: dict, network: Network, picked: StyleImages) -> None:
         cols = st.columns(len(row))
         for col, r in zip(cols, row, strict=True):
             col.image(r.image, width="stretch", caption=T["recon_caption"].format(
-                layers=" + ".join(r.layers), loss=r.loss))
+                layers=" + ".join(r.layers), loss=i18n.general(r.loss, spec=".3g")))

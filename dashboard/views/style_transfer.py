@@ -15,7 +15,7 @@ import streamlit as st
 from PIL import Image
 
 from core.checks import InputError
-from dashboard import cache, charts, errors, widgets
+from dashboard import cache, charts, errors, i18n, widgets
 
 if TYPE_CHECKING:
     from torch import nn
@@ -97,7 +97,9 @@ def network(T: dict, *, locked: bool) -> Network | None:
     try:
         features = cache.vgg19_features(weights)
     except imagenet.WeightsUnavailableError as err:
-        st.error(T["weights_failed"].format(error=err))
+        st.error(T["weights_failed"].format(url=err.url, file=err.file_name,
+                                            directory=err.directory))
+        st.caption(T["weights_detail"].format(error=err))
         st.button(T["use_random"], key=f"{KEY}_use_random", on_click=_use_random)
         return None
     return Network(weights, pooling, features)
@@ -138,6 +140,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool) -> StyleConfig
     from core.style import transfer as core_st
     from core.style import vgg
 
+    lang = i18n.current()  # for the format functions, which may run outside the script run
     c1, c2, c3, c4 = st.columns(4)
     size = c1.select_slider(T["size"], SIZES, DEFAULT_SIZE, key=f"{KEY}_size",
                             help=T["size_help"], disabled=locked)
@@ -148,7 +151,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool) -> StyleConfig
                                  index=vgg.CONV_LAYERS.index("conv4_2"),
                                  key=f"{KEY}_content_layer", disabled=locked)
     tv = c4.select_slider(T["tv"], TV_CHOICES, 0.0, key=f"{KEY}_tv", help=T["tv_help"],
-                          format_func=lambda v: f"{v:g}", disabled=locked)
+                          format_func=lambda v: i18n.general(v, lang, "g"), disabled=locked)
     st.caption(T["layer_weights"])
     layer_cols = st.columns(len(core_st.STYLE_LAYERS))
     layer_weights = {
@@ -161,7 +164,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool) -> StyleConfig
     lr = None
     if optimizer == "adam":
         lr = c2.select_slider(T["lr"], LR_CHOICES, core_st.DEFAULT_LR["adam"], key=f"{KEY}_lr",
-                              disabled=locked)
+                              format_func=lambda v: i18n.general(v, lang, "g"), disabled=locked)
     init = c3.radio(T["init"], core_st.INITS, key=f"{KEY}_init",
                     format_func=lambda i: T[f"init_{i}"], disabled=locked)
     seed = int(c3.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=locked))
@@ -180,7 +183,7 @@ def settings(T: dict, pooling: str, *, locked: bool, blend: bool) -> StyleConfig
             lr=lr, init=init, preserve_colour=bool(colour), style_blend=blend_weight, seed=seed,
             size=int(size), pooling=pooling, precision=precision)
     except InputError as err:
-        st.error(T["error"].format(error=err))
+        st.error(T["error"].format(error=errors.message(err)))
         return None
 
 
@@ -191,7 +194,7 @@ def cost(T: dict, setup: Setup) -> None:
     try:
         h, w = core_st.output_size(setup.content, setup.config.size)
     except InputError as err:
-        st.error(T["error"].format(error=err))
+        st.error(T["error"].format(error=errors.message(err)))
         return
     last = vgg.deepest(setup.config.layers_used())
     st.caption(T["cost"].format(steps=setup.config.steps, h=h, w=w, last=last))
@@ -201,8 +204,8 @@ def cost(T: dict, setup: Setup) -> None:
 def render_run(T: dict, setup: Setup | None) -> None:
     st.subheader(T["run_header"])
     error = st.session_state.pop(START_ERROR, None)
-    if error:
-        st.error(T["error"].format(error=error))
+    if error is not None:
+        st.error(T["error"].format(error=errors.message(error)))
     run = current()
     cols = st.columns(4)
     if run is None:
@@ -226,8 +229,8 @@ def _start(setup: Setup) -> None:
     try:
         transfer = core_st.StyleTransfer(cache.vgg19_features(setup.weights), setup.content,
                                          setup.style, setup.config, style2=setup.style2)
-    except InputError as err:
-        st.session_state[START_ERROR] = str(err)
+    except InputError as err:  # shown (in the user's language) by the next run
+        st.session_state[START_ERROR] = err
         return
     st.session_state[RUN] = Run(transfer, setup.weights)
 
@@ -268,11 +271,13 @@ def show(T: dict, run: Run) -> None:
     tr = run.transfer
     p = tr.progress()
     st.progress(p.done_steps / max(p.total_steps, 1), text=T["progress"].format(
-        done=p.done_steps, total=p.total_steps, per=p.seconds_per_step, eta=p.eta_s))
-    if tr.diverged:
-        st.error(T["diverged"].format(message=tr.diverged))
+        done=p.done_steps, total=p.total_steps, per=i18n.number(p.seconds_per_step, 2),
+        eta=i18n.number(p.eta_s, 0)))
+    if tr.diverged:  # core's English sentence says the same: the step after the last recorded
+        kept = len(tr.history)
+        st.error(T["diverged"].format(step=kept + 1, kept=kept))
     elif tr.finished:
-        st.success(T["finished"].format(steps=p.done_steps, seconds=run.seconds,
+        st.success(T["finished"].format(steps=p.done_steps, seconds=i18n.number(run.seconds, 1),
                                         precision=tr.precision, device=tr.device.type))
     elif not run.running:
         st.info(T["stopped"].format(done=p.done_steps, total=p.total_steps))

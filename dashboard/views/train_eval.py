@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, charts, state, widgets
+from dashboard import cache, charts, i18n, state, texts, widgets
+from dashboard.views.train_library import model_name
+from dashboard.views.train_setup import dataset_error
 
 KEY = "train_eval"
 
@@ -20,26 +22,27 @@ def render(T: dict) -> None:
         loaded = cache.active_model()
         test = cache.dataset(state.active_dataset())[1] if loaded else None
     except (CheckpointError, DatasetUnavailableError, InputError) as err:
-        st.error(str(err))
+        st.error(T["eval_error"].format(error=dataset_error(T, err)))
         return
     if loaded is None:
         st.info(T["eval_none"])
         return
     ev = cache.evaluation(loaded, test, f"{test.name}/{test.split}")
-    classes = list(loaded.card.classes)
-    st.markdown(T["eval_header"].format(name=loaded.card.name,
+    classes = texts.class_names(loaded.card.classes)
+    st.markdown(T["eval_header"].format(name=model_name(loaded.path, loaded.card),
                                         split=state.dataset_title(test.name)))
     left, right = st.columns([1, 2])
-    left.metric(T["test_accuracy"], f"{ev.accuracy:.1%}")
-    right.plotly_chart(charts.bars(ev.per_class, classes, title=T["per_class"], height=240,
-                                   value_format=".0%"), key=f"{KEY}_per_class")
+    left.metric(T["test_accuracy"], i18n.percent(ev.accuracy))
+    bars = charts.bars(ev.per_class, classes, title=T["per_class"], height=240,
+                       value_format=".0%")
+    right.plotly_chart(bars, key=f"{KEY}_per_class")
 
     st.markdown(f"**{T['confusion']}**")
     left, right = st.columns([3, 2])
     true, pred = _selected_cell(classes, ev.confusion)
     with left:
-        event = st.plotly_chart(charts.confusion_matrix(ev.confusion, classes,
-                                                        selected=(true, pred)),
+        fig = charts.confusion_matrix(ev.confusion, classes, selected=(true, pred))
+        event = st.plotly_chart(_name_classes(T, fig, ev.confusion, classes),
                                 key=f"{KEY}_confusion", on_select="rerun", selection_mode="points")
     clicked = _clicked(event)
     if clicked is not None and clicked != st.session_state.get(f"{KEY}_last_click"):
@@ -58,14 +61,16 @@ def render(T: dict) -> None:
         if cell:
             st.caption(T["cell_examples"].format(n=len(cell), true=classes[true],
                                                  pred=classes[pred]))
-            _gallery([i for i, _ in cell], [f"#{i} · {p:.0%}" for i, p in cell], test)
+            _gallery([i for i, _ in cell], [f"#{i} · {i18n.percent(p, 0)}" for i, p in cell],
+                     test)
         else:
             st.caption(T["cell_empty"].format(true=classes[true], pred=classes[pred]))
 
     st.markdown(f"**{T['mistakes']}**")
     mistakes = evaluation.confident_mistakes(ev, k=12)
     _gallery([i for i, *_ in mistakes],
-             [f"{classes[t]} → {classes[p]} {prob:.0%}" for _, t, p, prob in mistakes], test)
+             [f"{classes[t]} → {classes[p]} {i18n.percent(prob, 0)}"
+              for _, t, p, prob in mistakes], test)
 
     st.markdown(f"**{T['evolution']}**")
     snaps = snapshots.load_snapshots(loaded.path)
@@ -80,6 +85,17 @@ def render(T: dict) -> None:
     st.plotly_chart(charts.feature_maps(maps[:64], [f"{layer} #{i}" for i in range(len(maps[:64]))],
                                         cols=8, signed=True, height_per_row=110),
                     key=f"{KEY}_evolution")
+
+
+def _name_classes(T: dict, fig, confusion, classes: list[str]):
+    """A hover that names the classes of a cell ("true Coat → predicted Shirt: 12"), where
+    charts.confusion_matrix's shows their indices."""
+    import numpy as np
+
+    true, pred = np.indices(np.shape(confusion))  # (K, K) each, the order of the chart's points
+    hover = [T["cm_hover"].format(true=classes[t], pred=classes[p], n=i18n.integer(n))
+             for t, p, n in zip(true.ravel(), pred.ravel(), np.ravel(confusion), strict=True)]
+    return fig.update_traces(hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
 
 
 def _selected_cell(classes: list[str], confusion) -> tuple[int, int]:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import charts, errors, state
-from dashboard.views.train_setup import Setup
+from dashboard import charts, errors, i18n, state
+from dashboard.views.train_setup import Setup, count
 
 if TYPE_CHECKING:
     from core.train.training import Trainer
@@ -134,21 +134,32 @@ def _step_and_show(T: dict, run: Run) -> None:
             st.rerun(scope="app")  # the sidebar lists the new model; stop rerunning
     p = trainer.progress()
     st.progress(p.done_steps / max(p.total_steps, 1), text=T["progress"].format(
-        epoch=p.epoch, epochs=p.epochs, step=p.step, steps_per_epoch=p.steps_per_epoch,
-        samples_per_s=p.samples_per_s, eta=_eta(p.eta_s)))
+        epoch=p.epoch, epochs=p.epochs, step=count(p.step),
+        steps_per_epoch=count(p.steps_per_epoch), rate=i18n.integer(round(p.samples_per_s)),
+        eta=_eta(p.eta_s)))
     if trainer.diverged:
-        st.error(T["diverged"].format(message=trainer.diverged))
+        st.error(_diverged(T, run))
     elif trainer.finished and run.saved:
-        st.success(T["finished"].format(acc=run.test_accuracy or 0.0,
-                                        epochs=len(trainer.history),
-                                        seconds=time.monotonic() - run.started,
-                                        name=run.setup.name))
+        n = len(trainer.history)
+        st.success(T["finished"].format(
+            acc=i18n.percent(run.test_accuracy or 0.0),
+            epochs=T["one_epoch"] if n == 1 else T["n_epochs"].format(n=n),
+            seconds=i18n.number(time.monotonic() - run.started, 1), name=run.setup.name))
     elif not run.running and run.saved:
-        st.info(T["stopped"].format(done=p.done_steps, total=p.total_steps,
+        st.info(T["stopped"].format(done=count(p.done_steps), total=count(p.total_steps),
                                     name=run.setup.name))
     st.plotly_chart(charts.training_curves(trainer.history, trainer.step_losses,
                                            p.steps_per_epoch, T["loss_chart"], T["acc_chart"]),
                     key="train_curves")
+
+
+def _diverged(T: dict, run: Run) -> str:
+    """Where and why the run diverged, in the page's language: the trainer's ``divergence``
+    is keyed for a translation (``core.checks.Keyed``); ``diverged`` is its English sentence."""
+    trainer = run.trainer
+    keyed = getattr(trainer, "divergence", None)
+    message = errors.message(keyed) if keyed is not None else trainer.diverged
+    return T["diverged"].format(message=message[:1].upper() + message[1:])
 
 
 def _eta(seconds: float) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.models import archs
-from dashboard import cache, state
+from dashboard import cache, errors, i18n, state
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -47,11 +47,11 @@ def render(T: dict, *, locked: bool) -> Setup | None:
     try:
         train, test = cache.dataset(key)
     except (DatasetUnavailableError, InputError) as err:
-        st.error(T["data_error"].format(error=err))
+        st.error(T["data_error"].format(error=dataset_error(T, err)))
         return None
     c, h, w = train.image_shape
-    st.markdown(T["training_on"].format(title=state.dataset_title(key), n_train=len(train),
-                                        n_test=len(test), shape=f"{c}×{h}×{w}"))
+    st.markdown(T["training_on"].format(title=state.dataset_title(key), n_train=count(len(train)),
+                                        n_test=count(len(test)), shape=f"{c}×{h}×{w}"))
 
     st.subheader(T["model_header"])
     chosen = _architecture(T, locked, train)
@@ -61,11 +61,34 @@ def render(T: dict, *, locked: bool) -> Setup | None:
     config = _optimiser(T, locked, colour=c == 3)
     if config is None:
         return None
-    name = st.text_input(T["name"],
-                         f"{archs.ARCHS[chosen.arch].title} on {state.dataset_title(key)}",
-                         key=f"{KEY}_name", disabled=locked, max_chars=80)
+    default = T["default_name"].format(arch=arch_title(T, chosen.arch),
+                                       dataset=state.dataset_title(key))
+    name = st.text_input(T["name"], default, key=f"{KEY}_name", disabled=locked, max_chars=80)
     return Setup(train, test, key, chosen.arch, chosen.options, config,
                  name.strip() or chosen.arch)
+
+
+def count(n: int) -> str:
+    """A count in prose: grouped from 10,000 on ("60,000" / "60.000"), as Spanish writes
+    four-digit numbers without a separator ("1437")."""
+    return i18n.integer(n) if abs(n) >= 10_000 else str(int(n))
+
+
+def arch_title(T: dict, arch: str) -> str:
+    """An architecture's name in the page's language (core's English title if not listed)."""
+    spec = archs.ARCHS.get(arch)
+    return T.get(f"arch_{arch}_title", spec.title if spec else arch)
+
+
+def dataset_error(T: dict, err: BaseException) -> str:
+    """Why a dataset cannot be had, in the page's language: the files that are missing and
+    where they belong (an offline download), else the error's own message."""
+    from core.data.datasets import DatasetUnavailableError
+
+    if isinstance(err, DatasetUnavailableError):
+        files = ", ".join(f"`{f}`" for f in err.files)
+        return T["data_missing"].format(files=files, directory=err.directory, url=err.source_url)
+    return errors.message(err)
 
 
 def _folder_upload(T: dict, locked: bool) -> None:
@@ -81,19 +104,19 @@ def _folder_upload(T: dict, locked: bool) -> None:
         from core.data import archives
 
         try:
-            with st.spinner():
+            with st.spinner(T["folder_loading"]):
                 train, test = archives.load_image_zip(upload.getvalue(), image_size=size)
         except InputError as err:  # ArchiveError and the folder checks are InputErrors
-            st.error(T["folder_error"].format(error=err))
+            st.error(T["folder_error"].format(error=errors.message(err)))
             return
         name = upload.name.removesuffix(".zip")
         state.add_folder_dataset(name, train, test)
         st.success(T["folder_loaded"].format(name=name, classes=len(train.classes),
-                                             n_train=len(train), n_test=len(test),
-                                             skipped=len(train.skipped)))
+                                             n_train=count(len(train)), n_test=count(len(test)),
+                                             skipped=count(len(train.skipped))))
         if train.skipped:
-            st.dataframe({"file": [f for f, _ in train.skipped],
-                          "reason": [r for _, r in train.skipped]}, key=f"{KEY}_skipped")
+            st.dataframe({T["col_file"]: [f for f, _ in train.skipped],
+                          T["col_reason"]: [r for _, r in train.skipped]}, key=f"{KEY}_skipped")
         st.rerun()  # the sidebar lists the new dataset
 
 
@@ -103,9 +126,9 @@ def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
 
     names = list(archs.ARCHS)
     arch = st.selectbox(T["arch"], names, index=names.index("small_cnn"), key=f"{KEY}_arch",
-                        format_func=lambda a: archs.ARCHS[a].title, disabled=locked)
+                        format_func=lambda a: arch_title(T, a), disabled=locked)
     spec = archs.ARCHS[arch]
-    st.caption(spec.description)
+    st.caption(T.get(f"arch_{arch}_description", spec.description))
     d = spec.defaults
     cols = st.columns(4)
     channels = cols[0].text_input(T["channels"], ", ".join(map(str, d["channels"])),
@@ -125,26 +148,58 @@ def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
     c, h, _ = train.image_shape
     try:
         options["channels"] = _channels(channels)
+    except ValueError:
+        st.error(T["bad_arch"].format(error=T["bad_channels"].format(text=channels.strip())))
+        return None
+    try:
         model = builder.build_model(arch, in_channels=c, num_classes=len(train.classes),
                                     image_size=h, **options)
     except InputError as err:
-        st.error(T["bad_arch"].format(error=err))
+        st.error(T["bad_arch"].format(error=errors.message(err)))
         return None
-    st.markdown(T["params"].format(n=builder.count_parameters(model)))
+    st.markdown(T["params"].format(n=i18n.integer(builder.count_parameters(model))))
     table = layers.layer_table(model.eval(), (c, h, h))
-    st.dataframe([{"layer": r.name, "type": r.type,
-                   "output": " × ".join(map(str, r.output_shape)),
-                   "parameters": r.params, "details": r.detail} for r in table],
+    modules = dict(model.named_modules())
+    st.dataframe([{T["col_layer"]: r.name, T["col_type"]: r.type,
+                   T["col_output"]: " × ".join(map(str, r.output_shape)),
+                   T["col_params"]: r.params, T["col_details"]: _detail(T, r, modules.get(r.name))}
+                  for r in table],
                  hide_index=True, height=220, key=f"{KEY}_arch_table")
     return Architecture(arch, options)
 
 
 def _channels(text: str) -> tuple[int, ...]:
-    """The channel widths typed as "32, 64" (";" also separates). Raises InputError."""
-    try:
-        return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
-    except ValueError as err:  # int("abc"): the user's text, worded by int() as before
-        raise InputError(str(err)) from None
+    """The channel widths typed as "32, 64" (";" also separates). Raises ValueError."""
+    return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
+
+
+def _detail(T: dict, row, module) -> str:
+    """A layer table row's details in the page's language; core's (language-neutral) text for
+    ReLU ("max(0, x)"), Flatten and Linear ("3136 → 128") and anything unusual."""
+    import torch.nn as nn
+
+    def size(v) -> str:  # (3, 3) -> "3×3"
+        return "×".join(map(str, v if isinstance(v, tuple) else (v, v)))
+
+    def step(v) -> str:  # (1, 1) -> "1"
+        v = v if isinstance(v, tuple) else (v, v)
+        return str(v[0]) if len(set(v)) == 1 else size(v)
+
+    if module is None and row.name == "input":
+        return T["detail_input"].format(shape="×".join(map(str, row.output_shape)))
+    if (isinstance(module, nn.Conv2d) and not isinstance(module.padding, str)
+            and module.dilation == (1, 1) and module.groups == 1):
+        return T["detail_conv"].format(n=module.out_channels, k=size(module.kernel_size),
+                                       s=step(module.stride), p=step(module.padding))
+    if (isinstance(module, nn.MaxPool2d) and step(module.padding) == "0"
+            and step(module.dilation) == "1"):
+        return T["detail_maxpool"].format(k=size(module.kernel_size),
+                                          s=step(module.stride or module.kernel_size))
+    if isinstance(module, nn.BatchNorm2d):
+        return T["detail_bn"].format(n=module.num_features)
+    if isinstance(module, nn.Dropout):
+        return T["detail_dropout"].format(p=i18n.general(module.p))
+    return row.detail
 
 
 def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
@@ -153,17 +208,20 @@ def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
     c1, c2, c3, c4 = st.columns(4)
     optimizer = c1.radio(T["optimizer"], ["adam", "sgd"], horizontal=True, key=f"{KEY}_optimizer",
                          format_func=lambda o: T[f"opt_{o}"], disabled=locked)
+    lang = i18n.current()  # for the format_funcs, which AppTest also calls outside the run
+
+    def number(v: float) -> str:
+        return i18n.general(v, lang, "g")
+
     lr = c2.select_slider(T["lr"], LR_CHOICES, 1e-3 if optimizer == "adam" else 3e-2,
-                          key=f"{KEY}_lr_{optimizer}", disabled=locked,
-                          format_func=lambda v: f"{v:g}")
+                          key=f"{KEY}_lr_{optimizer}", disabled=locked, format_func=number)
     momentum = c3.slider(T["momentum"], 0.0, 0.99, 0.9, 0.01, key=f"{KEY}_momentum",
                          disabled=locked or optimizer != "sgd")
     nesterov = c4.toggle(T["nesterov"], False, key=f"{KEY}_nesterov",
                          disabled=locked or optimizer != "sgd")
     c1, c2, c3, c4, c5 = st.columns(5)
     weight_decay = c1.select_slider(T["weight_decay"], [0.0, 1e-5, 1e-4, 5e-4, 1e-3, 1e-2], 1e-4,
-                                    key=f"{KEY}_wd", disabled=locked,
-                                    format_func=lambda v: f"{v:g}")
+                                    key=f"{KEY}_wd", disabled=locked, format_func=number)
     batch_size = c2.select_slider(T["batch_size"], [8, 16, 32, 64, 128, 256, 512], 32,
                                   key=f"{KEY}_batch", disabled=locked)
     # defaults: >= 97% test accuracy on digits for every seed we tried (0-3), a few seconds
@@ -172,7 +230,8 @@ def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
                              disabled=locked)
     seed = int(c5.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=locked))
     precision = st.radio(T["precision"], ["auto", "fp32", "bf16"], horizontal=True,
-                         key=f"{KEY}_precision", disabled=locked, help=T["precision_help"])
+                         key=f"{KEY}_precision", disabled=locked, help=T["precision_help"],
+                         format_func=lambda p: T["precision_auto"] if p == "auto" else p)
     augment = False
     if colour:
         augment = st.toggle(T["augment"], False, key=f"{KEY}_augment", disabled=locked)
@@ -185,5 +244,5 @@ def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
             nesterov=nesterov and optimizer == "sgd", weight_decay=weight_decay,
             val_fraction=val_fraction, seed=seed, augment=augment, precision=precision)
     except InputError as err:
-        st.error(T["bad_config"].format(error=err))
+        st.error(T["bad_config"].format(error=errors.message(err)))
         return None

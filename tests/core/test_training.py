@@ -312,9 +312,10 @@ def test_make_card_checks_the_model(evaluated):
 
 # --------------------------------------------------------------------------- default model, CLI
 def test_default_model_trains_saves_and_loads(tmp_path):
-    seen = []
+    seen, reports = [], []
     path = training.train_default_model(tmp_path / "default",
-                                        progress=lambda f, m: seen.append((f, m)))
+                                        progress=lambda f, m: seen.append((f, m)),
+                                        on_report=reports.append)
     model, card = checkpoints.load_checkpoint(path)
     _, test = datasets.load_digits()
     assert card.arch == "small_cnn" and card.dataset == "digits"
@@ -323,6 +324,11 @@ def test_default_model_trains_saves_and_loads(tmp_path):
     assert cards.read_card(path) == card
     assert seen[-1][0] == pytest.approx(1.0) and seen[0][1].startswith("epoch 1/")
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+    # the same moments as Progress records, for an interface that words them itself
+    assert len(reports) == len(seen)
+    assert [r.done_steps / r.total_steps for r in reports] == [f for f, _ in seen]
+    assert seen[0][1] == f"epoch {reports[0].epoch}/{reports[0].epochs}, " \
+                         f"loss {reports[0].last_loss:.3f}"
 
 
 def test_cli_trains_and_saves(tmp_path, capsys):

@@ -124,14 +124,15 @@ def test_embeddings_click_a_point_shows_its_image(page, app_url):
     wait_idle(page)
     page.get_by_text("k-NN accuracy in the map").first.wait_for(timeout=120_000)
     wait_idle(page)
-    row = page.get_by_label("row")
+    row = page.get_by_label("Index of the selected point")
     assert row.input_value() == "0"
     point = page.locator(".st-key-emb_map_features .scatterlayer .trace .points path").nth(25)
     point.scroll_into_view_if_needed()
     box = point.bounding_box()  # Plotly's drag layer sits on top: click where the marker is
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function(
-        "() => { const e = document.querySelector('input[aria-label=\"row\"]');"
+        "() => { const e = document.querySelector("
+        "'input[aria-label=\"Index of the selected point\"]');"
         " return e && e.value !== '0'; }", timeout=30_000)
     wait_idle(page)
     chosen = row.input_value()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from PIL import Image
 
-from dashboard import charts
+from dashboard import charts, i18n
+from dashboard.texts import charts as chart_texts
 
 
 def test_map_png_scales_cells_and_uses_the_colour_scale_ends():
@@ -23,3 +26,47 @@ def test_map_png_signed_centres_zero_on_white():
     img = Image.open(io.BytesIO(charts.map_png(np.array([[-1.0, 0.0, 1.0]]), scale=1, signed=True)))
     r, g, b = img.getpixel((1, 0))
     assert min(r, g, b) > 200  # RdBu's middle is (near) white
+
+
+@pytest.fixture
+def spanish(monkeypatch):
+    """Build figures as inside a Spanish session (outside a script run the language is
+    English)."""
+    monkeypatch.setattr(i18n, "current", lambda: "es")
+
+
+def _history():
+    rec = SimpleNamespace(epoch=1, train_loss=0.5, train_accuracy=0.8, val_loss=0.6,
+                          val_accuracy=0.75)
+    return [rec]
+
+
+def test_figures_outside_a_run_are_english_with_a_decimal_point():
+    fig = charts.matrix_heatmap(np.array([[0.5, 2.0]]), padding=(0, 1))
+    assert fig.layout.separators == ".,"
+    assert list(fig.data[0].text[0]) == ["pad", "0.5", "2", "pad"]
+    assert fig.data[0].hovertemplate.startswith("row %{y}, col %{x}")
+    curves = charts.training_curves(_history(), [0.9, 0.7], 2, "loss", "accuracy")
+    assert {t.name for t in curves.data} == {"train (per step)", "train", "validation"}
+
+
+def test_figures_in_spanish_have_spanish_words_and_a_decimal_comma(spanish):
+    es = chart_texts.ES
+    fig = charts.matrix_heatmap(np.array([[0.5, 2.0]]), padding=(0, 1))
+    assert fig.layout.separators == ",."  # Plotly's own numbers: ticks, %{z:.3f} hovers
+    assert list(fig.data[0].text[0]) == [es["pad"], "0,5", "2", es["pad"]]
+    assert fig.data[0].hovertemplate.startswith("fila %{y}, columna %{x}")
+
+    curves = charts.training_curves(_history(), [0.9, 0.7], 2, "pérdida", "exactitud")
+    assert {t.name for t in curves.data} == {es["train_per_step"], es["train"], es["validation"]}
+    assert curves.layout.xaxis.title.text == es["epoch"]
+    cm = charts.confusion_matrix(np.array([[3, 1], [0, 4]]), ["a", "b"])
+    assert (cm.layout.xaxis.title.text, cm.layout.yaxis.title.text) == (es["predicted"],
+                                                                        es["true"])
+    assert cm.data[0].hovertemplate.startswith("real ")
+    losses = charts.style_losses([1, 2], {"total": [2.0, 1.0], "content": [1.0, 0.5],
+                                          "mine": [1.0, 1.0]})
+    assert [t.name for t in losses.data] == [es["series_total"], es["series_content"], "mine"]
+    for figure in (charts.image(np.zeros((2, 2))), charts.bars([0.25], ["a"]),
+                   charts.line([1.5, 2.5]), charts.saliency_map(np.ones((2, 2)), signed=False)):
+        assert figure.layout.separators == ",."

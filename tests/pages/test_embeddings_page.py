@@ -78,3 +78,70 @@ def test_open_the_selected_image_on_the_occlusion_page(app):
     assert at.title[0].value == "Occlusion"
     assert at.number_input(key="occ_img_index").value == 12
     assert any(m.value.startswith("Unoccluded") for m in at.markdown)
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _open_in_spanish(app):
+    """The Embeddings page opened from a Spanish link (``?lang=es``); ``app``'s set-up gives
+    fresh caches and the trained default model."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page("../pages/embeddings.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_in_spanish_the_maps_speak_spanish_with_decimal_commas(app):
+    import re
+
+    at = _open_in_spanish(app)
+    assert at.title[0].value == "Representaciones (embeddings)"
+    assert not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Se usan las primeras" in captions and "imágenes de test" in captions
+    assert "varianza explicada" in captions and "fiabilidad" in captions
+    # percentages the Spanish way: decimal comma, a space before the sign
+    assert re.search(r"exactitud k-NN en el mapa \d+,\d\u00a0%", captions)
+    assert "Using the first" not in captions and "trustworthiness" not in captions
+    spec = _chart(at, "emb_map_features")
+    assert spec["layout"]["separators"] == ",."
+    assert any("verdadera:" in str(t.get("text")) for t in spec["data"])
+    # colour by correct / incorrect: the legend in Spanish
+    at.radio(key="emb_colour").set_value("correct").run()
+    assert not at.exception
+    names = {t["name"] for t in _chart(at, "emb_map_features")["data"]}
+    assert names <= {"acierto", "error", "seleccionado"} and "acierto" in names
+    assert "seleccionado" in names
+
+
+def test_in_spanish_the_selected_point_and_its_neighbours(app):
+    import re
+
+    at = _open_in_spanish(app)
+    at.number_input(key="emb_row").set_value(7).run()
+    assert not at.exception
+    assert any(c.value.startswith("Sus 8 vecinos más cercanos") for c in at.caption)
+    images = at.get("image")
+    assert any(re.match(r"#7 · verdadera: .+ · predicha: .+ \(\d+,\d\u00a0%\)",
+                        img.proto.imgs[0].caption) for img in images)
+    nn_caps = [i.caption for i in images[-1].proto.imgs]
+    assert nn_caps and all(re.search(r"· d = \d+,\d\d$", c) for c in nn_caps)
+    assert next(b for b in at.button if b.key == "emb_to_occlusion").label == (
+        "Abrir esta imagen en la página Oclusión")
+
+
+def test_in_spanish_a_bad_setting_is_explained_in_spanish(app):
+    at = _open_in_spanish(app)
+    at.radio(key="emb_method").set_value("tsne")
+    at.slider(key="emb_count_test").set_value(100)
+    at.slider(key="emb_perplexity").set_value(60.0)  # must be < N/3 for N = 100 points
+    next(b for b in at.button if b.label == "Calcular").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.error and at.error[0].value.startswith("No se puede calcular: ")
+    assert "This cannot be computed" not in at.error[0].value

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
-from tests.pages.conftest import ROOT
+from dashboard.texts import home as home_texts
+from dashboard.texts import navigation as navigation_texts
+from tests.pages.conftest import APP, ROOT, TIMEOUT
 
 
 def test_home_renders_with_links_to_every_page(app):
@@ -58,3 +62,21 @@ def test_train_default_model_from_home(app, _cnnlab_home):
     assert "Small CNN on digits (default)" in ready and "test accuracy" in ready
     assert (_cnnlab_home / "models" / "default-digits-small-cnn" / "model.safetensors").is_file()
     assert any("test accuracy" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.usefixtures("app")  # fresh caches and the trained default model
+def test_home_in_spanish():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "CNN Lab"
+    headers = [h.value for h in at.subheader]
+    assert home_texts.ES["pages_header"] in headers and home_texts.ES["model_header"] in headers
+    body = " ".join(m.value for m in at.markdown)
+    assert "conjunto de datos y el modelo activos" in body
+    links = {p.proto.label.split("**")[1] for p in at.get("page_link")}
+    assert navigation_texts.ES["pooling_title"] in links
+    # the ready default model: its Spanish name, and its accuracy with a decimal comma
+    ready = next(m.value for m in at.markdown if home_texts.ES["default_name"] in m.value)
+    assert re.search(r"exactitud en test \d{1,3},\d\u00a0%", ready), ready

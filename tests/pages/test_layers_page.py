@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 
 from core.data import datasets, images, samples
 from core.interpret import layers as inspect
 from core.models import checkpoints
 from core.teach import filters, kernels
+from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
 
 
 def _heatmaps(spec: dict) -> list[np.ndarray]:
@@ -150,3 +152,93 @@ def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch):
     warnings = " ".join(w.value for w in at.warning)
     assert "MNIST" in warnings and "raw" in warnings  # names the directory for the files
     assert _heatmaps(_chart(at, "layers_conv_maps_conv"))  # the conv section still renders
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _open_in_spanish() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page("../pages/layers.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.fixture
+def capas(app, trained_default):
+    """The Layers page opened from a Spanish link (``?lang=es``), default model trained."""
+    return _open_in_spanish()
+
+
+def test_spanish_page_renders_its_tables_and_numbers_in_spanish(capas):
+    at = capas
+    assert at.title[0].value == "Capas"
+    assert {"Convolución a mano", "Dentro de la red", "Qué busca un filtro",
+            "Softmax · dropout · capa totalmente conectada"} <= {t.label for t in at.tabs}
+    theory = " ".join(m.value for m in at.markdown)
+    assert "mapa de características" in theory and "max(0, x)" in theory
+    # the layer table: Spanish column names, the input row and core's details in Spanish
+    table = next(df.value for df in at.dataframe if "campo receptivo" in df.value.columns)
+    assert table["capa"].iloc[0] == "entrada"
+    rows = table.set_index("capa")
+    assert rows.loc["conv1", "detalles"].startswith("32 filtros 3×3, paso 1, relleno")
+    assert "agrupación máxima" in rows.loc["pool1", "detalles"]
+    details = " ".join(table["detalles"])
+    assert not any(word in details for word in ("filters", "stride", "off in eval"))
+    # the prediction: a percentage with a decimal comma and a space before the sign
+    predicted = next(m.value for m in at.markdown if m.value.startswith("Clase predicha"))
+    assert re.search(r"\d,\d\u00a0%", predicted)
+    # the channel examples' scores and the dropout means with a decimal comma
+    title = _chart(at, "layers_channel_example_0")["layout"]["title"]["text"]
+    assert re.fullmatch(r"#\d+ · \S+ · -?\d+,\d\d", title)
+    assert any(re.search(r"media de entrada -?\d+,\d{3}", c.value) for c in at.caption)
+    # the notes' flatten size, grouped the Spanish way
+    assert any("32 × 12 × 12 = **4.608**" in m.value for m in at.markdown)
+
+
+def test_spanish_widgets_kernels_errors_and_logits(capas):
+    at = capas
+    # kernel presets are offered and drawn under their Spanish names
+    kernels = at.multiselect(key="layers_conv_kernels")
+    assert "Laplaciano (4 vecinos)" in kernels.options
+    kernels.set_value(["laplacian", "box_blur"]).run()
+    titles = [a["text"] for a in _chart(at, "layers_conv_maps_conv")["layout"]["annotations"]]
+    assert titles == ["Laplaciano (4 vecinos)", "Desenfoque de caja 3×3"]
+    shapes = next(m.value for m in at.markdown if m.value.startswith("**Dimensiones:**"))
+    assert "entrada 1 × " in shapes and "agrupación máxima 2×2" in shapes
+    # a kernel with an even size: the page says so in Spanish
+    at.toggle(key="layers_conv_custom").set_value(True).run()
+    at.radio(key="layers_conv_custom_matrix_mode").set_value("text").run()
+    at.text_area(key="layers_conv_custom_matrix_text").input("1 2\n3 4").run()
+    assert not at.exception
+    assert any(e.value.startswith("Esta convolución no se puede calcular") for e in at.error)
+    # logits typed with a decimal point are labelled with a decimal comma
+    at.text_input(key="layers_explain_logits").input("0.5, 1.5, -2.25").run()
+    labels = list(_chart(at, "layers_explain_softmax_chart")["data"][0]["x"])
+    assert labels == ["z1 = 0,5", "z2 = 1,5", "z3 = -2,25"]
+
+
+def test_layer_details_follow_the_language():
+    """Core's English details, read back and rewritten in Spanish (English unchanged)."""
+    from dashboard import texts
+    from dashboard.views.network import detail_text
+
+    es, en = texts.get("layers", "es"), texts.get("layers", "en")
+    cases = {
+        "32 filters 5×5, stride 1, pad 0": "32 filtros 5×5, paso 1, relleno 0",
+        "8 filters 3×3, stride 2, pad 1, dilation 2, groups 4":
+            "8 filtros 3×3, paso 2, relleno 1, dilatación 2, grupos 4",
+        "2×2 max, stride 2": "agrupación máxima 2×2, paso 2",
+        "3×3 avg, stride 1, pad 1": "agrupación media 3×3, paso 1, relleno 1",
+        "adaptive avg → 1×1": "agrupación media adaptativa → 1×1",
+        "normalises 64 channels": "normaliza 64 canales",
+        "p = 0.25 (off in eval)": "p = 0,25 (inactivo en evaluación)",
+        "1×28×28 image": "imagen de 1×28×28",
+        "128 → 10": "128 → 10",
+        "something core adds later": "something core adds later",
+    }
+    for english, spanish in cases.items():
+        assert detail_text(es, english, "es") == spanish
+        assert detail_text(en, english, "en") == english

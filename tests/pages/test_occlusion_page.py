@@ -97,3 +97,54 @@ def test_imagenet_weights_from_the_hub_cache(app, resnet18_weights):
     prob = plotly_array(_chart(at, "occ_prob")["data"][0]["z"])
     assert prob.shape == (2, 2)
     assert len(_chart(at, "occ_walk_scores")["data"][0]["x"]) == 10  # top 10 of 1000 classes
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _open_in_spanish(app):
+    """The Occlusion page opened from a Spanish link (``?lang=es``); ``app``'s set-up gives
+    fresh caches and the trained default model."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page("../pages/occlusion.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_in_spanish_the_experiment_speaks_spanish(app):
+    import re
+
+    at = _open_in_spanish(app)
+    assert at.title[0].value == "Oclusión"
+    assert not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("Sin tapar:"))
+    assert re.search(r"con probabilidad \d+,\d\u00a0%", summary)  # decimal comma, then " %"
+    assert re.search(r"en \d+,\d\d s\.$", summary)
+    assert any("se recalculó solo la parte de cada capa" in c.value for c in at.caption)
+    assert any(c.value.startswith("Tiempo estimado: unos ") for c in at.caption)
+    assert "predicha" in at.radio(key="occ_target").options
+    assert "0,002" in at.radio(key="occ_precision").help
+    assert _chart(at, "occ_prob")["layout"]["annotations"][0]["text"].endswith(
+        "con el oclusor en cada posición")
+    assert _chart(at, "occ_classes")["layout"]["title"]["text"] == (
+        "Clase más probable con el oclusor en cada posición")
+    assert _chart(at, "occ_walk_scores")["layout"]["separators"] == ",."
+
+
+def test_in_spanish_changing_the_settings(app):
+    at = _open_in_spanish(app)
+    at.slider(key="occ_window").set_value(8).run()
+    at.slider(key="occ_stride").set_value(4).run()
+    at.radio(key="occ_precision").set_value("fp32").run()
+    assert not at.exception and not at.error
+    assert any("posiciones del oclusor: **" in m.value and "pasadas hacia delante" in m.value
+               for m in at.markdown)
+    assert any("coma flotante de 32 bits (exacto)" in c.value for c in at.caption)
+    at.slider(key="occ_position").set_value(5).run()
+    title = _chart(at, "occ_walk_image")["layout"]["title"]["text"]
+    assert title.startswith("Entrada tapada en la posición (0, 4)")

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
+from streamlit.testing.v1 import AppTest
 
-from core.teach import matrices
+from core.teach import matrices, pooling
+from dashboard.texts import pooling as pooling_texts
+from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
 
 
 def _result(at) -> str:
     """The result matrix as the page prints it ("Result as text")."""
     return at.code[1].value
 
+
+@pytest.fixture
+def app_es(app):
+    """Like ``app``, but the session opens in Spanish (``?lang=es``, as a shared link does)."""
+
+    def open_page(key: str = "pooling") -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params["lang"] = "es"
+        at.run()
+        at.switch_page(f"../pages/{key}.py")
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return open_page
 
 
 def test_notes_example_gives_the_notes_values(app):
@@ -69,7 +87,8 @@ def test_text_input_and_its_errors(app):
     assert not at.exception
     assert "row 2 has 2 values, row 1 has 3" in at.error[0].value
     at.text_area(key="pooling_matrix_text").input("1 x\n3 4").run()
-    assert "'x' is not a number" in at.error[0].value
+    message = at.error[0].value  # the cell and the text it could not read (quoted or in code)
+    assert "column 2" in message and "x" in message and "is not a number" in message
     at.text_area(key="pooling_matrix_text").input("[[1, 2], [3, 4.5]]").run()
     at.selectbox(key="pooling_op").set_value("global_max").run()
     assert not at.error
@@ -118,3 +137,60 @@ def test_gradient_routing(app):
     x = torch.from_numpy(matrices.NOTES_EXAMPLE.copy())[None, None].requires_grad_(True)
     F.max_pool2d(x, 2, 1).sum().backward()
     np.testing.assert_array_equal(z, x.grad[0, 0].numpy())
+
+
+def test_english_formulas_say_what_core_says(app):
+    """The page rebuilds core's output-size formulas in the user's language; in English they
+    are core's own lines (ceil_mode dropping a window, adaptive and global pooling)."""
+    at = app("pooling")
+    at.radio(key="pooling_matrix_mode").set_value("text").run()
+    at.text_area(key="pooling_matrix_text").input("1 2 3 4 5").run()
+    at.number_input(key="pooling_padding").set_value(1).run()
+    at.checkbox(key="pooling_ceil_mode").check().run()
+    assert not at.error
+    m = np.array([[1.0, 2, 3, 4, 5]])
+    dropping = pooling.PoolParams(op="max", kernel=(2, 2), stride=(2, 2), padding=(1, 1),
+                                  ceil_mode=True)  # both axes: ceil_mode drops the last window
+    assert "ceil_mode drops" in at.code[0].value
+    assert at.code[0].value == "\n".join(pooling.pool(m, dropping).formula)
+    at.selectbox(key="pooling_op").set_value("adaptive_avg").run()
+    at.number_input(key="pooling_output_size").set_value(3).run()
+    expected = pooling.pool(m, pooling.PoolParams(op="adaptive_avg", output_size=(3, 3)))
+    assert at.code[0].value == "\n".join(expected.formula)
+    at.selectbox(key="pooling_op").set_value("global_max").run()
+    assert at.code[0].value == "\n".join(pooling.pool(m, pooling.PoolParams("global_max")).formula)
+
+
+def test_spanish_page_text_numbers_charts_and_errors(app_es):
+    at = app_es("pooling")
+    es = pooling_texts.ES
+    assert at.title[0].value == es["title"]
+    assert at.expander[0].label == es["theory_title"]
+    # core's operations and presets, named in Spanish
+    assert es["op_max"] in at.selectbox(key="pooling_op").options
+    assert es["preset_notes"] in at.selectbox(key="pooling_preset").options
+    # the input heatmap: Spanish hover text and the decimal comma in Plotly's numbers
+    spec = _chart(at, "pooling_input_chart")
+    assert spec["layout"]["separators"] == ",."
+    assert spec["data"][0]["hovertemplate"].startswith("fila ")
+
+    # global average of the notes' matrix: a decimal comma in the walk-through's prose
+    at.selectbox(key="pooling_op").set_value("global_avg").run()
+    assert not at.error
+    mean = matrices.NOTES_EXAMPLE.mean()
+    assert not mean.is_integer()
+    walk = next(m.value for m in at.markdown if m.value.startswith("La celda de salida"))
+    assert f"**{matrices.format_number(mean).replace('.', ',')}**" in walk
+    assert "una sola ventana abarca las 4 filas" in at.code[0].value
+    assert _result(at) == f"[[{matrices.format_number(mean)}]]"  # copyable: Python's point
+
+    # a kernel larger than the padded input: the rule in Spanish, not core's English sentence
+    at.selectbox(key="pooling_op").set_value("max").run()
+    at.number_input(key="pooling_stride").set_value(1).run()
+    at.number_input(key="pooling_kernel").set_value(5).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("No se pueden usar estos parámetros: ")
+    detail = message.removeprefix("No se pueden usar estos parámetros: ")
+    assert not detail.startswith("output size < 1")  # not core's English message as it is
+    assert "núcleo" in detail.lower() or detail.startswith("Esta entrada no se puede usar.")

@@ -168,3 +168,69 @@ def test_chart_builders():
     assert grid.layout.yaxis2.scaleanchor == "x2"
     lines = charts.rank_correlations(["original", "fc"], {"m": [1.0, float("nan")]})
     assert list(lines.data[0].x) == ["original", "fc"] and np.isnan(lines.data[0].y[1])
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _spanish(page: str):
+    """The app opened with ``?lang=es`` (a Spanish link), then switched to ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page(f"../pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_spanish_page_with_decimal_commas(app, trained_default):
+    import re
+
+    from dashboard import i18n
+
+    at = _spanish("saliency")  # the app fixture cleared the caches and placed the default model
+    assert at.title[0].value == "Saliencia"
+    assert not at.error
+    methods = at.multiselect(key="sal_methods")
+    assert "Retropropagación guiada" in methods.options
+    assert "Gradientes integrados" in methods.options
+    methods.set_value(["vanilla", "ig"]).run()
+    assert not at.exception and not at.error
+    assert _keys(at, "sal_map_") == {"vanilla", "ig"}
+    assert any(m.value.startswith("Coste: **52** pasadas hacia delante y hacia atrás")
+               and "Gradientes integrados" in m.value for m in at.markdown)
+    # the prediction's probability as Spanish writes a percentage: "(97,3 %)"
+    prediction = next(m.value for m in at.markdown if m.value.startswith("Clase predicha"))
+    assert re.search(r"\(\d{1,3},\d\u00a0%\)", prediction), prediction
+    # the completeness caption with core's numbers, written with a decimal comma
+    model, card, x, _ = _default_input(trained_default)
+    target = int(np.argmax(layers.predict(model, x)[0].numpy()))
+    ig = saliency.integrated_gradients(model, x, target, mean=card.mean, std=card.std)
+    diff = i18n.number(ig.info["score_diff"], 4, "es", group=False)
+    assert "," in diff
+    assert any(c.value.startswith("Completitud: suma de las atribuciones")
+               and f"S(x) − S(x′) {diff}" in c.value for c in at.caption)
+    assert _chart(at, "sal_top5")["layout"]["separators"] == ",."
+    at.multiselect(key="sal_methods").set_value([]).run()
+    assert any(i.value == "Elige al menos un método." for i in at.info)
+
+
+def test_spanish_sanity_check_table(app, trained_default):
+    at = _spanish("saliency")
+    at.multiselect(key="sal_methods").set_value(["vanilla"]).run()
+    at.multiselect(key="sal_sanity_methods").set_value(["guided"]).run()
+    at.slider(key="sal_sanity_steps").set_value(1).run()
+    assert any("**2** mapas" in m.value for m in at.markdown)  # 1 step + the original
+    assert at.button(key="sal_sanity_run").label == "Ejecutar la prueba de cordura"
+    at.button(key="sal_sanity_run").click().run()
+    assert not at.exception and not at.error
+    lines = _chart(at, "sal_sanity_corr")["data"]
+    assert [t["name"] for t in lines] == ["Retropropagación guiada"]
+    table = at.dataframe[0].value
+    assert table.index.name == "método"
+    # a map's rank correlation with itself is 1 by definition: "1,000" with a decimal comma
+    assert table.loc["Retropropagación guiada", "original"] == "1,000"
+    assert any(m.value.startswith("Clase objetivo **") for m in at.markdown)

@@ -132,3 +132,59 @@ def test_loss_chart_builder():
     assert [t.name for t in fig.data] == ["total", "content"]  # an all-zero term is left out
     assert fig.layout.yaxis.type == "log"
     assert np.isnan(fig.data[1].y[0]) and fig.data[1].y[1] == 1.0  # 0 has no place on a log axis
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _spanish(page: str):
+    """The app opened with ``?lang=es`` (a Spanish link), then switched to ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page(f"../pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_spanish_page_offline_and_a_tiny_run(app, offline_hub):
+    import re
+
+    at = _spanish("style_transfer")  # the app fixture cleared the caches
+    assert at.title[0].value == "Transferencia de estilo"
+    assert not at.error
+    info = " ".join(i.value for i in at.info)
+    assert "no están en esta máquina" in info and "vgg19-dcbb9e9d.pth" in info
+    assert any(c.value.startswith("200 pasos a 171×256 px") and "hasta conv5_1" in c.value
+               for c in at.caption)
+    assert any(c.value.startswith("Diferencia cuadrática media") for c in at.caption)
+    at.radio(key="sty_optimizer").set_value("adam").run()
+    assert at.select_slider(key="sty_lr").options[-1] == "0,1"  # the decimal comma
+    _tiny(at, steps=3)
+    at.button(key="sty_start").click().run()
+    assert not at.exception and not at.error
+    _advance(at, lambda a: any(s.value.startswith("Terminado: 3 pasos") for s in a.success))
+    done = next(s.value for s in at.success if s.value.startswith("Terminado"))
+    assert re.search(r"en \d+,\d s \(", done), done  # seconds with a decimal comma
+    captions = [img.proto.imgs[0].caption for img in at.get("image")]
+    assert "Resultado tras 3 pasos" in captions
+    assert at.button(key="sty_discard").label == "Nueva ejecución"
+
+
+def test_spanish_error_for_an_image_too_elongated(app):
+    import io
+
+    from PIL import Image
+
+    at = _spanish("style_transfer")
+    at.radio(key="sty_content_source").set_value("upload").run()
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 10), "white").save(buf, format="PNG")
+    at.file_uploader(key="sty_content_upload").set_value(("thin.png", buf.getvalue(),
+                                                          "image/png")).run()
+    assert not at.exception
+    errors = [e.value for e in at.error if e.value.startswith("No se puede ejecutar:")]
+    assert errors, [e.value for e in at.error]

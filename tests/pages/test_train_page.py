@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from streamlit.testing.v1 import AppTest
+
 from core.models import builder, cards, checkpoints
+from dashboard import i18n
+from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
 
 
 def _advance(at, until, limit: int = 60):
@@ -122,3 +127,83 @@ def test_playground_tells_the_momentum_story(app):
     assert "local minimum" in lines[0] and "global minimum" in lines[1]
     spec = _chart(at, "train_pg_chart")
     assert len(spec["frames"]) > 5
+
+
+# --------------------------------------------------------------------------- in Spanish
+def _spanish(app) -> AppTest:
+    """The Train page opened from a Spanish link (``?lang=es``); ``app`` (the fixture) has
+    cleared the caches and put the default model in place."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "es"
+    at.run()
+    at.switch_page("../pages/train.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_spanish_setup_theory_and_errors(app):
+    at = _spanish(app)
+    assert at.title[0].value == "Entrenar"
+    assert not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "Entrenamiento con **Dígitos (scikit-learn)**" in text
+    assert "v ← μ·v + g" in text and "mínimo más bajo" in text  # the momentum paragraph
+    n = builder.count_parameters(builder.build_model("small_cnn", in_channels=1, num_classes=10,
+                                                   image_size=28))
+    assert f"**{n:,}** parámetros entrenables".replace(",", ".") in text
+    assert "CNN pequeña" in at.selectbox(key="train_arch").options
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    assert "Red semilla (apuntes del curso)" in at.selectbox(key="train_arch").options
+    at.text_input(key="train_channels_seed_net").input("32, abc").run()
+    assert any("Los canales por bloque deben ser números enteros" in e.value
+               and "`32, abc`" in e.value for e in at.error)
+    at.text_input(key="train_channels_seed_net").input("0").run()
+    assert any(e.value.startswith("No se puede construir esta arquitectura") for e in at.error)
+    at.file_uploader(key="train_folder_zip").set_value(
+        ("gatos.zip", b"not a zip", "application/zip")).run()
+    at.button(key="train_folder_load").click().run()
+    assert any(e.value.startswith("Este zip no se puede usar") for e in at.error)
+
+
+def test_spanish_stop_says_where_the_run_stopped(app, _cnnlab_home):
+    at = _spanish(app)
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    at.number_input(key="train_epochs").set_value(20).run()
+    at.button(key="train_start").click().run()
+    at.run()
+    at.button(key="train_stop").click().run()
+    assert not at.exception
+    stopped = next(i.value for i in at.info if i.value.startswith("Detenido tras "))
+    assert re.fullmatch(r"Detenido tras \d+ de \d+ pasos\. .*pulsa \*Reanudar\* para continuar\.",
+                        stopped)
+    curves = _chart(at, "train_curves")
+    assert "entrenamiento (por paso)" in {t["name"] for t in curves["data"]}
+
+
+def test_spanish_evaluation_uses_the_decimal_comma(app, trained_default):
+    at = _spanish(app)
+    card = cards.read_card(trained_default)
+    metric = next(m for m in at.metric if m.label == "Exactitud en test")
+    assert metric.value == i18n.percent(card.metrics["test_accuracy"], lang="es")
+    assert re.fullmatch(r"\d+,\d\u00a0%", metric.value)
+    at.selectbox(key="train_eval_true").set_value(3).run()
+    at.selectbox(key="train_eval_pred").set_value(5).run()
+    assert any(re.fullmatch(r"\d+ imágenes de test de la clase 3 predichas como 5", c.value)
+               or c.value == "Ninguna imagen de test de la clase 3 se predijo como 5."
+               for c in at.caption)
+    cm = _chart(at, "train_eval_confusion")["data"][0]
+    assert "real 3 → predicha 5: " in " ".join(cm["hovertext"])
+
+
+def test_spanish_playground_names_the_minima_with_decimal_commas(app):
+    at = _spanish(app)
+    at.slider(key="train_pg_momentum").set_value(0.5).run()
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(lines) == 3
+    assert lines[0].startswith("- SGD termina en ")
+    assert lines[1].startswith("- SGD + momento 0,5 termina en ")
+    point = re.compile(r"\(-?\d+,\d\d; -?\d+,\d\d\), con pérdida -?\d+,\d{3}: ")
+    assert all(point.search(line) for line in lines)
+    assert all(line.endswith(("el mínimo global.", "un mínimo local.", "lejos de los mínimos.",
+                              "ha divergido.")) for line in lines)

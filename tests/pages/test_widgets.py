@@ -6,8 +6,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from core.checks import InputError
 from core.models import imagenet
-from dashboard import cache, widgets
+from dashboard import cache, errors, texts, widgets
 
 
 def test_image_id_is_content_dtype_and_shape():
@@ -42,3 +43,24 @@ def test_both_kinds_of_card_give_what_the_pages_read(trained_default):
     wanted = {"name", "arch", "classes", "input_shape", "mean", "std"}
     members = {n for n in vars(cache.Card) if not n.startswith("_")}
     assert members == wanted
+
+
+def test_error_message_translates_bad_input_but_does_not_frame_other_errors():
+    keyed = InputError("stride must be >= 1, got (0, 0)", "pair_min", name="stride",
+                       value=(0, 0), low=1)
+    assert errors.message(keyed, "en") != str(keyed)
+    assert errors.message(keyed, "en").startswith("The stride")
+    offline = RuntimeError("MNIST is not downloaded: put the files in /data/mnist")
+    for lang in ("en", "es"):
+        assert errors.message(offline, lang) == str(offline)  # not framed as a bad input
+
+
+def test_default_training_progress_in_both_languages():
+    from core.train.training import Progress
+
+    p = Progress(epoch=2, epochs=6, step=3, steps_per_epoch=10, total_steps=60, done_steps=13,
+                 samples_per_s=100.0, eta_s=4.0, last_loss=0.123)
+    assert cache._progress_text(p, "en") == "epoch 2/6, loss 0.123"
+    spanish = texts.get("common", "es")["default_progress"].format(epoch=2, epochs=6,
+                                                                     loss="0,123")
+    assert cache._progress_text(p, "es") == spanish
