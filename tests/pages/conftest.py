@@ -42,8 +42,11 @@ def app(request, _default_checkpoint, _cnnlab_home):
     st.cache_data.clear()
     st.cache_resource.clear()
 
-    def open_page(key: str = "home") -> AppTest:
+    def open_page(key: str = "home", lang: str | None = None) -> AppTest:
+        """The app on page ``key``, opened from a link with ``?lang=<lang>`` if given."""
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        if lang is not None:
+            at.query_params["lang"] = lang
         at.run()
         if key != "home":
             at.switch_page(f"../pages/{key}.py")

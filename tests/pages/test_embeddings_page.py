@@ -81,26 +81,11 @@ def test_open_the_selected_image_on_the_occlusion_page(app):
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _open_in_spanish(app):
-    """The Embeddings page opened from a Spanish link (``?lang=es``); ``app``'s set-up gives
-    fresh caches and the trained default model."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.pages.conftest import APP, TIMEOUT
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page("../pages/embeddings.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
 
 def test_in_spanish_the_maps_speak_spanish_with_decimal_commas(app):
     import re
 
-    at = _open_in_spanish(app)
+    at = app("embeddings", lang="es")
     assert at.title[0].value == "Representaciones (embeddings)"
     assert not at.error
     captions = " ".join(c.value for c in at.caption)
@@ -123,7 +108,7 @@ def test_in_spanish_the_maps_speak_spanish_with_decimal_commas(app):
 def test_in_spanish_the_selected_point_and_its_neighbours(app):
     import re
 
-    at = _open_in_spanish(app)
+    at = app("embeddings", lang="es")
     at.number_input(key="emb_row").set_value(7).run()
     assert not at.exception
     assert any(c.value.startswith("Sus 8 vecinos más cercanos") for c in at.caption)
@@ -137,7 +122,7 @@ def test_in_spanish_the_selected_point_and_its_neighbours(app):
 
 
 def test_in_spanish_a_bad_setting_is_explained_in_spanish(app):
-    at = _open_in_spanish(app)
+    at = app("embeddings", lang="es")
     at.radio(key="emb_method").set_value("tsne")
     at.slider(key="emb_count_test").set_value(100)
     at.slider(key="emb_perplexity").set_value(60.0)  # must be < N/3 for N = 100 points

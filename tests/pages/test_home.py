@@ -7,12 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import navigation
 from dashboard.texts import home as home_texts
 from dashboard.texts import navigation as navigation_texts
-from tests.pages.conftest import APP, ROOT, TIMEOUT
+from tests.pages.conftest import ROOT
 
 
 def test_home_renders_with_links_to_every_page(app):
@@ -64,12 +63,8 @@ def test_train_default_model_from_home(app, _cnnlab_home):
     assert any("test accuracy" in c.value for c in at.sidebar.caption)
 
 
-@pytest.mark.usefixtures("app")  # fresh caches and the trained default model
-def test_home_in_spanish():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
+def test_home_in_spanish(app):
+    at = app("home", lang="es")
     assert at.title[0].value == "CNN Lab"
     headers = [h.value for h in at.subheader]
     assert home_texts.ES["pages_header"] in headers and home_texts.ES["model_header"] in headers

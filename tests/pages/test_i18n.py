@@ -8,23 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from core.checks import InputError, check_int, check_pair
 from dashboard import errors, i18n, navigation, texts
-from tests.pages.conftest import APP, TIMEOUT
 
 PAGES = [p.key for p in navigation.PAGES]
 
 
 def _open(app, key: str = "home", lang: str | None = "es") -> AppTest:
     """The app on a page, opened from a link with ``?lang=`` (None: no parameter)."""
-    app("home")  # fresh caches and the trained default model (the fixture's set-up)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if lang is not None:
-        at.query_params["lang"] = lang
-    at.run()
-    if key != "home":
-        at.switch_page(f"../pages/{key}.py")
-        at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return app(key, lang=lang)
 
 
 def _switch(at: AppTest) -> object:

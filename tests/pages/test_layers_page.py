@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from core.data import datasets, images, samples
 from core.interpret import layers as inspect
 from core.models import checkpoints
 from core.teach import filters, kernels
-from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _heatmaps(spec: dict) -> list[np.ndarray]:
@@ -155,21 +154,13 @@ def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch):
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _open_in_spanish() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page("../pages/layers.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
 
 @pytest.fixture
 def capas(app, trained_default):
     """The Layers page opened from a Spanish link (``?lang=es``), default model trained."""
-    return _open_in_spanish()
+    at = app("layers", lang="es")
+    assert not at.error, [e.value for e in at.error]
+    return at
 
 
 def test_spanish_page_renders_its_tables_and_numbers_in_spanish(capas):

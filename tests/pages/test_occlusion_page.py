@@ -100,26 +100,11 @@ def test_imagenet_weights_from_the_hub_cache(app, resnet18_weights):
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _open_in_spanish(app):
-    """The Occlusion page opened from a Spanish link (``?lang=es``); ``app``'s set-up gives
-    fresh caches and the trained default model."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.pages.conftest import APP, TIMEOUT
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page("../pages/occlusion.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
 
 def test_in_spanish_the_experiment_speaks_spanish(app):
     import re
 
-    at = _open_in_spanish(app)
+    at = app("occlusion", lang="es")
     assert at.title[0].value == "Oclusión"
     assert not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith("Sin tapar:"))
@@ -137,7 +122,7 @@ def test_in_spanish_the_experiment_speaks_spanish(app):
 
 
 def test_in_spanish_changing_the_settings(app):
-    at = _open_in_spanish(app)
+    at = app("occlusion", lang="es")
     at.slider(key="occ_window").set_value(8).run()
     at.slider(key="occ_stride").set_value(4).run()
     at.radio(key="occ_precision").set_value("fp32").run()

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from streamlit.testing.v1 import AppTest
 
 from core.teach import matrices, pooling
 from dashboard.texts import pooling as pooling_texts
-from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _result(at) -> str:
@@ -22,17 +21,7 @@ def _result(at) -> str:
 @pytest.fixture
 def app_es(app):
     """Like ``app``, but the session opens in Spanish (``?lang=es``, as a shared link does)."""
-
-    def open_page(key: str = "pooling") -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        at.query_params["lang"] = "es"
-        at.run()
-        at.switch_page(f"../pages/{key}.py")
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    return open_page
+    return lambda key="pooling": app(key, lang="es")
 
 
 def test_notes_example_gives_the_notes_values(app):

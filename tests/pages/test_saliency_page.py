@@ -171,27 +171,13 @@ def test_chart_builders():
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _spanish(page: str):
-    """The app opened with ``?lang=es`` (a Spanish link), then switched to ``page``."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.pages.conftest import APP, TIMEOUT
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page(f"../pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
 
 def test_spanish_page_with_decimal_commas(app, trained_default):
     import re
 
     from dashboard import i18n
 
-    at = _spanish("saliency")  # the app fixture cleared the caches and placed the default model
+    at = app("saliency", lang="es")
     assert at.title[0].value == "Saliencia"
     assert not at.error
     methods = at.multiselect(key="sal_methods")
@@ -219,7 +205,7 @@ def test_spanish_page_with_decimal_commas(app, trained_default):
 
 
 def test_spanish_sanity_check_table(app, trained_default):
-    at = _spanish("saliency")
+    at = app("saliency", lang="es")
     at.multiselect(key="sal_methods").set_value(["vanilla"]).run()
     at.multiselect(key="sal_sanity_methods").set_value(["guided"]).run()
     at.slider(key="sal_sanity_steps").set_value(1).run()

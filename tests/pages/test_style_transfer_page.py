@@ -135,25 +135,11 @@ def test_loss_chart_builder():
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _spanish(page: str):
-    """The app opened with ``?lang=es`` (a Spanish link), then switched to ``page``."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.pages.conftest import APP, TIMEOUT
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page(f"../pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
 
 def test_spanish_page_offline_and_a_tiny_run(app, offline_hub):
     import re
 
-    at = _spanish("style_transfer")  # the app fixture cleared the caches
+    at = app("style_transfer", lang="es")  # the app fixture cleared the caches
     assert at.title[0].value == "Transferencia de estilo"
     assert not at.error
     info = " ".join(i.value for i in at.info)
@@ -179,7 +165,7 @@ def test_spanish_error_for_an_image_too_elongated(app):
 
     from PIL import Image
 
-    at = _spanish("style_transfer")
+    at = app("style_transfer", lang="es")
     at.radio(key="sty_content_source").set_value("upload").run()
     buf = io.BytesIO()
     Image.new("RGB", (400, 10), "white").save(buf, format="PNG")

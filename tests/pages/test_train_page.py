@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-from streamlit.testing.v1 import AppTest
-
 from core.models import builder, cards, checkpoints
 from dashboard import i18n
-from tests.pages.conftest import APP, TIMEOUT, plotly_array
 from tests.pages.conftest import chart_spec as _chart
+from tests.pages.conftest import plotly_array
 
 
 def _advance(at, until, limit: int = 60):
@@ -130,20 +128,9 @@ def test_playground_tells_the_momentum_story(app):
 
 
 # --------------------------------------------------------------------------- in Spanish
-def _spanish(app) -> AppTest:
-    """The Train page opened from a Spanish link (``?lang=es``); ``app`` (the fixture) has
-    cleared the caches and put the default model in place."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "es"
-    at.run()
-    at.switch_page("../pages/train.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
 
 def test_spanish_setup_theory_and_errors(app):
-    at = _spanish(app)
+    at = app("train", lang="es")
     assert at.title[0].value == "Entrenar"
     assert not at.error
     text = " ".join(m.value for m in at.markdown)
@@ -167,7 +154,7 @@ def test_spanish_setup_theory_and_errors(app):
 
 
 def test_spanish_stop_says_where_the_run_stopped(app, _cnnlab_home):
-    at = _spanish(app)
+    at = app("train", lang="es")
     at.selectbox(key="train_arch").set_value("seed_net").run()
     at.number_input(key="train_epochs").set_value(20).run()
     at.button(key="train_start").click().run()
@@ -182,7 +169,7 @@ def test_spanish_stop_says_where_the_run_stopped(app, _cnnlab_home):
 
 
 def test_spanish_evaluation_uses_the_decimal_comma(app, trained_default):
-    at = _spanish(app)
+    at = app("train", lang="es")
     card = cards.read_card(trained_default)
     metric = next(m for m in at.metric if m.label == "Exactitud en test")
     assert metric.value == i18n.percent(card.metrics["test_accuracy"], lang="es")
@@ -197,7 +184,7 @@ def test_spanish_evaluation_uses_the_decimal_comma(app, trained_default):
 
 
 def test_spanish_playground_names_the_minima_with_decimal_commas(app):
-    at = _spanish(app)
+    at = app("train", lang="es")
     at.slider(key="train_pg_momentum").set_value(0.5).run()
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(lines) == 3
