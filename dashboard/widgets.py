@@ -15,7 +15,7 @@ import streamlit as st
 from PIL import Image
 
 from core.checks import InputError
-from dashboard import errors, texts
+from dashboard import errors, i18n, texts
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -332,3 +332,31 @@ def model_source(T: dict, key: str) -> tuple[LoadedModel, Dataset | None]:
         st.info(T["no_model"])
         st.stop()
     return loaded, test
+
+
+def layer_detail(row) -> str:
+    """A layer table row's details (``core.interpret.layers.LayerInfo``) in the session's
+    language, from the row's data; core's text where it is language-neutral ("max(0, x)",
+    "3136 → 128") or of a kind this does not word."""
+    words, values = texts.get("common"), dict(row.detail_values)
+    key = row.detail_key
+    if key == "conv":
+        text = words["layer_conv"].format(n=values["n"], k=values["k"], s=values["s"],
+                                          p=values["p"])
+        extras = [words["layer_dilation"].format(value=values["dilation"])] \
+            if values["dilation"] else []
+        extras += [words["layer_groups"].format(value=values["groups"])] \
+            if values["groups"] else []
+        return ", ".join([text, *extras])
+    if key == "pool":
+        text = words[f"layer_pool_{values['kind']}"].format(k=values["k"], s=values["s"])
+        return text + (", " + words["layer_pad"].format(value=values["p"]) if values["p"] else "")
+    if key == "adaptive":
+        return words[f"layer_adaptive_{values['kind']}"].format(size=values["size"])
+    if key == "batchnorm":
+        return words["layer_batchnorm"].format(n=values["n"])
+    if key == "dropout":
+        return words["layer_dropout"].format(p=i18n.general(values["p"]))
+    if key == "input":
+        return words["layer_input"].format(shape=values["shape"])
+    return row.detail

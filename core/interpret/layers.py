@@ -89,6 +89,11 @@ class LayerInfo:
     start: float | None  # centre of unit (0, 0)'s field; pixel-index coords, 0.0 = centre of px 0
     detail: str  # e.g. "32 filters 5×5, stride 1, pad 0"
     note: str = ""  # why receptive_field is None (whole input, not computed...), or a caveat
+    # the detail as data, for an interface that words it in its own language: a kind ("conv",
+    # "pool", "adaptive", "batchnorm", "dropout", "input"; "" when the detail is
+    # language-neutral, e.g. "max(0, x)" or "3136 → 128") and its values as (name, value) pairs
+    detail_key: str = ""
+    detail_values: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,32 +121,41 @@ def _fmt(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
 
 
-def _detail(m: nn.Module, in_shape: tuple[int, ...] | None, out_shape: tuple[int, ...]) -> str:
+def _detail(m: nn.Module, in_shape: tuple[int, ...] | None,
+            out_shape: tuple[int, ...]) -> tuple[str, str, tuple[tuple[str, Any], ...]]:
+    """A module's detail as (English text, kind, values)."""
     if isinstance(m, nn.Conv2d):
         k, s = pair(m.kernel_size), pair(m.stride)
         pad = m.padding if isinstance(m.padding, str) else _fmt(pair(m.padding))
+        dilation = _fmt(pair(m.dilation)) if pair(m.dilation) != (1, 1) else ""
+        groups = m.groups if m.groups > 1 else 0
         text = f"{m.out_channels} filters {k[0]}×{k[1]}, stride {_fmt(s)}, pad {pad}"
-        text += f", dilation {_fmt(pair(m.dilation))}" if pair(m.dilation) != (1, 1) else ""
-        return text + (f", groups {m.groups}" if m.groups > 1 else "")
+        text += f", dilation {dilation}" if dilation else ""
+        text += f", groups {groups}" if groups else ""
+        return text, "conv", (("n", m.out_channels), ("k", f"{k[0]}×{k[1]}"), ("s", _fmt(s)),
+                              ("p", pad), ("dilation", dilation), ("groups", groups))
     if isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
         k, (_, s, p, _) = pair(m.kernel_size), conv_window(m, None)
         kind = "max" if isinstance(m, nn.MaxPool2d) else "avg"
-        text = f"{k[0]}×{k[1]} {kind}, stride {_fmt(s)}"
-        return text + (f", pad {_fmt(p)}" if p != (0, 0) else "")
+        pad = _fmt(p) if p != (0, 0) else ""
+        text = f"{k[0]}×{k[1]} {kind}, stride {_fmt(s)}" + (f", pad {pad}" if pad else "")
+        return text, "pool", (("kind", kind), ("k", f"{k[0]}×{k[1]}"), ("s", _fmt(s)),
+                              ("p", pad))
     if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
         kind = "avg" if isinstance(m, nn.AdaptiveAvgPool2d) else "max"
-        return f"adaptive {kind} → {'×'.join(map(str, out_shape[-2:]))}"
+        size = "×".join(map(str, out_shape[-2:]))
+        return f"adaptive {kind} → {size}", "adaptive", (("kind", kind), ("size", size))
     if isinstance(m, nn.Linear):
-        return f"{m.in_features} → {m.out_features}"
+        return f"{m.in_features} → {m.out_features}", "", ()
     if isinstance(m, nn.Flatten) and in_shape is not None:
-        return f"{'×'.join(map(str, in_shape[1:]))} → {math.prod(out_shape[1:])}"
+        return f"{'×'.join(map(str, in_shape[1:]))} → {math.prod(out_shape[1:])}", "", ()
     if isinstance(m, nn.BatchNorm2d):
-        return f"normalises {m.num_features} channels"
+        return f"normalises {m.num_features} channels", "batchnorm", (("n", m.num_features),)
     if isinstance(m, nn.ReLU):
-        return "max(0, x)"
+        return "max(0, x)", "", ()
     if isinstance(m, nn.Dropout):
-        return f"p = {m.p} (off in eval)"
-    return ""
+        return f"p = {m.p} (off in eval)", "dropout", (("p", float(m.p)),)
+    return "", "", ()
 
 
 def _square(rf: Field | None, note: str) -> tuple[int | None, int | None, float | None, str]:
@@ -175,7 +189,8 @@ def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Lay
         shapes = run_nodes(model, g, probe(model, (1, *shape)), None, _shape_of)
     rfs = receptive_fields(model, g, shapes)
     c, h, w = shape
-    rows = [LayerInfo("input", "Input", shape, 0, 1, 1, 0.0, f"{c}×{h}×{w} image")]
+    rows = [LayerInfo("input", "Input", shape, 0, 1, 1, 0.0, f"{c}×{h}×{w} image",
+                      detail_key="input", detail_values=(("shape", f"{c}×{h}×{w}"),))]
     seen: set[int] = set()
     for name, node in g.layers.items():
         m = model.get_submodule(node.target)
@@ -184,8 +199,9 @@ def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Lay
         first = next(iter(node.all_input_nodes), None)
         out = shapes[node] or (0,)
         rf, jump, start, note = _square(*rfs[node])
-        rows.append(LayerInfo(name, type(m).__name__, out[1:], params, rf, jump, start,
-                              _detail(m, shapes.get(first), out), note))
+        text, key, values = _detail(m, shapes.get(first), out)
+        rows.append(LayerInfo(name, type(m).__name__, out[1:], params, rf, jump, start, text,
+                              note, key, values))
     return rows
 
 

@@ -41,6 +41,18 @@ EN = {
     "default_ready": "Default model ready",
     "internal_error": "Internal error ({kind}): this is a bug in CNN Lab, not a problem with your "
                       "input. The details are in the server log.",
+    # a layer table's details (dashboard.widgets.layer_detail)
+    "layer_conv": "{n} filters {k}, stride {s}, pad {p}",
+    "layer_dilation": "dilation {value}",
+    "layer_groups": "groups {value}",
+    "layer_pad": "pad {value}",
+    "layer_pool_max": "{k} max, stride {s}",
+    "layer_pool_avg": "{k} avg, stride {s}",
+    "layer_adaptive_max": "adaptive max → {size}",
+    "layer_adaptive_avg": "adaptive avg → {size}",
+    "layer_batchnorm": "normalises {n} channels",
+    "layer_dropout": "p = {p} (off in eval)",
+    "layer_input": "{shape} image",
 }
 
 ES = {
@@ -81,4 +93,15 @@ ES = {
     "default_ready": "El modelo predeterminado está listo",
     "internal_error": "Error interno ({kind}): es un fallo de CNN Lab, no un problema de lo que "
                       "has introducido. Los detalles están en el registro del servidor.",
+    "layer_conv": "{n} filtros de {k}, paso {s}, relleno {p}",
+    "layer_dilation": "dilatación {value}",
+    "layer_groups": "grupos {value}",
+    "layer_pad": "relleno {value}",
+    "layer_pool_max": "agrupación máxima {k}, paso {s}",
+    "layer_pool_avg": "agrupación media {k}, paso {s}",
+    "layer_adaptive_max": "agrupación máxima adaptativa → {size}",
+    "layer_adaptive_avg": "agrupación media adaptativa → {size}",
+    "layer_batchnorm": "normaliza {n} canales",
+    "layer_dropout": "p = {p} (inactivo en evaluación)",
+    "layer_input": "imagen de {shape}",
 }

@@ -108,11 +108,6 @@ the finished model. What fights overfitting here:
     "col_output": "output",
     "col_params": "parameters",
     "col_details": "details",
-    "detail_input": "{shape} image",
-    "detail_conv": "{n} filters {k}, stride {s}, pad {p}",
-    "detail_maxpool": "{k} max, stride {s}",
-    "detail_bn": "normalises {n} channels",
-    "detail_dropout": "p = {p} (off in eval)",
     # optimiser
     "opt_header": "3. Optimiser and schedule",
     "optimizer": "Optimiser",
@@ -338,11 +333,6 @@ terminado. Lo que aquí combate el sobreajuste:
     "col_output": "salida",
     "col_params": "parámetros",
     "col_details": "detalles",
-    "detail_input": "imagen de {shape}",
-    "detail_conv": "{n} filtros de {k}, paso {s}, relleno {p}",
-    "detail_maxpool": "máximo de {k}, paso {s}",
-    "detail_bn": "normaliza {n} canales",
-    "detail_dropout": "p = {p} (inactivo al evaluar)",
     # optimiser
     "opt_header": "3. Optimizador y plan de entrenamiento",
     "optimizer": "Optimizador",

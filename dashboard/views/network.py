@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,7 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
     classes = texts.class_names(card.classes, lang)
     table = cache.layer_table(loaded)
     with st.expander(T["layer_table"], expanded=False):
-        st.dataframe(_table_frame(T, table, lang), hide_index=True, key=f"{KEY}_table")
+        st.dataframe(_table_frame(T, table), hide_index=True, key=f"{KEY}_table")
 
     left, right = st.columns([1, 2])
     with left:
@@ -117,49 +116,11 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
                                         height_per_row=110), key=f"{KEY}_weights")
 
 
-def _table_frame(T: dict, table: list[layers.LayerInfo], lang: str) -> pd.DataFrame:
+def _table_frame(T: dict, table: list[layers.LayerInfo]) -> pd.DataFrame:
     """The layer table with the page's column names; numeric columns stay numeric."""
     return pd.DataFrame([{
         T["col_layer"]: T["input_name"] if i == 0 and r.name == "input" else r.name,
         T["col_type"]: r.type, T["col_shape"]: " × ".join(map(str, r.output_shape)),
         T["col_params"]: r.params, T["col_rf"]: r.receptive_field, T["col_jump"]: r.jump,
-        T["col_details"]: detail_text(T, r.detail, lang),
+        T["col_details"]: widgets.layer_detail(r),
     } for i, r in enumerate(table)])
-
-
-# core.interpret.layers writes a row's details in English; these read them back, in its format
-_CONV = re.compile(r"(?P<n>\d+) filters (?P<k>\S+), stride (?P<s>[^,]+), pad (?P<p>[^,]+)"
-                   r"(?P<rest>(?:, .*)?)")
-_POOL = re.compile(r"(?P<k>\S+) (?P<kind>max|avg), stride (?P<s>[^,]+)(?:, pad (?P<p>.+))?")
-_ADAPTIVE = re.compile(r"adaptive (?P<kind>max|avg) → (?P<size>.+)")
-_BATCHNORM = re.compile(r"normalises (?P<n>\d+) channels")
-_DROPOUT = re.compile(r"p = (?P<p>\S+) \(off in eval\)")
-_INPUT = re.compile(r"(?P<shape>[\d×]+) image")
-_EXTRAS = {"dilation": "detail_dilation", "groups": "detail_groups"}
-
-
-def detail_text(T: dict, detail: str, lang: str) -> str:
-    """A layer's details ("32 filters 5×5, stride 1, pad 0") in the page's language; a detail
-    in a form this does not know stays as core wrote it."""
-    if m := _CONV.fullmatch(detail):
-        parts = [T["detail_conv"].format(n=m["n"], k=m["k"], s=m["s"], p=m["p"])]
-        for extra in filter(None, m["rest"].split(", ")):
-            name, _, value = extra.partition(" ")
-            parts.append(T[_EXTRAS[name]].format(value=value) if name in _EXTRAS else extra)
-        return ", ".join(parts)
-    if m := _POOL.fullmatch(detail):
-        text = T["detail_pool"].format(k=m["k"], kind=T[f"detail_{m['kind']}"], s=m["s"])
-        return text + (", " + T["detail_pad"].format(p=m["p"]) if m["p"] else "")
-    if m := _ADAPTIVE.fullmatch(detail):
-        return T["detail_adaptive"].format(kind=T[f"detail_{m['kind']}"], size=m["size"])
-    if m := _BATCHNORM.fullmatch(detail):
-        return T["detail_batchnorm"].format(n=m["n"])
-    if m := _DROPOUT.fullmatch(detail):
-        try:
-            p = i18n.general(float(m["p"]), lang)
-        except ValueError:
-            p = m["p"]
-        return T["detail_dropout"].format(p=p)
-    if m := _INPUT.fullmatch(detail):
-        return T["detail_input"].format(shape=m["shape"])
-    return detail

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.models import archs
-from dashboard import cache, errors, i18n, state
+from dashboard import cache, errors, i18n, state, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -159,10 +159,9 @@ def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
         return None
     st.markdown(T["params"].format(n=i18n.integer(builder.count_parameters(model))))
     table = layers.layer_table(model.eval(), (c, h, h))
-    modules = dict(model.named_modules())
     st.dataframe([{T["col_layer"]: r.name, T["col_type"]: r.type,
                    T["col_output"]: " × ".join(map(str, r.output_shape)),
-                   T["col_params"]: r.params, T["col_details"]: _detail(T, r, modules.get(r.name))}
+                   T["col_params"]: r.params, T["col_details"]: widgets.layer_detail(r)}
                   for r in table],
                  hide_index=True, height=220, key=f"{KEY}_arch_table")
     return Architecture(arch, options)
@@ -171,35 +170,6 @@ def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
 def _channels(text: str) -> tuple[int, ...]:
     """The channel widths typed as "32, 64" (";" also separates). Raises ValueError."""
     return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
-
-
-def _detail(T: dict, row, module) -> str:
-    """A layer table row's details in the page's language; core's (language-neutral) text for
-    ReLU ("max(0, x)"), Flatten and Linear ("3136 → 128") and anything unusual."""
-    import torch.nn as nn
-
-    def size(v) -> str:  # (3, 3) -> "3×3"
-        return "×".join(map(str, v if isinstance(v, tuple) else (v, v)))
-
-    def step(v) -> str:  # (1, 1) -> "1"
-        v = v if isinstance(v, tuple) else (v, v)
-        return str(v[0]) if len(set(v)) == 1 else size(v)
-
-    if module is None and row.name == "input":
-        return T["detail_input"].format(shape="×".join(map(str, row.output_shape)))
-    if (isinstance(module, nn.Conv2d) and not isinstance(module.padding, str)
-            and module.dilation == (1, 1) and module.groups == 1):
-        return T["detail_conv"].format(n=module.out_channels, k=size(module.kernel_size),
-                                       s=step(module.stride), p=step(module.padding))
-    if (isinstance(module, nn.MaxPool2d) and step(module.padding) == "0"
-            and step(module.dilation) == "1"):
-        return T["detail_maxpool"].format(k=size(module.kernel_size),
-                                          s=step(module.stride or module.kernel_size))
-    if isinstance(module, nn.BatchNorm2d):
-        return T["detail_bn"].format(n=module.num_features)
-    if isinstance(module, nn.Dropout):
-        return T["detail_dropout"].format(p=i18n.general(module.p))
-    return row.detail
 
 
 def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:

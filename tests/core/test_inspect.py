@@ -106,6 +106,29 @@ def test_details_and_starts():
     assert rows["fc1"].detail == "4608 → 10"
     assert rows["flatten"].detail == "32×12×12 → 4608"
     assert (rows["conv1"].start, rows["pool1"].start) == (2.0, 2.5)  # centres of px 2 and 2|3
+    # the same details as data, for an interface in another language
+    assert (rows["conv1"].detail_key, dict(rows["conv1"].detail_values)) == (
+        "conv", {"n": 32, "k": "5×5", "s": "1", "p": "0", "dilation": "", "groups": 0})
+    assert (rows["pool1"].detail_key, dict(rows["pool1"].detail_values)) == (
+        "pool", {"kind": "max", "k": "2×2", "s": "2", "p": ""})
+    assert rows["fc1"].detail_key == "" and rows["flatten"].detail_key == ""
+    assert (rows["input"].detail_key, dict(rows["input"].detail_values)) == (
+        "input", {"shape": "1×28×28"})
+
+
+def test_details_of_unusual_layers_as_text_and_as_data():
+    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=(1, 2), dilation=2, groups=2),
+                          nn.AvgPool2d(3, stride=2, padding=1), nn.AdaptiveMaxPool2d(1),
+                          nn.Dropout(0.25)).eval()
+    rows = layers.layer_table(model, (2, 16, 16))[1:]
+    assert rows[0].detail == "4 filters 3×3, stride 1, pad 1×2, dilation 2, groups 2"
+    assert dict(rows[0].detail_values) == {"n": 4, "k": "3×3", "s": "1", "p": "1×2",
+                                           "dilation": "2", "groups": 2}
+    assert rows[1].detail == "3×3 avg, stride 2, pad 1"
+    assert dict(rows[1].detail_values) == {"kind": "avg", "k": "3×3", "s": "2", "p": "1"}
+    assert (rows[2].detail, dict(rows[2].detail_values)) == ("adaptive max → 1×1",
+                                                             {"kind": "max", "size": "1×1"})
+    assert (rows[3].detail_key, dict(rows[3].detail_values)) == ("dropout", {"p": 0.25})
 
 
 def test_receptive_box_by_hand():

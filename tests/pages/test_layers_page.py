@@ -174,7 +174,7 @@ def test_spanish_page_renders_its_tables_and_numbers_in_spanish(capas):
     table = next(df.value for df in at.dataframe if "campo receptivo" in df.value.columns)
     assert table["capa"].iloc[0] == "entrada"
     rows = table.set_index("capa")
-    assert rows.loc["conv1", "detalles"].startswith("32 filtros 3×3, paso 1, relleno")
+    assert rows.loc["conv1", "detalles"].startswith("32 filtros de 3×3, paso 1, relleno")
     assert "agrupación máxima" in rows.loc["pool1", "detalles"]
     details = " ".join(table["detalles"])
     assert not any(word in details for word in ("filters", "stride", "off in eval"))
@@ -211,25 +211,26 @@ def test_spanish_widgets_kernels_errors_and_logits(capas):
     assert labels == ["z1 = 0,5", "z2 = 1,5", "z3 = -2,25"]
 
 
-def test_layer_details_follow_the_language():
-    """Core's English details, read back and rewritten in Spanish (English unchanged)."""
-    from dashboard import texts
-    from dashboard.views.network import detail_text
+def test_layer_details_follow_the_language(monkeypatch):
+    """The layer table's details worded from core's data in Spanish; in English, core's text."""
+    from torch import nn
 
-    es, en = texts.get("layers", "es"), texts.get("layers", "en")
-    cases = {
-        "32 filters 5×5, stride 1, pad 0": "32 filtros 5×5, paso 1, relleno 0",
-        "8 filters 3×3, stride 2, pad 1, dilation 2, groups 4":
-            "8 filtros 3×3, paso 2, relleno 1, dilatación 2, grupos 4",
-        "2×2 max, stride 2": "agrupación máxima 2×2, paso 2",
-        "3×3 avg, stride 1, pad 1": "agrupación media 3×3, paso 1, relleno 1",
-        "adaptive avg → 1×1": "agrupación media adaptativa → 1×1",
-        "normalises 64 channels": "normaliza 64 canales",
-        "p = 0.25 (off in eval)": "p = 0,25 (inactivo en evaluación)",
-        "1×28×28 image": "imagen de 1×28×28",
-        "128 → 10": "128 → 10",
-        "something core adds later": "something core adds later",
-    }
-    for english, spanish in cases.items():
-        assert detail_text(es, english, "es") == spanish
-        assert detail_text(en, english, "en") == english
+    from core.interpret import layers
+    from dashboard import i18n, widgets
+
+    model = nn.Sequential(nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=4),
+                          nn.MaxPool2d(2), nn.AvgPool2d(3, stride=1, padding=1),
+                          nn.AdaptiveAvgPool2d(1), nn.BatchNorm2d(8), nn.Dropout(0.25),
+                          nn.Flatten(), nn.Linear(8, 10), nn.ReLU()).eval()
+    rows = layers.layer_table(model, (4, 28, 28))
+    spanish = ["imagen de 4×28×28",
+               "8 filtros de 3×3, paso 2, relleno 1, dilatación 2, grupos 4",
+               "agrupación máxima 2×2, paso 2",
+               "agrupación media 3×3, paso 1, relleno 1",
+               "agrupación media adaptativa → 1×1",
+               "normaliza 8 canales",
+               "p = 0,25 (inactivo en evaluación)",
+               "8×1×1 → 8", "8 → 10", "max(0, x)"]
+    assert [widgets.layer_detail(r) for r in rows] == [r.detail for r in rows]  # English
+    monkeypatch.setattr(i18n, "current", lambda: "es")  # as in a Spanish session's run
+    assert [widgets.layer_detail(r) for r in rows] == spanish
