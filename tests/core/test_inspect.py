@@ -70,7 +70,8 @@ def test_layer_table_matches_a_real_forward_pass(arch, options):
     model = shared(arch, frozen=True, **options)
     rows = layers.layer_table(model, (1, 28, 28))
     names = layers.layer_names(model)
-    assert rows[0] == layers.LayerInfo("input", "Input", (1, 28, 28), 0, 1, 1, 0.0, "1×28×28 image")
+    assert rows[0] == layers.LayerInfo("input", "Input", (1, 28, 28), 0, 1, 1, 0.0, "1×28×28 image",
+                                       detail_key="input", detail_values=(("shape", "1×28×28"),))
     assert [r.name for r in rows[1:]] == names == [n for n, m in model.named_children()]
     with torch.no_grad():  # the Sequential prefix up to each layer
         ref = [model[: i + 1](torch.zeros(1, 1, 28, 28)) for i in range(len(names))]
