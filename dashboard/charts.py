@@ -18,7 +18,6 @@ from dashboard import i18n, texts
 
 HIGHLIGHT = "#d62728"
 CHOSEN = "#ff7f0e"
-PAD_TEXT = "pad"  # the English text of a padding cell (the language's: texts "pad")
 
 
 def _words() -> dict[str, str]:
