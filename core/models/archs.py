@@ -15,11 +15,15 @@ from typing import Any, Mapping, NamedTuple
 from core.checks import InputError, check_bool, check_int, plain
 
 __all__ = [
+    "arch_kind",
     "ARCHS",
     "ArchSpec",
     "flatten_size",
+    "ONNX_ARCH",
     "OPTION_NAMES",
     "resolve_options",
+    "TORCHVISION_ARCHS",
+    "TorchvisionArch",
 ]
 
 
@@ -79,6 +83,53 @@ ARCHS: dict[str, ArchSpec] = {
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class TorchvisionArch:
+    """A torchvision ImageNet classifier the lab can build, load weights into and fine-tune."""
+
+    key: str  # also the torchvision.models builder's name
+    title: str
+    head: str  # state-dict key of the final layer's weight: its dim 0 is the class count
+    params_m: float  # parameters in millions (with 1000 classes)
+    weights_mb: float  # size of the ImageNet weights file
+    min_size: int  # smallest input side (px) the network accepts
+    paper: str  # author (year), link
+
+
+TORCHVISION_ARCHS: dict[str, TorchvisionArch] = {
+    spec.key: spec
+    for spec in (
+        TorchvisionArch("alexnet", "AlexNet", "classifier.6.weight", 61.1, 233.1, 63,
+                        "Krizhevsky et al. (2012), https://papers.nips.cc/paper/4824"),
+        TorchvisionArch("resnet18", "ResNet-18", "fc.weight", 11.7, 44.7, 32,
+                        "He et al. (2016), https://arxiv.org/abs/1512.03385"),
+        TorchvisionArch("vgg16", "VGG-16", "classifier.6.weight", 138.4, 527.8, 32,
+                        "Simonyan & Zisserman (2015), https://arxiv.org/abs/1409.1556"),
+        TorchvisionArch("mobilenet_v3_small", "MobileNet-V3-Small", "classifier.3.weight", 2.5,
+                        9.8, 32, "Howard et al. (2019), https://arxiv.org/abs/1905.02244"),
+        TorchvisionArch("squeezenet1_1", "SqueezeNet 1.1", "classifier.1.weight", 1.2, 4.7, 17,
+                        "Iandola et al. (2016), https://arxiv.org/abs/1602.07360"),
+        TorchvisionArch("efficientnet_b0", "EfficientNet-B0", "classifier.1.weight", 5.3, 20.5,
+                        32, "Tan & Le (2019), https://arxiv.org/abs/1905.11946"),
+    )
+}
+ONNX_ARCH = "onnx"  # a network imported from an ONNX file: its graph is stored beside the card
+
+
+def arch_kind(arch: str) -> str:
+    """"lab" (built from ``ARCHS``), "torchvision" (``TORCHVISION_ARCHS``) or "onnx";
+    InputError for anything else."""
+    if isinstance(arch, str) and arch in ARCHS:
+        return "lab"
+    if isinstance(arch, str) and arch in TORCHVISION_ARCHS:
+        return "torchvision"
+    if arch == ONNX_ARCH:
+        return "onnx"
+    known = (*ARCHS, *TORCHVISION_ARCHS, ONNX_ARCH)
+    raise InputError(f"unknown arch; known: {', '.join(known)}, got {arch!r}", "choice",
+                     name="arch", value=plain(arch), choices=known)
 
 
 OPTION_NAMES = ("channels", "kernel_size", "batch_norm", "dropout", "hidden")

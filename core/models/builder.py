@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from core.checks import check_int
+from core.checks import InputError, check_int, plain
 from core.models.archs import (
+    TORCHVISION_ARCHS,
     _check_in_channels,
     _conv_plan,
     _final_size,
     _spec,
     _Step,
+    arch_kind,
     resolve_options,
 )
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "build_from_card",
     "build_model",
+    "build_torchvision",
     "count_parameters",
     "FlattenDemo",
     "notes_flatten_demo",
@@ -87,8 +90,35 @@ def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
-def build_from_card(card: ModelCard) -> nn.Sequential:
-    """Build the (freshly initialised) model a card describes; weights are the caller's."""
+def build_torchvision(arch: str, *, num_classes: int = 1000) -> nn.Module:
+    """A torchvision classifier of ``TORCHVISION_ARCHS`` with fresh weights (torchvision's own
+    initialisation; seed with ``torch.manual_seed`` for repeatable ones), in eval mode."""
+    import torchvision
+
+    if arch not in TORCHVISION_ARCHS:
+        raise InputError(f"unknown torchvision arch; known: {', '.join(TORCHVISION_ARCHS)}, "
+                         f"got {arch!r}", "choice", name="arch", value=plain(arch),
+                         choices=tuple(TORCHVISION_ARCHS))
+    check_int("num_classes", num_classes, 2)
+    return torchvision.models.get_model(arch, weights=None, num_classes=num_classes).eval()
+
+
+def build_from_card(card: ModelCard, graph: bytes | None = None) -> nn.Module:
+    """Build the (freshly initialised) model a card describes; weights are the caller's.
+
+    Args:
+        card: a lab arch (an ``nn.Sequential``), a torchvision arch, or "onnx".
+        graph: for "onnx" only, the ONNX file (``cards.GRAPH_FILE``) the network comes from.
+    """
+    kind = arch_kind(card.arch)
+    if kind == "torchvision":
+        return build_torchvision(card.arch, num_classes=len(card.classes))
+    if kind == "onnx":
+        from core.models import onnx_graph
+
+        if graph is None:
+            raise InputError("an ONNX model needs its graph file", "onnx_graph_missing")
+        return onnx_graph.to_module(graph)
     c, size, _ = card.input_shape
     return build_model(card.arch, in_channels=c, num_classes=len(card.classes), image_size=size,
                        **card.options)

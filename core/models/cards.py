@@ -14,13 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from core.checks import InputError
-from core.models.archs import _check_in_channels, flatten_size, resolve_options
+from core.models.archs import (
+    TORCHVISION_ARCHS,
+    _check_in_channels,
+    arch_kind,
+    flatten_size,
+    resolve_options,
+)
 from core.paths import models_dir
 
 __all__ = [
     "CARD_FILE",
     "CARD_FORMAT_VERSION",
     "DEFAULT_MODEL_DIR",
+    "GRAPH_FILE",
     "list_library",
     "MAX_CARD_CHARS",
     "ModelCard",
@@ -32,6 +39,7 @@ __all__ = [
 
 WEIGHTS_FILE = "model.safetensors"
 CARD_FILE = "card.json"
+GRAPH_FILE = "graph.onnx"  # an imported ONNX network's graph (arch "onnx"), beside its weights
 CARD_FORMAT_VERSION = 1
 MAX_CARD_CHARS = 1_000_000
 DEFAULT_MODEL_DIR = "default-digits-small-cnn"  # the ready default model, under models_dir()
@@ -46,8 +54,8 @@ def utc_now() -> str:
 class ModelCard:
     """Everything needed to rebuild, normalise for and describe a trained model."""
 
-    arch: str
-    options: dict  # resolve_options(arch, ...): enough to rebuild
+    arch: str  # a lab arch (ARCHS), a torchvision one (TORCHVISION_ARCHS) or "onnx"
+    options: dict  # lab archs: resolve_options(arch, ...), enough to rebuild; others: {}
     dataset: str  # e.g. "digits"
     classes: list[str]
     input_shape: list[int]  # [C, H, W], H == W
@@ -130,14 +138,28 @@ def _check_card(card: ModelCard) -> None:
     if not isinstance(card.options, dict):
         raise InputError(f"card field 'options' must be an object, got {card.options!r}",
                          "card_field_object", field="options", value=repr(card.options))
-    card.options = resolve_options(card.arch, **card.options)
+    kind = arch_kind(card.arch)
+    if kind == "lab":
+        card.options = resolve_options(card.arch, **card.options)
+    elif card.options:
+        raise InputError(f"card field 'options' must be empty for {card.arch}, "
+                         f"got {card.options!r}", "card_options_not_empty", arch=card.arch,
+                         value=repr(card.options))
     shape = card.input_shape
-    if not (isinstance(shape, (list, tuple)) and len(shape) == 3 and shape[1] == shape[2]):
+    if not (isinstance(shape, (list, tuple)) and len(shape) == 3 and shape[1] == shape[2]
+            and all(type(v) is int for v in shape) and shape[1] >= 1):
         raise InputError(f"card field 'input_shape' must be a square [C, H, H], got {shape!r}",
                          "card_input_shape", value=repr(shape))
     card.input_shape = [_check_in_channels(shape[0]), shape[1], shape[2]]
-    flatten_size(card.arch, in_channels=shape[0], image_size=shape[1],
-                 channels=card.options["channels"], kernel_size=card.options["kernel_size"])
+    if kind == "lab":
+        flatten_size(card.arch, in_channels=shape[0], image_size=shape[1],
+                     channels=card.options["channels"], kernel_size=card.options["kernel_size"])
+    elif kind == "torchvision":
+        spec = TORCHVISION_ARCHS[card.arch]
+        if shape[0] != 3 or shape[1] < spec.min_size:
+            raise InputError(f"{spec.title} takes RGB images of at least {spec.min_size} px, "
+                             f"got input_shape {shape!r}", "card_torchvision_input",
+                             arch=spec.title, minimum=spec.min_size, value=repr(shape))
     classes = card.classes
     if not (isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes)
             and len(set(classes)) == len(classes) >= 2):
@@ -169,14 +191,18 @@ def _created(card: ModelCard) -> datetime:
 
 
 def read_card(directory: Path) -> ModelCard | None:
-    """The card of the checkpoint in ``directory``, or None if it is missing or unreadable."""
+    """The card of the checkpoint in ``directory``, or None if it is missing or unreadable (an
+    "onnx" card without its graph file included)."""
     directory = Path(directory)
     if not (directory / WEIGHTS_FILE).is_file():
         return None
     try:
-        return ModelCard.from_json((directory / CARD_FILE).read_text(encoding="utf-8"))
+        card = ModelCard.from_json((directory / CARD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if card.arch == "onnx" and not (directory / GRAPH_FILE).is_file():
+        return None
+    return card
 
 
 def list_library(root: Path | None = None) -> list[tuple[Path, ModelCard]]:

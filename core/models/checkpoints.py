@@ -24,7 +24,7 @@ from torch import nn
 
 from core.checks import InputError
 from core.models.builder import build_from_card
-from core.models.cards import CARD_FILE, WEIGHTS_FILE, ModelCard
+from core.models.cards import CARD_FILE, GRAPH_FILE, WEIGHTS_FILE, ModelCard
 from core.paths import models_dir
 
 __all__ = [
@@ -78,10 +78,20 @@ def _check_tensors(tensors: Mapping[str, torch.Tensor],
                               shape=tuple(tensors[first].shape), count=len(unexpected))
 
 
-def _skeleton(card: ModelCard) -> nn.Sequential:
-    """The card's model on the meta device: shapes without memory or RNG use."""
+def _skeleton(card: ModelCard, graph: bytes | None = None) -> nn.Module:
+    """The card's model on the meta device: shapes without memory or RNG use (an ONNX graph is
+    converted on the CPU: its weights come with it)."""
+    if card.arch == "onnx":
+        return build_from_card(card, _graph_bytes(graph))
     with torch.device("meta"):
         return build_from_card(card)
+
+
+def _graph_bytes(graph: bytes | None) -> bytes:
+    if not isinstance(graph, (bytes, bytearray)) or not graph:
+        raise CheckpointError(f"an ONNX model needs its graph file {GRAPH_FILE}",
+                              "checkpoint_graph_missing", graph=GRAPH_FILE)
+    return bytes(graph)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -97,23 +107,27 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path) -> Path:
+def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path,
+                    graph: bytes | None = None) -> Path:
     """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if
-    missing).
+    missing), and for an "onnx" card its graph (``graph.onnx``).
 
     Args:
         model: weights matching ``build_from_card(card)`` (any device; saved contiguous on CPU).
         card: its model card (also embedded in the safetensors metadata under "card").
+        graph: the ONNX file of an "onnx" card (None for any other).
     Returns:
         The directory.
     """
     card_json = card.to_json()
     state = _cpu_state(model)
-    _check_tensors(state, _skeleton(card).state_dict())
+    _check_tensors(state, _skeleton(card, graph).state_dict())
     blob = safetensors.torch.save(state, metadata={"card": card_json, "format": "pt"})
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    # weights first: a card.json always has its weights
+    # graph and weights first: a card.json always has its weights
+    if card.arch == "onnx":
+        _atomic_write(directory / GRAPH_FILE, _graph_bytes(graph))
     _atomic_write(directory / WEIGHTS_FILE, blob)
     _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
     if hasattr(os, "O_DIRECTORY"):
@@ -149,13 +163,14 @@ def _embedded_card(weights: bytes) -> str:
     return meta["card"]
 
 
-def load_checkpoint_bytes(weights: bytes,
-                          card_json: str | None = None) -> tuple[nn.Sequential, ModelCard]:
+def load_checkpoint_bytes(weights: bytes, card_json: str | None = None,
+                          graph: bytes | None = None) -> tuple[nn.Module, ModelCard]:
     """Load a checkpoint from memory (uploads) without unpickling anything.
 
     Args:
         weights: the bytes of a ``model.safetensors`` file.
         card_json: the ``card.json`` text; None uses the card embedded in the weights' metadata.
+        graph: the ``graph.onnx`` bytes of an "onnx" card.
     Returns:
         (model in eval() mode on CPU, its card). Raises CheckpointError on any problem.
     """
@@ -167,45 +182,54 @@ def load_checkpoint_bytes(weights: bytes,
         raise CheckpointError(f"bad model card: {err}",
                               getattr(err, "key", None) or "checkpoint_bad_card",
                               **(getattr(err, "values", None) or {"detail": str(err)})) from None
-    model = _skeleton(card)
+    model = _skeleton(card, graph)
     _check_tensors(tensors, model.state_dict())
     model.load_state_dict(tensors, strict=True, assign=True)  # meta -> the loaded CPU tensors
     return model.eval(), card
 
 
-def load_checkpoint(directory: Path) -> tuple[nn.Sequential, ModelCard]:
-    """Load ``<directory>/model.safetensors`` + ``card.json``; see ``load_checkpoint_bytes``."""
+def load_checkpoint(directory: Path) -> tuple[nn.Module, ModelCard]:
+    """Load ``<directory>/model.safetensors`` + ``card.json`` (+ ``graph.onnx`` for an ONNX
+    network); see ``load_checkpoint_bytes``."""
     directory = Path(directory)
     try:
         weights = (directory / WEIGHTS_FILE).read_bytes()
         card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
+        graph_path = directory / GRAPH_FILE
+        graph = graph_path.read_bytes() if graph_path.is_file() else None
     except (OSError, UnicodeDecodeError) as err:
         raise CheckpointError(f"cannot read checkpoint in {directory}: {err}",
                               "checkpoint_unreadable_dir", directory=str(directory),
                               reason=str(err)) from None
-    return load_checkpoint_bytes(weights, card_json)
+    return load_checkpoint_bytes(weights, card_json, graph)
 
 
-def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.Module) -> str:
-    """A short stable id (12 hex chars) for a card plus its weights, for cache keys.
+def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.Module,
+             graph: bytes | None = None) -> str:
+    """A short stable id (12 hex chars) for a card plus its weights (and ONNX graph), for cache
+    keys.
 
-    sha256 over the canonical card JSON and the canonical safetensors bytes of the tensors, so the
-    same model gives the same id whether passed as file bytes, a state_dict or a module.
+    sha256 over the canonical card JSON, the canonical safetensors bytes of the tensors and the
+    graph, so the same model gives the same id whether passed as file bytes, a state_dict or a
+    module.
     """
     tensors = (_read_tensors(weights) if isinstance(weights, (bytes, bytearray))
                else _cpu_state(weights))
     card_bytes = json.dumps(asdict(card), sort_keys=True, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(card_bytes + b"\0" + safetensors.torch.save(tensors))
+    if graph:
+        digest.update(b"\0" + hashlib.sha256(bytes(graph)).digest())
     return digest.hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- model library
-def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None) -> Path:
+def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None,
+                    graph: bytes | None = None) -> Path:
     """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``;
-    returns it."""
+    returns it. ``graph``: the ONNX file of an "onnx" card."""
     root = Path(root) if root is not None else models_dir()
     slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
-    return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model)}")
+    return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model, graph)}", graph)
 
 
 # --------------------------------------------------------------------------- download / upload
@@ -220,8 +244,9 @@ def export_zip(directory: Path) -> bytes:
     directory = Path(directory)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in (WEIGHTS_FILE, CARD_FILE):
-            zf.write(directory / name, arcname=name)
+        for name in (WEIGHTS_FILE, CARD_FILE, GRAPH_FILE):
+            if name != GRAPH_FILE or (directory / name).is_file():
+                zf.write(directory / name, arcname=name)
     return buf.getvalue()
 
 

@@ -1,14 +1,13 @@
-"""ImageNet-pretrained torchvision models (ResNet-18, VGG-16), loaded offline-first.
+"""ImageNet-pretrained torchvision classifiers (AlexNet, ResNet-18, VGG-16, MobileNet-V3-Small,
+SqueezeNet 1.1, EfficientNet-B0), loaded offline-first, or with random weights.
 
 Weights are fetched by torchvision's own code (``torchvision.models.<builder>(weights=...)``,
 which calls ``torch.hub.load_state_dict_from_url``), so they live in the torch hub cache
 (``$TORCH_HOME/hub/checkpoints``, by default ``~/.cache/torch/hub/checkpoints``). Offline is
 normal: when the file is missing and cannot be downloaded, ``WeightsUnavailableError`` names the
-file, the directory where it can be placed by hand, and the URL to get it from.
-
-He et al. (2016), "Deep Residual Learning for Image Recognition", https://arxiv.org/abs/1512.03385
-Simonyan & Zisserman (2015), "Very Deep Convolutional Networks for Large-Scale Image
-Recognition", https://arxiv.org/abs/1409.1556
+file, the directory where it can be placed by hand, and the URL to get it from. The input size,
+mean/std and class names come from torchvision's weights metadata (its transforms), offline.
+The papers: ``core.models.archs.TORCHVISION_ARCHS``.
 """
 
 from __future__ import annotations
@@ -22,9 +21,11 @@ from urllib.parse import urlparse
 import torch
 import torchvision
 from torch import nn
-from torchvision.models import ResNet18_Weights, VGG16_Weights, WeightsEnum
+from torchvision.models import WeightsEnum, get_model_weights
 
 from core.checks import InputError, Keyed
+from core.models.archs import TORCHVISION_ARCHS
+from core.models.cards import ModelCard
 
 __all__ = [
     "categories",
@@ -32,9 +33,11 @@ __all__ = [
     "IMAGENET_MEAN",
     "IMAGENET_MODELS",
     "IMAGENET_STD",
+    "imagenet_card",
     "ImageNetSpec",
     "INPUT_SHAPE",
     "load_imagenet",
+    "random_imagenet",
     "weights_path",
     "WeightsUnavailableError",
 ]
@@ -43,6 +46,7 @@ __all__ = [
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 INPUT_SHAPE = (3, 224, 224)
+CARD_CREATED = "2024-01-01T00:00:00+00:00"  # a fixed date: the same card, the same model id
 
 
 @dataclass(frozen=True)
@@ -50,22 +54,31 @@ class ImageNetSpec:
     title: str
     builder: str            # name of the torchvision.models function
     weights: WeightsEnum    # torchvision weights enum member
-    description: str
+    description: str        # size of the weights file, parameters
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """(3, crop, crop) of torchvision's own transforms for these weights."""
+        crop = self.weights.transforms().crop_size[0]
+        return (3, int(crop), int(crop))
+
+    @property
+    def mean(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.weights.transforms().mean)
+
+    @property
+    def std(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.weights.transforms().std)
 
 
 IMAGENET_MODELS: dict[str, ImageNetSpec] = {
-    "resnet18": ImageNetSpec(
-        title="ResNet-18 (ImageNet)",
-        builder="resnet18",
-        weights=ResNet18_Weights.IMAGENET1K_V1,
-        description="18-layer residual network; skip connections let deep nets train (45 MB).",
-    ),
-    "vgg16": ImageNetSpec(
-        title="VGG-16 (ImageNet)",
-        builder="vgg16",
-        weights=VGG16_Weights.IMAGENET1K_V1,
-        description="16 layers of stacked 3x3 convolutions and max-pools; simple but big (528 MB).",
-    ),
+    key: ImageNetSpec(
+        title=f"{arch.title} (ImageNet)",
+        builder=key,
+        weights=get_model_weights(key).IMAGENET1K_V1,
+        description=f"{arch.params_m:g} M parameters, weights file {arch.weights_mb:.0f} MB",
+    )
+    for key, arch in TORCHVISION_ARCHS.items()
 }
 
 
@@ -123,6 +136,29 @@ def _unavailable(key: str, reason: str, why: str, **values) -> WeightsUnavailabl
         why, file_name=path.name, directory=path.parent, url=spec.weights.url,
         model=spec.title, **values,
     )
+
+
+def imagenet_card(key: str) -> ModelCard:
+    """The model card of ``key`` with its ImageNet weights: torchvision's input size, mean/std
+    and class names."""
+    spec = _spec(key)
+    return ModelCard(arch=key, options={}, dataset="imagenet", classes=categories(key),
+                     input_shape=list(spec.input_shape), mean=list(spec.mean),
+                     std=list(spec.std), metrics={}, created=CARD_CREATED, name=spec.title)
+
+
+def random_imagenet(key: str, *, seed: int = 0) -> nn.Module:
+    """``key``'s architecture with random weights (torchvision's initialisation, seeded; the
+    global RNG is left as it was): the real structure, offline. Eval mode, gradients off."""
+    from core.models.builder import build_torchvision
+
+    _spec(key)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = build_torchvision(key, num_classes=1000)
+    for param in model.parameters():
+        param.requires_grad_(False)
+    return model.eval()
 
 
 def load_imagenet(key: str, *, download: bool = True) -> nn.Module:

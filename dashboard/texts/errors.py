@@ -370,6 +370,15 @@ EN = {
     "checkpoint_zip_too_large": "The zip's contents are too large (the limit is {limit_mb} "
                                 "MB).",
     "checkpoint_zip_unreadable": "The zip cannot be read: {reason}.",
+    "card_options_not_empty": "A {arch} model card has no options (got {value}).",
+    "card_torchvision_input": "{arch} takes colour (RGB) images of at least {minimum} px a "
+                              "side; the card says {value}.",
+    "onnx_graph_missing": "An ONNX model needs its graph file.",
+    "checkpoint_graph_missing": "This ONNX model's graph file ({graph}) is missing.",
+    "fit_source_shape": "These images are {value}; the conversion was made for {expected}.",
+    "fit_shape": "{name} must be (channels, height, width) with 1 or 3 channels (got {value}).",
+    "fit_mean_std": "The model's mean and standard deviation need {channels} values each, "
+                    "all deviations above 0 (got {mean} and {std}).",
     # core.runtime
     "cuda_unavailable": "A CUDA GPU was asked for, but this machine has none; use the CPU or "
                         "automatic.",
@@ -920,6 +929,15 @@ ES = {
     "checkpoint_zip_too_large": "El contenido del zip es demasiado grande (el límite es "
                                 "{limit_mb} MB).",
     "checkpoint_zip_unreadable": "No se puede leer el zip: {reason}.",
+    "card_options_not_empty": "La ficha de un modelo {arch} no lleva opciones (tiene {value}).",
+    "card_torchvision_input": "{arch} recibe imágenes en color (RGB) de al menos {minimum} px "
+                              "de lado; la ficha dice {value}.",
+    "onnx_graph_missing": "Un modelo ONNX necesita su archivo de grafo.",
+    "checkpoint_graph_missing": "Falta el archivo de grafo ({graph}) de este modelo ONNX.",
+    "fit_source_shape": "Estas imágenes son {value}; la conversión se preparó para {expected}.",
+    "fit_shape": "{name} debe ser (canales, alto, ancho) con 1 o 3 canales (es {value}).",
+    "fit_mean_std": "La media y la desviación típica del modelo necesitan {channels} valores "
+                    "cada una, todas las desviaciones mayores que 0 (son {mean} y {std}).",
     # core.runtime
     "cuda_unavailable": "Se pidió una GPU CUDA, pero esta máquina no tiene ninguna; usa la CPU "
                         "o el modo automático.",
@@ -1250,3 +1268,13 @@ NAMES_ES = {
 }
 
 SAME_IN_ES = frozenset({"ceil_mode", "count_include_pad"})
+
+# Messages of later areas live in their own modules (one owner each), merged here.
+from dashboard.texts import errors_finetune, errors_imports  # noqa: E402
+
+for _area in (errors_imports, errors_finetune):
+    EN |= _area.EN
+    ES |= _area.ES
+    NAMES_EN |= _area.NAMES_EN
+    NAMES_ES |= _area.NAMES_ES
+    SAME_IN_ES |= _area.SAME_IN_ES

@@ -85,10 +85,17 @@ def test_categories_offline():
 
 
 def test_specs_and_constants():
-    assert set(imagenet.IMAGENET_MODELS) == {"resnet18", "vgg16"}
-    for spec in imagenet.IMAGENET_MODELS.values():
+    assert set(imagenet.IMAGENET_MODELS) == {"alexnet", "resnet18", "vgg16", "mobilenet_v3_small",
+                                             "squeezenet1_1", "efficientnet_b0"}
+    for key, spec in imagenet.IMAGENET_MODELS.items():
         assert callable(getattr(torchvision.models, spec.builder))
         assert spec.title and spec.description
+        # the size and normalisation torchvision's own transforms use for these weights
+        transforms = spec.weights.transforms()
+        assert spec.input_shape == (3, *transforms.crop_size, *transforms.crop_size)
+        assert list(spec.mean) == list(transforms.mean) and list(spec.std) == list(transforms.std)
+        card = imagenet.imagenet_card(key)
+        assert card.classes == list(spec.weights.meta["categories"]) and card.arch == key
     assert imagenet.IMAGENET_MEAN == (0.485, 0.456, 0.406)
     assert imagenet.IMAGENET_STD == (0.229, 0.224, 0.225)
     assert imagenet.INPUT_SHAPE == (3, 224, 224)
@@ -96,5 +103,18 @@ def test_specs_and_constants():
 
 @pytest.mark.parametrize("fn", [imagenet.weights_path, imagenet.categories, imagenet.load_imagenet])
 def test_unknown_key(fn):
-    with pytest.raises(ValueError, match="resnet18, vgg16"):
-        fn("alexnet")
+    with pytest.raises(ValueError, match="alexnet, efficientnet_b0"):
+        fn("resnet50")
+
+
+def test_random_weights_are_seeded_and_leave_the_global_rng_alone():
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = imagenet.random_imagenet("squeezenet1_1")
+    after = torch.rand(1)
+    b = imagenet.random_imagenet("squeezenet1_1")
+    assert torch.equal(before, after)  # the caller's random stream is untouched
+    for (name, p), q in zip(a.state_dict().items(), b.state_dict().values()):
+        assert torch.equal(p, q), name
+    assert not a.training and not any(p.requires_grad for p in a.parameters())

@@ -20,7 +20,7 @@ MODULES = sorted(p.stem for p in (ROOT / "dashboard" / "texts").glob("*.py")
                  if p.stem != "__init__")
 # tables read by a key built elsewhere: error keys come from core (tests/core/test_error_keys),
 # dataset keys are "<dataset>_title"/"<dataset>_description", classes are the datasets' names
-LOOKUP_TABLES = {"errors", "datasets", "navigation"}
+LOOKUP_TABLES = {"errors", "errors_imports", "errors_finetune", "datasets", "navigation"}
 
 
 def _code() -> str:
