@@ -1,4 +1,6 @@
-"""Error messages of core.train.finetune (fine-tuning an ImageNet model), by key; merged into ``dashboard/texts/errors.py`` (see there)."""
+"""Error messages of core.train.finetune (fine-tuning an
+ImageNet model), by key; merged into
+``dashboard/texts/errors.py`` (see there)."""
 
 EN: dict[str, str] = {
 }

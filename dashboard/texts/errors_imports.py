@@ -1,4 +1,6 @@
-"""Error messages of core.models.imports and core.models.onnx_graph (uploaded .pth and ONNX files), by key; merged into ``dashboard/texts/errors.py`` (see there)."""
+"""Error messages of core.models.imports and core.models.onnx_graph
+(uploaded .pth and ONNX files), by key; merged into
+``dashboard/texts/errors.py`` (see there)."""
 
 EN: dict[str, str] = {
 }

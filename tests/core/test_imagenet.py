@@ -115,6 +115,6 @@ def test_random_weights_are_seeded_and_leave_the_global_rng_alone():
     after = torch.rand(1)
     b = imagenet.random_imagenet("squeezenet1_1")
     assert torch.equal(before, after)  # the caller's random stream is untouched
-    for (name, p), q in zip(a.state_dict().items(), b.state_dict().values()):
+    for (name, p), q in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
         assert torch.equal(p, q), name
     assert not a.training and not any(p.requires_grad for p in a.parameters())
