@@ -13,11 +13,11 @@ second, so a cache hit shows nothing, as before).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from torch import nn
 
     from core.data.datasets import Dataset
+    from core.models.cards import ModelCard
 
 _DEFAULT_LOCK = threading.Lock()  # one default training per process, whatever the sessions
 
@@ -48,36 +49,22 @@ def _progress_text(p, lang: str) -> str:
     return _words(lang)["default_progress"].format(epoch=p.epoch, epochs=p.epochs, loss=loss)
 
 
-@runtime_checkable
-class Card(Protocol):
-    """What every page may read from a loaded model's card: a trained model's
-    ``core.models.cards.ModelCard`` or an ImageNet model's :class:`ImageNetCard`."""
-
-    @property
-    def name(self) -> str: ...  # human label
-
-    @property
-    def arch(self) -> str: ...  # architecture key ("small_cnn", "resnet18", ...)
-
-    @property
-    def classes(self) -> Sequence[str]: ...  # class names, by index
-
-    @property
-    def input_shape(self) -> Sequence[int]: ...  # (C, H, W)
-
-    @property
-    def mean(self) -> Sequence[float]: ...  # per channel, [0, 1] units
-
-    @property
-    def std(self) -> Sequence[float]: ...
-
-
 @dataclass(frozen=True)
 class LoadedModel:
     model: nn.Module  # shared and read-only
-    card: Card
-    model_id: str
-    path: Path
+    card: ModelCard  # arch, classes, input_shape (C, H, W), mean/std, ...
+    model_id: str  # "imagenet-<arch>[-random]" for an ImageNet model, else a hash
+    path: Path  # the checkpoint directory, or the ImageNet weights file
+
+    @property
+    def imagenet(self) -> bool:
+        """True for a torchvision ImageNet classifier (its 1000 classes, 224 px photos)."""
+        return self.model_id.startswith("imagenet-")
+
+    @property
+    def random_weights(self) -> bool:
+        """True for an ImageNet architecture shown with random weights."""
+        return self.model_id.endswith("-random")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -120,10 +107,16 @@ def ensure_default_model() -> Path:
 
 
 def active_model() -> LoadedModel | None:
-    """The sidebar's model, loaded (the default is trained on first use); None if none exists."""
+    """The sidebar's model, loaded (the default is trained on first use); None if none exists.
+
+    Raises CheckpointError (a bad library entry) or, for an ImageNet model whose weights are
+    missing offline, WeightsUnavailableError (unless the sidebar asks for random weights).
+    """
     choice = state.active_model()
     if choice is None:
         return None
+    if choice.imagenet_key is not None:
+        return imagenet_model(choice.imagenet_key, random=state.random_weights())
     path = ensure_default_model() if choice.ref == state.DEFAULT_REF else choice.path
     return load_model(path)
 
@@ -177,7 +170,7 @@ def _top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, ch
                                   normalize=_normalizer(loaded.card))
 
 
-def _normalizer(card: Card):
+def _normalizer(card: ModelCard):
     import torch
 
     mean = torch.tensor(card.mean).view(-1, 1, 1)
@@ -213,33 +206,20 @@ def _embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str
     return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)
 
 
-@dataclass(frozen=True)
-class ImageNetCard:
-    """The :class:`Card` of a torchvision ImageNet model."""
-
-    name: str
-    arch: str
-    classes: list[str]
-    mean: tuple[float, ...]
-    std: tuple[float, ...]
-    input_shape: tuple[int, int, int]
-
-
-def imagenet_model(key: str) -> LoadedModel:
-    """A torchvision ImageNet model (shared, read-only). Raises WeightsUnavailableError offline."""
+def imagenet_model(key: str, *, random: bool = False) -> LoadedModel:
+    """A torchvision ImageNet classifier (shared, read-only), with its ImageNet weights or, when
+    ``random``, random ones (seeded). Raises WeightsUnavailableError offline."""
     with _spinner("cache_imagenet"):
-        return _imagenet_model(key)
+        return _imagenet_model(key, random)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _imagenet_model(key: str) -> LoadedModel:
+def _imagenet_model(key: str, random: bool) -> LoadedModel:
     from core.models import imagenet
 
-    spec = imagenet.IMAGENET_MODELS[key]
-    model = imagenet.load_imagenet(key)
-    card = ImageNetCard(spec.title, key, imagenet.categories(key), imagenet.IMAGENET_MEAN,
-                        imagenet.IMAGENET_STD, imagenet.INPUT_SHAPE)
-    return LoadedModel(model, card, f"imagenet-{key}", imagenet.weights_path(key))
+    model = imagenet.random_imagenet(key) if random else imagenet.load_imagenet(key)
+    model_id = f"imagenet-{key}-random" if random else f"imagenet-{key}"
+    return LoadedModel(model, imagenet.imagenet_card(key), model_id, imagenet.weights_path(key))
 
 
 def vgg19_features(weights: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.models import archs
 from dashboard import i18n, state, texts
 
 
@@ -26,25 +27,36 @@ def render() -> None:
         )
         dataset = state.active_dataset()
         choices = state.model_choices(dataset)
-        if not choices:
+        if not any(c.dataset == dataset for c in choices):
             st.caption(T["no_model"].format(dataset=state.dataset_title(dataset)))
-            return
         labels = {c.ref: c.label for c in choices}
         if st.session_state.get(state.MODEL_KEY) not in labels:
             st.session_state[state.MODEL_KEY] = choices[0].ref
         st.selectbox(T["model"], list(labels), format_func=labels.get, key=state.MODEL_KEY)
         choice = state.active_model()
-        if choice is not None and choice.card is not None:
+        if choice is not None and choice.imagenet_key is not None:
+            st.toggle(T["random_weights"], key=state.RANDOM_KEY, help=T["random_weights_help"])
+            st.caption(_imagenet_summary(T, choice.imagenet_key))
+        elif choice is not None and choice.card is not None:
             st.caption(_card_summary(T, choice.card))
         elif choice is not None:
             st.caption(T["untrained"])
+
+
+def _imagenet_summary(T: dict, key: str) -> str:
+    side = archs.TORCHVISION_ARCHS[key].input_size
+    return " · ".join([f"`{key}`", T["summary_input"].format(shape=f"3×{side}×{side}"),
+                       T["summary_classes"].format(n=i18n.integer(1000)),
+                       T["summary_random"] if state.random_weights() else T["summary_imagenet"]])
 
 
 def _card_summary(T: dict, card) -> str:
     c, h, w = card.input_shape
     acc = card.metrics.get("test_accuracy")
     parts = [f"`{card.arch}`", T["summary_input"].format(shape=f"{c}×{h}×{w}"),
-             T["summary_classes"].format(n=len(card.classes))]
+             T["summary_classes"].format(n=i18n.integer(len(card.classes)))]
+    if card.arch == "onnx":
+        parts.append(T["summary_onnx"])
     if isinstance(acc, (int, float)):
         parts.append(T["summary_accuracy"].format(accuracy=i18n.percent(acc)))
     return " · ".join(parts)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from core import paths
 from core.data import catalog
-from core.models import cards
+from core.models import archs, cards
 from dashboard import texts
 
 DATASET_KEY = "active_dataset"
@@ -26,24 +26,50 @@ SESSION_DIR_KEY = "session_model_dir"
 FOLDER_PREFIX = "folder:"
 DEFAULT_DATASET = "digits"
 DEFAULT_REF = "default"
+IMAGENET_PREFIX = "imagenet:"  # a torchvision ImageNet classifier: "imagenet:resnet18"
+RANDOM_KEY = "imagenet_random_weights"  # the sidebar's switch: ImageNet archs, random weights
 
 
 @dataclass(frozen=True)
 class ModelChoice:
     """A model the sidebar offers: where its checkpoint is and what its card says."""
 
-    ref: str  # "default" | "library:<directory name>"
+    ref: str  # "default" | "library:<directory name>" | "imagenet:<arch>"
     label: str
-    dataset: str
-    path: Path
-    card: cards.ModelCard | None  # None: the default model before its first training
+    dataset: str  # what it was trained on: a dataset key, "imagenet", "imported"
+    path: Path | None  # the checkpoint directory (None for an ImageNet model)
+    card: cards.ModelCard | None  # None: the default before its first training, ImageNet
+    arch: str = ""  # the card's arch (known before any card for ImageNet models)
+
+    @property
+    def imagenet_key(self) -> str | None:
+        """The torchvision arch of an ImageNet model choice, else None."""
+        return self.ref.removeprefix(IMAGENET_PREFIX) if self.ref.startswith(
+            IMAGENET_PREFIX) else None
 
 
 def default_choice() -> ModelChoice:
     path = paths.models_dir() / cards.DEFAULT_MODEL_DIR
     card = cards.read_card(path)
     label = texts.get("sidebar")["default_model"]
-    return ModelChoice(DEFAULT_REF, label, DEFAULT_DATASET, path, card)
+    return ModelChoice(DEFAULT_REF, label, DEFAULT_DATASET, path, card, "small_cnn")
+
+
+def imagenet_choices() -> list[ModelChoice]:
+    """The torchvision ImageNet classifiers, offered with every dataset."""
+    label = texts.get("sidebar")["imagenet_model"]
+    return [ModelChoice(f"{IMAGENET_PREFIX}{key}", label.format(arch=spec.title), "imagenet",
+                        None, None, key) for key, spec in archs.TORCHVISION_ARCHS.items()]
+
+
+def random_weights() -> bool:
+    """True when the sidebar's "random weights" switch is on (ImageNet models only)."""
+    return bool(st.session_state.get(RANDOM_KEY, False))
+
+
+def use_random_weights() -> None:
+    """Turn the random-weights switch on (a button's on_click, before the sidebar draws)."""
+    st.session_state[RANDOM_KEY] = True
 
 
 def private_models() -> bool:
@@ -65,16 +91,23 @@ def model_root() -> Path:
 
 
 def model_choices(dataset: str) -> list[ModelChoice]:
-    """Models trained on ``dataset``: the default first (digits), then this session's / the
-    library's, newest first."""
-    found = [default_choice()] if dataset == DEFAULT_DATASET else []
+    """The models the sidebar offers with ``dataset``: those trained on it (the default first
+    for digits, then the library's, newest first), then the ImageNet classifiers, then the
+    library's models of no registered dataset (imported, fine-tuned on an image folder)."""
+    own = [default_choice()] if dataset == DEFAULT_DATASET else []
+    other = []
     roots = [paths.models_dir()] + ([model_root()] if private_models() else [])
     for root in roots:
         for path, card in cards.list_library(root):
-            if path.name == cards.DEFAULT_MODEL_DIR or card.dataset != dataset:
+            if path.name == cards.DEFAULT_MODEL_DIR:
                 continue
-            found.append(ModelChoice(f"library:{path.name}", card.name, card.dataset, path, card))
-    return found
+            choice = ModelChoice(f"library:{path.name}", card.name, card.dataset, path, card,
+                                 card.arch)
+            if card.dataset == dataset:
+                own.append(choice)
+            elif card.dataset not in catalog.DATASETS:
+                other.append(choice)
+    return own + imagenet_choices() + other
 
 
 PENDING_KEY = "pending_model_selection"
@@ -91,6 +124,8 @@ def apply_pending_selection() -> None:
     pending = st.session_state.pop(PENDING_KEY, None)
     if pending is not None and pending[1] in dataset_choices():
         st.session_state[MODEL_KEY], st.session_state[DATASET_KEY] = pending
+    elif pending is not None:  # a model of no dataset here (imported): the dataset stays
+        st.session_state[MODEL_KEY] = pending[0]
     if st.session_state.get(DATASET_KEY, DEFAULT_DATASET) not in dataset_choices():
         st.session_state[DATASET_KEY] = DEFAULT_DATASET  # e.g. a folder from an old session
 

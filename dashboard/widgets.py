@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from core.checks import InputError
 from dashboard import errors, i18n, texts
 
 if TYPE_CHECKING:
@@ -297,41 +296,51 @@ def target_picker(T: dict[str, str], key: str, classes: Sequence[str], *, label:
     return pred
 
 
-MODEL_SOURCES = ("active", "resnet18", "vgg16")
+def active_model(key: str, *, stop: bool = True) -> LoadedModel | None:
+    """The sidebar's model, loaded, or — after saying why — None (``stop``: the page stops).
 
-
-def model_source(T: dict, key: str) -> tuple[LoadedModel, Dataset | None]:
-    """The model to explain: the sidebar's active model, or an ImageNet ResNet-18 / VGG-16.
-
-    Draws the choice (a radio with widget key ``key``; labels ``T["model_<source>"]``).
-    Returns (``cache.LoadedModel``, the active dataset's test split, or None for an ImageNet
-    model). When the model cannot be had, shows why (``T["weights_missing"]``, ``T["error"]``,
-    ``T["no_model"]``) and stops the page.
+    Shows the reason when there is no model: none trained for this dataset, a library entry
+    that cannot be loaded, or ImageNet weights missing offline (then it names the file and the
+    folder, and offers a button, key ``<key>_random``, that turns the sidebar's random-weights
+    switch on). A model with random weights gets a warning that says so.
     """
-    from core.data.datasets import DatasetUnavailableError
     from core.models.checkpoints import CheckpointError
     from core.models.imagenet import WeightsUnavailableError
     from dashboard import cache, state
 
-    source = st.radio(T["model"], MODEL_SOURCES, horizontal=True, key=key,
-                      format_func=lambda m: T[f"model_{m}"])
-    test = None
+    words = texts.get("common")
+    loaded = None
     try:
-        if source == "active":
-            loaded = cache.active_model()
-            test = cache.dataset(state.active_dataset())[1]
-        else:
-            loaded = cache.imagenet_model(source)
+        loaded = cache.active_model()
     except WeightsUnavailableError as err:
-        st.error(T["weights_missing"].format(error=errors.message(err)))
+        st.error(words["model_weights_missing"].format(error=errors.message(err)))
+        st.button(words["model_use_random"], key=f"{key}_random", on_click=state.use_random_weights,
+                  icon=":material/shuffle:")
+    except CheckpointError as err:
+        st.error(words["model_load_error"].format(error=errors.message(err)))
+    else:
+        if loaded is None:
+            st.info(words["model_none"])
+        elif loaded.random_weights:
+            st.warning(words["model_random_banner"].format(model=loaded.card.name))
+    if loaded is None and stop:
         st.stop()
-    except (CheckpointError, DatasetUnavailableError, InputError) as err:
-        st.error(T["error"].format(error=errors.message(err)))
-        st.stop()
-    if loaded is None:
-        st.info(T["no_model"])
-        st.stop()
-    return loaded, test
+    return loaded
+
+
+def fit_note(fit, *, images: str, model: str) -> str | None:
+    """What a `core.data.fit.InputFit` does, as a sentence (None when the images already fit).
+
+    Args:
+        images: what the images are ("The Digits images"); model: the model's name.
+    """
+    if not fit.steps:
+        return None
+    words = texts.get("common")
+    (c, h, w), (tc, th, tw) = fit.source, fit.target
+    done = [words[f"fit_{step}"].format(h=h, w=w, th=th, tw=tw) for step in fit.steps]
+    return words["fit_note"].format(images=images, source=f"{c}×{h}×{w}", model=model,
+                                    target=f"{tc}×{th}×{tw}", steps=", ".join(done))
 
 
 def layer_detail(row) -> str:

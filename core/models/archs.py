@@ -96,15 +96,16 @@ class TorchvisionArch:
     weights_mb: float  # size of the ImageNet weights file
     min_size: int  # smallest input side (px) the network accepts
     paper: str  # author (year), link
+    input_size: int = 224  # the side of torchvision's ImageNet transforms (crop size)
 
 
 TORCHVISION_ARCHS: dict[str, TorchvisionArch] = {
     spec.key: spec
     for spec in (
-        TorchvisionArch("alexnet", "AlexNet", "classifier.6.weight", 61.1, 233.1, 63,
-                        "Krizhevsky et al. (2012), https://papers.nips.cc/paper/4824"),
         TorchvisionArch("resnet18", "ResNet-18", "fc.weight", 11.7, 44.7, 32,
                         "He et al. (2016), https://arxiv.org/abs/1512.03385"),
+        TorchvisionArch("alexnet", "AlexNet", "classifier.6.weight", 61.1, 233.1, 63,
+                        "Krizhevsky et al. (2012), https://papers.nips.cc/paper/4824"),
         TorchvisionArch("vgg16", "VGG-16", "classifier.6.weight", 138.4, 527.8, 32,
                         "Simonyan & Zisserman (2015), https://arxiv.org/abs/1409.1556"),
         TorchvisionArch("mobilenet_v3_small", "MobileNet-V3-Small", "classifier.3.weight", 2.5,

@@ -53,6 +53,22 @@ EN = {
     "layer_batchnorm": "normalises {n} channels",
     "layer_dropout": "p = {p} (off in eval)",
     "layer_input": "{shape} image",
+    "model_weights_missing": "The ImageNet weights of this model are not on this machine, "
+                             "and it cannot download them: {error} Or explore the network "
+                             "with random weights (its structure is real, its answers are "
+                             "not).",
+    "model_use_random": "Use random weights",
+    "model_random_banner": "{model} has **random weights**: every layer and shape is real, but "
+                           "what it computes means nothing. Turn off \"Random weights\" in the "
+                           "sidebar once the ImageNet weights are in place.",
+    "model_load_error": "The active model cannot be loaded: {error}",
+    "model_none": "No model is available for this dataset yet: train one on the Train page, "
+                  "pick the digits dataset for the ready default, or choose an ImageNet model "
+                  "in the sidebar.",
+    "fit_note": "{images} are {source}; {model} takes {target}: each image is {steps}.",
+    "fit_grey_to_rgb": "copied from grey to 3 colour channels",
+    "fit_rgb_to_grey": "turned from colour to grey",
+    "fit_resize": "resized from {h}×{w} to {th}×{tw} px",
 }
 
 ES = {
@@ -104,4 +120,20 @@ ES = {
     "layer_batchnorm": "normaliza {n} canales",
     "layer_dropout": "p = {p} (inactivo en evaluación)",
     "layer_input": "imagen de {shape}",
+    "model_weights_missing": "Los pesos de ImageNet de este modelo no están en esta máquina "
+                             "y no se pueden descargar: {error} También puedes explorar la red "
+                             "con pesos aleatorios (su estructura es real; sus respuestas, no).",
+    "model_use_random": "Usar pesos aleatorios",
+    "model_random_banner": "{model} tiene **pesos aleatorios**: cada capa y cada forma son "
+                           "reales, pero lo que calcula no significa nada. Desactiva «Pesos "
+                           "aleatorios» en la barra lateral cuando los pesos de ImageNet estén "
+                           "en su sitio.",
+    "model_load_error": "No se puede cargar el modelo activo: {error}",
+    "model_none": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
+                  "página Entrenar, elige el conjunto de dígitos, que trae uno listo, o escoge "
+                  "un modelo de ImageNet en la barra lateral.",
+    "fit_note": "{images} son de {source}; {model} recibe {target}: cada imagen {steps}.",
+    "fit_grey_to_rgb": "se copia del gris a 3 canales de color",
+    "fit_rgb_to_grey": "se pasa de color a gris",
+    "fit_resize": "se redimensiona de {h}×{w} a {th}×{tw} px",
 }

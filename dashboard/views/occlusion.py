@@ -11,10 +11,11 @@ import streamlit as st
 import torch
 
 from dashboard import charts, i18n, texts, widgets
-from dashboard.cache import Card, LoadedModel
+from dashboard.cache import LoadedModel
 
 if TYPE_CHECKING:
     from core.interpret.occlusion import OcclusionResult, Plan
+    from core.models.cards import ModelCard
 
 KEY = "occ"
 AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
@@ -33,7 +34,7 @@ class OcclusionSettings:
     precision: str  # "auto" | "fp32"
 
 
-def settings(T: dict, card: Card, hw: tuple[int, int], label: int | None) -> OcclusionSettings:
+def settings(T: dict, card: ModelCard, hw: tuple[int, int], label: int | None) -> OcclusionSettings:
     from core.interpret import occlusion
 
     h, w = hw

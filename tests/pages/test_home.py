@@ -30,9 +30,13 @@ def test_sidebar_offers_datasets_and_the_default_model(app):
     assert set(dataset.options) >= {"Digits (scikit-learn)", "MNIST", "Fashion-MNIST", "CIFAR-10"}
     model = at.sidebar.selectbox(key="active_model")
     assert "default" in model.value
+    assert "ResNet-18 · ImageNet" in model.options  # the ImageNet classifiers, with any dataset
     dataset.set_value("mnist").run()
     assert not at.exception
     assert any("No model trained on MNIST yet" in c.value for c in at.sidebar.caption)
+    model = at.sidebar.selectbox(key="active_model")
+    assert model.value == "imagenet:resnet18" and model.options[0] == "ResNet-18 · ImageNet"
+    assert not at.sidebar.toggle(key="imagenet_random_weights").value
 
 
 def test_home_page_does_not_import_torch():

@@ -7,7 +7,6 @@ import torch
 from PIL import Image
 
 from core.checks import InputError
-from core.models import imagenet
 from dashboard import cache, errors, texts, widgets
 
 
@@ -30,19 +29,6 @@ def test_image_id_of_pil_images_follows_their_pixels():
     rgb = Image.fromarray(pixels, "RGB")
     assert widgets.image_id(rgb) == widgets.image_id(pixels)
     assert widgets.image_id(rgb.convert("L")) != widgets.image_id(rgb)
-
-
-def test_both_kinds_of_card_give_what_the_pages_read(trained_default):
-    from core.models import cards
-
-    trained = cards.read_card(trained_default)
-    net = cache.ImageNetCard("ResNet-18", "resnet18", ["tench"] * 1000, imagenet.IMAGENET_MEAN,
-                             imagenet.IMAGENET_STD, imagenet.INPUT_SHAPE)
-    for card in (trained, net):
-        assert isinstance(card, cache.Card)
-    wanted = {"name", "arch", "classes", "input_shape", "mean", "std"}
-    members = {n for n in vars(cache.Card) if not n.startswith("_")}
-    assert members == wanted
 
 
 def test_error_message_translates_bad_input_but_does_not_frame_other_errors():
