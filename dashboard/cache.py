@@ -188,7 +188,18 @@ def evaluation(loaded: LoadedModel, _split, split_name: str):
 def _evaluation(loaded: LoadedModel, _split, split_name: str):
     from core.train.evaluation import evaluate
 
-    return evaluate(loaded.model, _split)
+    return evaluate(loaded.model, _split, transform=model_input(loaded.card, _split))
+
+
+def model_input(card: ModelCard, split: Dataset):
+    """The `core.data.fit.InputFit` from a split's images to the model's input, or None when
+    the split's own normalisation is the model's (a model trained on that dataset)."""
+    from core.data.fit import fit_input
+
+    same = (tuple(split.images.shape[1:]) == tuple(card.input_shape)
+            and list(split.mean) == list(card.mean) and list(split.std) == list(card.std))
+    return None if same else fit_input(split.images.shape[1:], card.input_shape,
+                                       mean=card.mean, std=card.std)
 
 
 def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.models import archs
 from dashboard import i18n, navigation, state, texts
 
 T = texts.get("home")
@@ -33,6 +34,11 @@ st.subheader(T["model_header"])
 choice = state.active_model()
 if choice is None:
     st.info(T["model_none"].format(dataset=state.dataset_title(state.active_dataset())))
+elif choice.imagenet_key is not None:
+    st.markdown(T["model_imagenet"].format(
+        name=choice.label, arch=choice.arch,
+        side=archs.TORCHVISION_ARCHS[choice.arch].input_size,
+        weights=T["weights_random"] if state.random_weights() else T["weights_imagenet"]))
 elif choice.card is None:
     st.info(T["model_pending"])
     if st.button(T["model_train"], key="home_train_default"):

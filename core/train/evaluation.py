@@ -6,6 +6,7 @@ Models are treated as shared and read-only: they must already be in eval() mode.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,8 @@ class Evaluation:
 
 @torch.no_grad()
 def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = EVAL_BATCH,
-             device: str | torch.device = "cpu") -> Evaluation:
+             device: str | torch.device = "cpu",
+             transform: Callable[[Tensor], Tensor] | None = None) -> Evaluation:
     """Predict every image of ``dataset`` and tabulate the results.
 
     The model is treated as shared and read-only: it must already be in eval mode and on
@@ -54,6 +56,8 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
     Args:
         model: maps normalised (B, C, H, W) float32 to logits (B, K), K = len(dataset.classes).
         dataset: the images to evaluate, usually a test split (N >= 1).
+        transform: uint8 (B, C, H, W) -> the model's input, e.g. a ``core.data.fit.InputFit``
+            for a model of another input size or normalisation; None: ``dataset.normalize``.
     Returns:
         An ``Evaluation`` with accuracy, per-class recall, confusion matrix and probabilities.
     """
@@ -72,7 +76,9 @@ def evaluate(model: nn.Module, dataset: datasets.Dataset, *, batch_size: int = E
     chunks = []
     with graph.shared_forward():
         for i in range(0, len(dataset), batch_size):
-            x = dataset.normalize(dataset.images[i:i + batch_size].to(device))  # (B, C, H, W)
+            batch = dataset.images[i:i + batch_size]
+            x = (dataset.normalize(batch.to(device)) if transform is None
+                 else transform(batch).to(device))  # (B, C, H, W)
             logits = model(x).float()  # (B, K)
             if logits.dim() != 2 or logits.shape[1] != k:
                 raise InputError(f"the model gives logits of shape {tuple(logits.shape)}, "

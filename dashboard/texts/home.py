@@ -27,6 +27,11 @@ disk.
     "model_ready": "**{name}** — `{arch}`, input {shape}, {classes} classes{accuracy}. "
     "Stored in `{path}`.",
     "model_accuracy": ", test accuracy {accuracy}",
+    "model_imagenet": "**{name}** — `{arch}`, input 3×{side}×{side}, 1,000 ImageNet classes, "
+    "{weights}. Its weights come from torchvision the first time a page needs them, into the "
+    "torch hub cache; offline, a page names the file and the folder to put it in.",
+    "weights_imagenet": "pretrained on ImageNet",
+    "weights_random": "**random weights** (the structure only)",
     "default_name": "Small CNN on digits (default)",
     "model_error": "The default model could not be trained: {error}",
     "offline_header": "Offline and online",
@@ -68,6 +73,11 @@ guarda en el disco.
     "model_ready": "**{name}**: `{arch}`, entrada {shape}, {classes} clases{accuracy}. "
     "Guardado en `{path}`.",
     "model_accuracy": ", exactitud en test {accuracy}",
+    "model_imagenet": "**{name}**: `{arch}`, entrada 3×{side}×{side}, 1000 clases de ImageNet, "
+    "{weights}. Sus pesos llegan de torchvision la primera vez que una página los necesita, a la "
+    "caché de torch hub; sin conexión, la página indica el archivo y la carpeta donde ponerlo.",
+    "weights_imagenet": "preentrenado en ImageNet",
+    "weights_random": "**pesos aleatorios** (solo la estructura)",
     "default_name": "CNN pequeña con dígitos (predeterminado)",
     "model_error": "No se pudo entrenar el modelo predeterminado: {error}",
     "offline_header": "Sin conexión y con conexión",

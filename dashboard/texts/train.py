@@ -151,7 +151,10 @@ the finished model. What fights overfitting here:
     "acc_chart": "Accuracy",
     "download": "Download the model (.zip: safetensors + card)",
     # evaluation
-    "eval_none": "No model to evaluate: train one, or pick a model in the sidebar.",
+    "eval_other_classes": "{name} answers with its own {classes} classes, not the classes of "
+                          "{dataset}, so it cannot be scored on it. Evaluate a model trained "
+                          "(or fine-tuned) on this dataset.",
+    "eval_images": "The {dataset} test images",
     "eval_error": "The model or its test set cannot be loaded: {error}",
     "eval_header": "Evaluation of **{name}** on the {split} test split",
     "test_accuracy": "Test accuracy",
@@ -378,8 +381,10 @@ terminado. Lo que aquí combate el sobreajuste:
     "acc_chart": "Exactitud",
     "download": "Descargar el modelo (.zip: safetensors + ficha)",
     # evaluation
-    "eval_none": "No hay ningún modelo que evaluar: entrena uno o elige un modelo en la barra "
-    "lateral.",
+    "eval_other_classes": "{name} responde con sus propias {classes} clases, no con las de "
+                          "{dataset}, así que no se puede puntuar con ellas. Evalúa un modelo "
+                          "entrenado (o ajustado) con este conjunto de datos.",
+    "eval_images": "Las imágenes de test de {dataset}",
     "eval_error": "No se puede cargar el modelo o su conjunto de test: {error}",
     "eval_header": "Evaluación de **{name}** en el conjunto de test de {split}",
     "test_accuracy": "Exactitud en test",

@@ -18,15 +18,26 @@ def render(T: dict) -> None:
     from core.models import snapshots
     from core.models.checkpoints import CheckpointError
 
+    loaded = widgets.active_model(KEY, stop=False)  # says why when there is none
+    if loaded is None:
+        return
     try:
-        loaded = cache.active_model()
-        test = cache.dataset(state.active_dataset())[1] if loaded else None
+        test = cache.dataset(state.active_dataset())[1]
     except (CheckpointError, DatasetUnavailableError, InputError) as err:
         st.error(T["eval_error"].format(error=dataset_error(T, err)))
         return
-    if loaded is None:
-        st.info(T["eval_none"])
+    if list(loaded.card.classes) != list(test.classes):
+        st.info(T["eval_other_classes"].format(
+            name=model_name(loaded.path, loaded.card),
+            classes=i18n.integer(len(loaded.card.classes)),
+            dataset=state.dataset_title(state.active_dataset())))
         return
+    fit = cache.model_input(loaded.card, test)
+    note = widgets.fit_note(fit, images=T["eval_images"].format(
+        dataset=state.dataset_title(state.active_dataset())), model=loaded.card.name) \
+        if fit is not None else None
+    if note:
+        st.caption(note)
     ev = cache.evaluation(loaded, test, f"{test.name}/{test.split}")
     classes = texts.class_names(loaded.card.classes)
     st.markdown(T["eval_header"].format(name=model_name(loaded.path, loaded.card),
