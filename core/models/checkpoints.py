@@ -31,8 +31,10 @@ __all__ = [
     "CheckpointError",
     "export_zip",
     "import_upload",
+    "is_torchscript",
     "load_checkpoint",
     "load_checkpoint_bytes",
+    "load_upload",
     "MAX_ZIP_BYTES",
     "model_id",
     "save_checkpoint",
@@ -250,9 +252,24 @@ def export_zip(directory: Path) -> bytes:
     return buf.getvalue()
 
 
-def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, ModelCard]:
+def is_torchscript(names) -> bool:
+    """Whether zip member names are a TorchScript archive's (``torch.jit.save``): a
+    ``constants.pkl`` or a ``code/`` folder. Such a file is a program, never loaded."""
+    parts = [n.replace("\\", "/").split("/") for n in names]
+    return any(p[-1] == "constants.pkl" or "code" in p[:-1] for p in parts)
+
+
+def import_upload(data: bytes, filename: str = "") -> tuple[nn.Module, ModelCard]:
     """Load an uploaded model: our zip (weights + card) or a bare ``.safetensors`` with its card
-    embedded. Nothing is unpickled; any problem raises CheckpointError with a clear message."""
+    embedded. Nothing is unpickled; any problem raises CheckpointError with a clear message.
+    (``load_upload`` also returns an ONNX network's graph.)"""
+    model, card, _ = load_upload(data, filename)
+    return model, card
+
+
+def load_upload(data: bytes, filename: str = "") -> tuple[nn.Module, ModelCard, bytes | None]:
+    """``import_upload`` plus the graph: (model, card, the ``graph.onnx`` bytes of an "onnx"
+    card's zip or None)."""
     import io
     import zipfile
 
@@ -263,10 +280,16 @@ def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, Model
                               f"{MAX_ZIP_BYTES / 1e6:.0f} MB", "checkpoint_upload_too_large",
                               size_mb=round(len(data) / 1e6), limit_mb=round(MAX_ZIP_BYTES / 1e6))
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return load_checkpoint_bytes(bytes(data))  # a bare safetensors file (or a clear error)
+        model, card = load_checkpoint_bytes(bytes(data))  # a bare safetensors (or a clear error)
+        return model, card, None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+            members = [n for n in zf.namelist() if not n.endswith("/")]
+            if is_torchscript(members):
+                raise CheckpointError("this is a TorchScript archive (torch.jit.save): it holds "
+                                      "code, which is never loaded; upload a state_dict (.pth) "
+                                      "or our zip instead", "checkpoint_torchscript")
+            names = {Path(n).name: n for n in members}
             if "data.pkl" in names or any(n.endswith(".pkl") for n in names):
                 raise CheckpointError("this is a torch.save (pickle) file; only safetensors "
                                       "checkpoints are accepted", "checkpoint_pickle")
@@ -276,15 +299,18 @@ def import_upload(data: bytes, filename: str = "") -> tuple[nn.Sequential, Model
                                       f"missing {', '.join(missing)}", "checkpoint_zip_missing",
                                       weights=WEIGHTS_FILE, card=CARD_FILE,
                                       missing=tuple(missing))
-            infos = {n: zf.getinfo(names[n]) for n in (WEIGHTS_FILE, CARD_FILE)}
+            wanted = [n for n in (WEIGHTS_FILE, CARD_FILE, GRAPH_FILE) if n in names]
+            infos = {n: zf.getinfo(names[n]) for n in wanted}
             if sum(i.file_size for i in infos.values()) > MAX_ZIP_BYTES:
                 raise CheckpointError("the zip's contents are too large",
                                       "checkpoint_zip_too_large",
                                       limit_mb=round(MAX_ZIP_BYTES / 1e6))
             weights = zf.read(infos[WEIGHTS_FILE])
             card = zf.read(infos[CARD_FILE]).decode("utf-8")
+            graph = zf.read(infos[GRAPH_FILE]) if GRAPH_FILE in infos else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, OSError,
             RuntimeError) as err:  # RuntimeError: encrypted members
         raise CheckpointError(f"the zip cannot be read: {err}", "checkpoint_zip_unreadable",
                               reason=str(err)) from None
-    return load_checkpoint_bytes(weights, card)
+    model, card = load_checkpoint_bytes(weights, card, graph)
+    return model, card, graph if card.arch == "onnx" else None
