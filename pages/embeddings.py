@@ -6,7 +6,6 @@ import streamlit as st
 
 from core.checks import InputError
 from core.data.datasets import DatasetUnavailableError
-from core.models.checkpoints import CheckpointError
 from dashboard import cache, errors, state, texts, widgets
 from dashboard.views import embeddings
 
@@ -14,18 +13,19 @@ T = texts.get("embeddings")
 
 widgets.page_header(T)
 
+loaded = widgets.active_model("emb")
 try:
-    loaded = cache.active_model()
     train, test = cache.dataset(state.active_dataset())
-except (CheckpointError, DatasetUnavailableError, InputError) as err:
-    st.error(T["error"].format(error=errors.message(err)))  # as widgets.model_source
-    st.stop()
-if loaded is None:
-    st.info(T["no_model"])
+except (DatasetUnavailableError, InputError) as err:
+    st.error(T["error"].format(error=errors.message(err)))
     st.stop()
 
 splits = {"test": test, "train": train}
-settings = embeddings.settings_form(T, loaded, splits)
+try:
+    settings = embeddings.settings_form(T, loaded, splits)
+except InputError as err:  # e.g. a model without a layer to take features from
+    st.error(T["error"].format(error=errors.message(err)))
+    st.stop()
 if settings is None:
     st.info(T["press_compute"])
     st.stop()

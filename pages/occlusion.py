@@ -1,4 +1,4 @@
-"""Occlusion: Zeiler & Fergus occlusion experiments on the active model."""
+"""Occlusion: Zeiler & Fergus occlusion experiments on the sidebar's active model."""
 
 from __future__ import annotations
 
@@ -7,26 +7,33 @@ import streamlit as st
 from core.checks import InputError
 from core.data import images
 from dashboard import errors, texts, widgets
-from dashboard.views import occlusion
+from dashboard.views import any_model, occlusion
 
 T = texts.get("occlusion")
 
 widgets.page_header(T)
 
-loaded, test = widgets.model_source(T, "occ_model")
+loaded = widgets.active_model("occ")
+card = loaded.card
+test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 3])
 with left:
-    picked = widgets.image_picker("occ_img", labels=T, default="dataset" if test else "sample",
-                                  dataset=test)
+    picked = widgets.image_picker("occ_img", labels=T, dataset=test,
+                                  default=any_model.image_source("occ_img", card, test))
 if picked is None:
     st.info(T["no_image"])
     st.stop()
-card = loaded.card
 pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape, mean=card.mean,
                                  std=card.std)
+with left:
+    note = any_model.image_fit_note(T, picked, card)
+    if note:
+        st.caption(note)
+# the true class is a target only when a dataset label is one of the model's classes
+label = picked.label if any_model.same_classes(card, test) else None
 with right:
-    chosen = occlusion.settings(T, card, tuple(x.shape[-2:]), picked.label)
+    chosen = occlusion.settings(T, loaded, tuple(x.shape[-2:]), label)
 try:
     plan, result = occlusion.run(T, loaded, x, chosen)
 except InputError as err:

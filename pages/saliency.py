@@ -1,5 +1,5 @@
 """Saliency: gradient maps, guided backprop, SmoothGrad, Integrated Gradients, Grad-CAM, and
-Adebayo et al.'s sanity check, on the active model or an ImageNet model."""
+Adebayo et al.'s sanity check, on the sidebar's active model."""
 
 from __future__ import annotations
 
@@ -8,29 +8,35 @@ import streamlit as st
 from core.checks import InputError
 from core.data import images
 from dashboard import errors, texts, widgets
-from dashboard.views import saliency
+from dashboard.views import any_model, saliency
 
 T = texts.get("saliency")
 
 widgets.page_header(T)
 
-loaded, test = widgets.model_source(T, "sal_model")
+loaded = widgets.active_model("sal")
+card = loaded.card
+test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 2])
 with left:
-    picked = widgets.image_picker("sal_img", labels=T, default="dataset" if test else "sample",
-                                  dataset=test)
+    picked = widgets.image_picker("sal_img", labels=T, dataset=test,
+                                  default=any_model.image_source("sal_img", card, test))
 if picked is None:
     st.info(T["no_image"])
     st.stop()
-card = loaded.card
 pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape, mean=card.mean,
                                  std=card.std)
 with left:
     st.image(images.to_display(pixels), caption=picked.caption, width=180)
+    note = any_model.image_fit_note(T, picked, card)
+    if note:
+        st.caption(note)
+# the true class is a target only when a dataset label is one of the model's classes
+label = picked.label if any_model.same_classes(card, test) else None
 try:
     with right:
-        target = saliency.target_panel(T, loaded, x, picked.label)
+        target = saliency.target_panel(T, loaded, x, label)
     chosen = saliency.settings(T, loaded)
     if not chosen.methods:
         st.info(T["no_methods"])

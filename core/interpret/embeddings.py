@@ -39,6 +39,7 @@ from core.runtime import graph
 
 __all__ = [
     "CALLBACK_EVERY",
+    "check_feature_bytes",
     "default_feature_layer",
     "EARLY_EXAGGERATION",
     "EARLY_ITERATIONS",
@@ -47,6 +48,7 @@ __all__ = [
     "feature_layers",
     "Features",
     "FFT_MIN_POINTS",
+    "join_features",
     "knn_accuracy",
     "MAX_FEATURE_BYTES",
     "MODES",
@@ -93,9 +95,9 @@ class Features:
 
     vectors: np.ndarray  # (N, D) float32 feature vectors
     indices: np.ndarray  # (N,) int64 indices into the split
-    labels: np.ndarray  # (N,) int64 true classes
-    preds: np.ndarray  # (N,) int64 predicted classes
-    probs: np.ndarray  # (N, K) float32 softmax probabilities
+    labels: np.ndarray  # (N,) int64 true classes (the dataset's)
+    preds: np.ndarray  # (N,) int64 predicted classes (the model's K classes)
+    probs: np.ndarray  # (N, K) float32 softmax probabilities over the model's classes
     layer: str  # the layer the vectors come from
     mode: str  # "gap" | "flatten" of a (C, H, W) map, or "vector" for a (D,) output
 
@@ -157,8 +159,12 @@ def default_feature_layer(model: nn.Module, arch: str | None = None) -> str:
 
     Args:
         model: shared model in eval mode; arch: a key of ``ARCHS`` (its ``feature_layer``), or
-            None / an unknown key (an ImageNet model): the layer feeding the last ``nn.Linear``,
-            i.e. the penultimate representation (Dropout/Identity in between skipped).
+            None / an unknown key (a torchvision or ONNX model): the layer feeding the final
+            classifier, i.e. the penultimate representation (Dropout/Identity in between
+            skipped). The classifier is the last ``nn.Linear``, or, in a model without one
+            (SqueezeNet's 1x1 convolution), the last ``nn.Conv2d``. Where a function such as
+            ``torch.cat`` stands in between, the walk goes on through its first input
+            (SqueezeNet: the last Fire module's expand1x1 branch).
     Returns:
         A name from `feature_layers`.
     """
@@ -177,15 +183,16 @@ def default_feature_layer(model: nn.Module, arch: str | None = None) -> str:
     names = {node: name for name, node in g.layers.items()}
     kinds = {node: model.get_submodule(node.target) for node in names}
     linears = [node for node, m in kinds.items() if isinstance(m, nn.Linear)]
-    if not linears:
-        raise InputError(f"the model has no nn.Linear layer to take features before; choose one "
-                         f"of {', '.join(g.layers)}", "feature_no_linear",
-                         choices=tuple(g.layers))
-    node = linears[-1]
-    while node.all_input_nodes:
+    convs = [node for node, m in kinds.items() if isinstance(m, nn.Conv2d)]
+    node = linears[-1] if linears else convs[-1] if convs else None
+    while node is not None and node.all_input_nodes:
         node = node.all_input_nodes[0]
         if node in names and not isinstance(kinds[node], (nn.Dropout, nn.Identity)):
             return names[node]
+    if not linears:  # no classifier, or a convolution on the image itself
+        raise InputError(f"the model has no nn.Linear layer to take features before; choose one "
+                         f"of {', '.join(g.layers)}", "feature_no_linear",
+                         choices=tuple(g.layers))
     raise InputError("the last nn.Linear reads the input image directly; choose a layer from "
                      f"{', '.join(g.layers)}", "feature_linear_on_input", choices=tuple(g.layers))
 
@@ -231,34 +238,46 @@ def _keep(mode: str) -> Callable[[Any], Tensor]:
 
 def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = None,
             mode: str = "auto", limit: int | None = None, batch_size: int = 512,
-            progress: Callable[[int, int], None] | None = None) -> Features:
-    """Feature vectors, predictions and probabilities of the first samples of a split.
+            progress: Callable[[int, int], None] | None = None,
+            transform: Callable[[Tensor], Tensor] | None = None, start: int = 0) -> Features:
+    """Feature vectors, predictions and probabilities of consecutive samples of a split.
 
     One no-grad pass per batch runs the model node by node up to its logits, keeping the
     chosen layer on the way; the shared model is not changed (it must be in eval mode).
     Args:
-        model: maps normalised (B, C, H, W) images to logits (B, K), K = len(dataset.classes).
-        dataset: the split; images are normalised with its mean/std.
+        model: maps its input (B, C, H, W) to logits (B, K). K may differ from the dataset's
+            classes (an ImageNet model on the digits): ``preds``/``probs`` are then the
+            model's classes, ``labels`` the dataset's.
+        dataset: the split; images are normalised with its mean/std, unless ``transform``.
+        transform: uint8 (B, C, H, W) batch -> the model's input, used instead of the
+            dataset's normalisation: a ``core.data.fit.InputFit`` for a model of other
+            channels, size or normalisation (applied batch by batch, so the split is never
+            held at the model's size).
         layer: a name from `feature_layers`; None = `default_feature_layer(model)`.
         mode: "auto" ("gap" for a (C, H, W) map, "vector" for a (D,) output, else
             "flatten"), "gap" (global average pool: (C,)), "flatten" (C*H*W) or "vector". A
             (D,) output is used as is whatever the mode; ``Features.mode`` says what was done.
-        limit: use the first ``limit`` samples (no sampling); None = all.
+        limit: use ``limit`` samples from ``start`` on (no sampling); None = all the rest.
         batch_size: images per forward pass; progress: called as progress(done, N) per batch.
+        start: the first sample (``Features.indices`` count from 0 of the split, not of
+            ``start``), so that a split can be extracted in chunks (see `join_features`).
     Returns:
-        `Features` with vectors (N, D) float32, N = min(limit, len(dataset)).
+        `Features` with vectors (N, D) float32, N = min(limit, len(dataset) - start).
     """
     g = graph.model_graph(model)  # also checks eval mode
     _check_dataset(dataset)
     check_choice("mode", mode, MODES)
     check_int("batch_size", batch_size, 1)
-    n = len(dataset) if limit is None else min(check_int("limit", limit, 1), len(dataset))
+    start = check_int("start", start, 0)
+    rest = max(len(dataset) - start, 0)
+    n = rest if limit is None else min(check_int("limit", limit, 1), rest)
     if n == 0:
         raise InputError("the dataset is empty; feature extraction needs at least one image",
                          "features_dataset_empty")
-    if progress is not None and not callable(progress):
-        raise InputError(f"progress must be callable or None, got {progress!r}", "not_callable",
-                         name="progress", value=repr(progress))
+    for name, fn in (("progress", progress), ("transform", transform)):
+        if fn is not None and not callable(fn):
+            raise InputError(f"{name} must be callable or None, got {fn!r}", "not_callable",
+                             name=name, value=repr(fn))
     layer = default_feature_layer(model) if layer is None else layer
     feat_node = graph.resolve_layers(g, [layer])[layer]
     out_node = _output_node(g)
@@ -266,13 +285,15 @@ def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = 
     like = graph.probe(model, (1,))  # the model's float dtype and device
 
     def run(i: int, j: int, keep: Callable[[Any], Any]) -> list:  # [features, logits]
-        x = dataset.normalize(dataset.images[i:j].to(like.device)).to(like.dtype)
-        with torch.no_grad(), graph.fits(f"images of shape {dataset.image_shape}",
-                                         shape=dataset.image_shape):
+        batch = dataset.images[start + i:start + j]  # (B, C, H, W) uint8
+        x = (dataset.normalize(batch.to(like.device)) if transform is None
+             else transform(batch).to(like.device)).to(like.dtype)  # (B, C', H', W')
+        shape = tuple(x.shape[1:])
+        with torch.no_grad(), graph.fits(f"images of shape {shape}", shape=shape):
             out = graph.run_nodes(model, g, x, targets, keep)
         return [out[feat_node], out[out_node]]
 
-    mode = _check_outputs(run(0, 1, _shape), mode, layer, n, len(dataset.classes))
+    mode = _check_outputs(run(0, 1, _shape), mode, layer, n)
     feats, logits = [], []
     for i in range(0, n, batch_size):
         j = min(i + batch_size, n)
@@ -282,30 +303,54 @@ def extract(model: nn.Module, dataset: datasets.Dataset, *, layer: str | None = 
         if progress is not None:
             progress(j, n)
     probs = torch.cat(logits).softmax(1).numpy().astype(np.float32, copy=False)  # (N, K)
-    return Features(vectors=torch.cat(feats).numpy(), indices=np.arange(n, dtype=np.int64),
-                    labels=dataset.labels[:n].numpy().astype(np.int64),
+    return Features(vectors=torch.cat(feats).numpy(),
+                    indices=np.arange(start, start + n, dtype=np.int64),
+                    labels=dataset.labels[start:start + n].numpy().astype(np.int64),
                     preds=probs.argmax(1).astype(np.int64), probs=probs, layer=layer, mode=mode)
 
 
-def _check_outputs(shapes: list, mode: str, layer: str, n: int, k: int) -> str:
+def check_feature_bytes(count: int, dim: int) -> None:
+    """InputError when ``count`` float32 vectors of ``dim`` values exceed MAX_FEATURE_BYTES."""
+    if count * dim * 4 > MAX_FEATURE_BYTES:
+        raise InputError(f"{count} vectors of {dim} floats need {count * dim * 4 / 2**20:.0f} "
+                         f"MiB; the limit is {MAX_FEATURE_BYTES >> 20} MiB: use mode 'gap', a "
+                         "later layer or a smaller limit", "features_too_much_memory",
+                         count=count, dim=int(dim), needed_mib=round(count * dim * 4 / 2**20),
+                         limit_mib=MAX_FEATURE_BYTES >> 20)
+
+
+def _check_outputs(shapes: list, mode: str, layer: str, n: int) -> str:
     """Check the (1, ...) shapes of the layer and the logits on one image; the mode to apply."""
     feat, logits = shapes
     if feat is None:
         raise InputError(f"layer {layer!r} does not output a tensor; choose another",
                          "layer_output_not_tensor", layer=layer)
-    if logits is None or len(logits) != 2 or logits[1] != k:
-        raise InputError(f"the model gives logits of shape {logits}, expected (B, {k}) for the "
-                         f"dataset's {k} classes", "logits_classes_mismatch", value=str(logits),
-                         classes=k)
+    if logits is None or len(logits) != 2:
+        raise InputError(f"the model must return logits (B, K), got {logits}",
+                         "model_output_not_logits", value=str(logits))
     mode = _resolve_mode(mode, feat, layer)
-    dim = feat[1] if mode == "gap" else int(np.prod(feat[1:]))
-    if n * dim * 4 > MAX_FEATURE_BYTES:
-        raise InputError(f"{n} vectors of {dim} floats need {n * dim * 4 / 2**20:.0f} MiB; "
-                         f"the limit is {MAX_FEATURE_BYTES >> 20} MiB: use mode 'gap', a "
-                         "later layer or a smaller limit", "features_too_much_memory", count=n,
-                         dim=int(dim), needed_mib=round(n * dim * 4 / 2**20),
-                         limit_mib=MAX_FEATURE_BYTES >> 20)
+    check_feature_bytes(n, feat[1] if mode == "gap" else int(np.prod(feat[1:])))
     return mode
+
+
+def join_features(parts: Sequence[Features]) -> Features:
+    """Chunks of one extraction (`extract` with consecutive ``start``/``limit``) as one.
+
+    Args:
+        parts: non-empty, same layer and mode, in order.
+    Returns:
+        `Features` with the parts' rows one after the other.
+    """
+    parts = list(parts)
+    if not parts or any(not isinstance(p, Features) for p in parts) or len(
+            {(p.layer, p.mode, p.vectors.shape[1], p.probs.shape[1]) for p in parts}) != 1:
+        # a caller's bug, not a user's input: no InputError
+        raise ValueError("join_features needs chunks of one extraction (same layer, mode, sizes)")
+    if len(parts) == 1:
+        return parts[0]
+    return Features(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                      ("vectors", "indices", "labels", "preds", "probs")),
+                    layer=parts[0].layer, mode=parts[0].mode)
 
 
 def _shape(v: Any) -> tuple[int, ...] | None:
@@ -569,12 +614,15 @@ def nearest_neighbours(x: np.ndarray, i: int, *, k: int = 8,
 
 
 # --------------------------------------------------------------------------- export
-def to_csv(features: Features, projection: Projection, classes: Sequence[str]) -> str:
+def to_csv(features: Features, projection: Projection, classes: Sequence[str],
+           model_classes: Sequence[str] | None = None) -> str:
     """The map as CSV: header index,label,prediction,x,y[,z]; one row per point.
 
     Args:
         features: the points' indices, labels and predictions; projection: their coordinates.
-        classes: class names (labels and predictions are written as names).
+        classes: the dataset's class names (labels are written as names).
+        model_classes: the model's class names for the predictions; None: ``classes`` (a
+            model of the dataset's classes).
     Returns:
         CSV text (RFC 4180 quoting, "\\n" line ends).
     """
@@ -586,15 +634,17 @@ def to_csv(features: Features, projection: Projection, classes: Sequence[str]) -
                          f"{n}", "csv_points_mismatch", points=int(projection.coords.shape[0]),
                          count=n)
     names = [str(c) for c in classes]
-    top = int(max(features.labels.max(initial=0), features.preds.max(initial=0)))
-    if top >= len(names):
-        raise InputError(f"classes must name every class (at least {top + 1}), got {len(names)}",
-                         "csv_class_names", low=top + 1, value=len(names))
+    predicted = names if model_classes is None else [str(c) for c in model_classes]
+    for given, top in ((names, int(features.labels.max(initial=0))),
+                       (predicted, int(features.preds.max(initial=0)))):
+        if top >= len(given):
+            raise InputError(f"classes must name every class (at least {top + 1}), got "
+                             f"{len(given)}", "csv_class_names", low=top + 1, value=len(given))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["index", "label", "prediction", *"xyz"[:projection.dims]])
     for index, label, pred, point in zip(features.indices, features.labels, features.preds,
                                          projection.coords, strict=True):
-        writer.writerow([int(index), names[label], names[pred],
+        writer.writerow([int(index), names[label], predicted[pred],
                          *(format(float(v), ".7g") for v in point)])
     return out.getvalue()

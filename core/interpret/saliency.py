@@ -52,7 +52,7 @@ from core.checks import (
     plain,
 )
 from core.runtime import accel
-from core.runtime.backprop import forward, graph
+from core.runtime.backprop import activations, forward, graph
 from core.runtime.graph import Graph
 
 __all__ = [
@@ -189,13 +189,19 @@ def guided_backprop(model: nn.Module, x: Tensor, target: int | None = None, *,
     Captum's ``GuidedBackprop``. Every ReLU (module, functional or method, in-place or not)
     runs as a guided ReLU in this call only; the shared modules are not changed.
 
+    Only ReLUs are guided: other activations (Hardswish, SiLU, ...) pass gradients as usual,
+    so on a model without ReLUs (EfficientNet) the map is the plain signed gradient.
     Args, precision: as `vanilla_gradient`.
     Returns:
-        Attribution: attr (1, C, H, W) signed; heat = channel sum (diverging around 0).
+        Attribution: attr (1, C, H, W) signed; heat = channel sum (diverging around 0);
+        info: relus (ReLU calls guided), other_activations (their kinds, see
+        ``core.runtime.backprop.activations``).
     """
     g, x, prec, start = _setup(model, x, precision)
     grad, score, t = _input_grads(model, g, x, target, prec, guided=True)
-    return _result("guided", grad, "sum", t, score[0], prec, start)
+    relus, others = activations(model, g)
+    return _result("guided", grad, "sum", t, score[0], prec, start, relus=relus,
+                   other_activations=others)
 
 
 def _batch_size(batch_size: Any) -> int:
@@ -389,14 +395,16 @@ def guided_gradcam(model: nn.Module, x: Tensor, target: int | None = None, *,
     """Guided Grad-CAM (Selvaraju et al. 2017): guided backprop times the upsampled Grad-CAM
     map, per channel; Captum's ``GuidedGradCam`` (which upsamples with "nearest").
 
-    Args: as `gradcam`. Returns: Attribution: attr (1, C, H, W) signed; heat = channel sum.
+    Args: as `gradcam`. Returns: Attribution: attr (1, C, H, W) signed; heat = channel sum;
+    info: layer, layer_shape, and relus, other_activations as `guided_backprop`.
     """
     interpolate = check_choice("interpolate", interpolate, INTERPOLATIONS)
     g, x, prec, start = _setup(model, x, precision)
     cam, score, t, layer, shape = _cam(model, g, x, target, layer, prec, interpolate)
     grad, _, _ = _input_grads(model, g, x, t, prec, guided=True)
+    relus, others = activations(model, g)
     return _result("guided_gradcam", grad * cam, "sum", t, score, prec, start, layer=layer,
-                   layer_shape=shape)
+                   layer_shape=shape, relus=relus, other_activations=others)
 
 
 # --------------------------------------------------------------------------- registry

@@ -23,9 +23,9 @@ import torch.nn.functional as F
 from torch import Tensor, fx, nn
 
 from core.checks import InputError
-from core.runtime.graph import Graph, GraphRunner, check_model, fits, model_graph
+from core.runtime.graph import Graph, GraphRunner, check_model, fits, model_graph, submodule
 
-__all__ = ["forward", "graph"]
+__all__ = ["activations", "forward", "graph"]
 
 
 def graph(model: nn.Module) -> Graph:
@@ -62,6 +62,52 @@ _INPLACE_FUNCS = {operator.iadd: operator.add, operator.isub: operator.sub,
                   operator.imul: operator.mul, operator.itruediv: operator.truediv}
 _INPLACE_METHODS = {"add_": "add", "sub_": "sub", "mul_": "mul", "div_": "div",
                     "clamp_": "clamp", "clamp_min_": "clamp_min"}
+
+
+_OTHER_FUNCS = {F.silu, F.gelu, F.hardswish, F.hardsigmoid, F.sigmoid, torch.sigmoid, F.tanh,
+                torch.tanh, F.leaky_relu, F.elu, F.relu6, F.mish, F.softplus}
+_NOT_ACTIVATIONS = ("Softmax", "Softmin", "MultiheadAttention")
+
+
+def _is_relu(node: fx.Node, model: nn.Module) -> bool:
+    """Whether the runner below treats this node as a ReLU (guided in a guided pass)."""
+    if node.op == "call_module":
+        return type(submodule(model, node.target)) is nn.ReLU
+    if node.op == "call_function":
+        return node.target in _RELU_FUNCS
+    return node.op == "call_method" and node.target in ("relu", "relu_")
+
+
+def _other_activation(node: fx.Node, model: nn.Module) -> str | None:
+    """The kind of a non-ReLU activation node (a torch or onnx2torch activation module, or an
+    activation function), else None."""
+    if node.op == "call_module":
+        kind = type(submodule(model, node.target))
+        if kind.__module__.endswith(("activation", "activations")) and \
+                not kind.__name__.endswith(_NOT_ACTIVATIONS):
+            return kind.__name__
+    elif node.op == "call_function" and node.target in _OTHER_FUNCS:
+        return node.target.__name__
+    return None
+
+
+def activations(model: nn.Module, g: Graph) -> tuple[int, tuple[str, ...]]:
+    """What guided backpropagation changes in this model's graph ``g``.
+
+    Returns:
+        (the number of ReLU calls it guides, the kinds of the other activations, which pass
+        gradients as usual: e.g. ("Hardswish",) for MobileNet-V3, ("SiLU",) for EfficientNet,
+        ("Sigmoid",) where an ONNX export wrote SiLU as x * sigmoid(x)), in order of first use.
+    """
+    relus, others = 0, []
+    for node in g.graph.nodes:
+        if _is_relu(node, model):
+            relus += 1
+        else:
+            kind = _other_activation(node, model)
+            if kind is not None and kind not in others:
+                others.append(kind)
+    return relus, tuple(others)
 
 
 def _relu(x: Tensor, guided: bool) -> Tensor:

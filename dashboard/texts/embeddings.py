@@ -30,9 +30,15 @@ nearest neighbours are also neighbours in the original space) and the **k-NN acc
 (k = 5) of classifying each point by its neighbours *in the map*. Compare learned features
 with raw pixels to see what training changed.
 """,
-    "no_model": "No model is available for this dataset yet: train one on the Train page or "
-    "pick the digits dataset in the sidebar.",
     "error": "This cannot be computed: {error}",
+    "fit_images": "The {dataset} {split} images",
+    "cost": "Features of {n} images through {model}: about {seconds} s ({ms} ms per image, "
+    "measured here). Press Compute to start; it can be stopped.",
+    "features_progress": "Features",
+    "stopped": "Stopped: the images done so far are kept; press Compute to go on from there.",
+    "other_classes": "Colours: the dataset's classes. {model} has its own {classes} classes, "
+    "not the dataset's, so its predictions are not shown.",
+    "point_label": "#{index} · {label}",
     "layer": "Layer",
     "mode": "Conv layer vectors",
     "mode_gap": "global average pool (C values)",
@@ -112,9 +118,16 @@ original) y la **exactitud k-NN** (k = 5), que clasifica cada punto por la clase
 vecinos *en el mapa*. Compara las características aprendidas con los píxeles en bruto para ver
 qué ha cambiado el entrenamiento.
 """,
-    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
-    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
     "error": "No se puede calcular: {error}",
+    "fit_images": "Las imágenes de {split} de {dataset}",
+    "cost": "Características de {n} imágenes con {model}: unos {seconds} s ({ms} ms por "
+    "imagen, medido aquí). Pulsa Calcular para empezar; se puede detener.",
+    "features_progress": "Características",
+    "stopped": "Detenido: las imágenes ya hechas se conservan; pulsa Calcular para seguir desde "
+    "ahí.",
+    "other_classes": "Colores: las clases del conjunto de datos. {model} tiene sus propias "
+    "{classes} clases, no las del conjunto de datos, así que no se muestran sus predicciones.",
+    "point_label": "#{index} · {label}",
     "layer": "Capa",
     "mode": "Vectores de una capa convolucional",
     "mode_gap": "agrupación promedio global (C valores)",
@@ -164,4 +177,4 @@ qué ha cambiado el entrenamiento.
     "press_compute": "Elige los ajustes y pulsa Calcular.",
 }
 
-SAME_IN_ES = frozenset({"method_pca", "method_tsne", "split_test"})
+SAME_IN_ES = frozenset({"method_pca", "method_tsne", "split_test", "point_label"})

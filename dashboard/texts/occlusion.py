@@ -30,17 +30,13 @@ It also catches a network that looks at the wrong thing. If most wolves in the t
 stand in snow, a dog in the snow may be called a wolf; occlusion shows it: covering the snow
 changes the answer more than covering the animal.
 """,
-    "model": "Model",
-    "model_active": "active model (sidebar)",
-    "model_resnet18": "ImageNet ResNet-18",
-    "model_vgg16": "ImageNet VGG-16",
-    "weights_missing": "The ImageNet weights are not available: {error}",
     "estimate": "Estimated time: about {seconds} s.",
     "overlay_title": "Drop in P({target}) over the image (per pixel, averaged over the windows "
     "covering it — Captum's form)",
-    "no_model": "No model is available for this dataset yet: train one on the Train page or "
-    "pick the digits dataset in the sidebar.",
     "error": "This cannot be computed: {error}",
+    "dataset_unavailable": "Sample images and uploads only: the dataset's test images are not "
+    "available. {error}",
+    "fit_image": "The image is {source}; {model} takes {target}: it is {steps}.",
     "window": "Occluder size (px)",
     "stride": "Stride (px)",
     "baseline": "Occluder value",
@@ -113,17 +109,13 @@ También sirve para descubrir una red que se fija en lo que no debe. Si en las f
 entrenamiento casi todos los lobos aparecen en la nieve, la red puede llamar lobo a un perro
 en la nieve; la oclusión lo delata: tapar la nieve cambia la respuesta más que tapar al animal.
 """,
-    "model": "Modelo",
-    "model_active": "modelo activo (barra lateral)",
-    "model_resnet18": "ResNet-18 de ImageNet",
-    "model_vgg16": "VGG-16 de ImageNet",
-    "weights_missing": "Los pesos de ImageNet no están disponibles: {error}",
     "estimate": "Tiempo estimado: unos {seconds} s.",
     "overlay_title": "Caída de P({target}) sobre la imagen (por píxel, promediada sobre las "
     "ventanas que lo cubren, como la calcula Captum)",
-    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
-    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
     "error": "No se puede calcular: {error}",
+    "dataset_unavailable": "Solo imágenes de ejemplo y subidas: las imágenes de test del "
+    "conjunto de datos no están disponibles. {error}",
+    "fit_image": "La imagen es de {source}; {model} recibe {target}: la imagen {steps}.",
     "window": "Tamaño del oclusor (px)",
     "stride": "Paso (px)",
     "baseline": "Valor del oclusor",

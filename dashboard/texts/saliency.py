@@ -50,14 +50,10 @@ model's reasoning.
 All gradients are taken on a copy of the input; the shared model is never changed (no hooks,
 no weight updates), also for torchvision's in-place ReLUs.
 """,
-    "model": "Model",
-    "model_active": "active model (sidebar)",
-    "model_resnet18": "ImageNet ResNet-18",
-    "model_vgg16": "ImageNet VGG-16",
-    "weights_missing": "The ImageNet weights are not available: {error}",
-    "no_model": "No model is available for this dataset yet: train one on the Train page or "
-    "pick the digits dataset in the sidebar.",
     "error": "This cannot be computed: {error}",
+    "dataset_unavailable": "Sample images and uploads only: the dataset's test images are not "
+    "available. {error}",
+    "fit_image": "The image is {source}; {model} takes {target}: it is {steps}.",
     "target": "Target class",
     "target_pred": "predicted",
     "target_true": "true",
@@ -96,7 +92,8 @@ no weight updates), also for torchvision's in-place ReLUs.
     "cost": "Cost: **{passes}** forward + backward passes in all ({detail}).",
     "estimate": "Estimated time: about {seconds} s.",
     "run": "Compute the maps",
-    "run_note": "The maps of an ImageNet model are computed when you press the button.",
+    "run_note": "The maps of a large model (a 224 px ImageNet classifier, a big import) are "
+    "computed when you press the button.",
     "progress": "Computing {title}…",
     "opacity": "Overlay opacity",
     "method_header": "**{title}** — [{paper}]({url})",
@@ -106,10 +103,16 @@ no weight updates), also for torchvision's in-place ReLUs.
     "gradcam_layer": "Layer {layer}, maps {shape}.",
     "signed_note": "signed: red raises the score, blue lowers it",
     "unsigned_note": "magnitude only",
+    "guided_no_relu": "This model has no ReLU (its activations: {others}), and guided "
+    "backpropagation only guides ReLUs: this map is the plain signed gradient.",
+    "guided_some": "Guided: the model's {relus} ReLUs; its other activations ({others}) pass "
+    "gradients back unchanged.",
     "download_png": "PNG",
     "download_npy": ".npy",
     "download_npy_help": "The full attribution, shape {shape}.",
     "no_methods": "Pick at least one method.",
+    "no_conv": "Grad-CAM and Guided Grad-CAM weigh a convolutional layer's feature maps, and "
+    "this model has no convolution: they are not offered.",
     "sanity_header": "Sanity check: randomise the model from the top down",
     "sanity_intro": "Adebayo et al. (2018): re-initialise the layers one group at a time, from "
     "the output down (each step keeps the earlier randomisations), and recompute each map on a "
@@ -186,15 +189,10 @@ Todos los gradientes se calculan sobre una copia de la entrada; el modelo compar
 modifica nunca (ni ganchos ni actualizaciones de pesos), tampoco con las ReLU `inplace=True`
 de torchvision.
 """,
-    "model": "Modelo",
-    "model_active": "modelo activo (barra lateral)",
-    "model_resnet18": "ResNet-18 de ImageNet",
-    "model_vgg16": "VGG-16 de ImageNet",
-    "weights_missing": "Los pesos de ImageNet no están disponibles. Detalle (en inglés): "
-    "{error}",
-    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
-    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
     "error": "No se puede calcular: {error}",
+    "dataset_unavailable": "Solo imágenes de ejemplo y subidas: las imágenes de test del "
+    "conjunto de datos no están disponibles. {error}",
+    "fit_image": "La imagen es de {source}; {model} recibe {target}: la imagen {steps}.",
     "target": "Clase objetivo",
     "target_pred": "predicha",
     "target_true": "real",
@@ -234,7 +232,8 @@ de torchvision.
     "cost": "Coste: **{passes}** pasadas hacia delante y hacia atrás en total ({detail}).",
     "estimate": "Tiempo estimado: unos {seconds} s.",
     "run": "Calcular los mapas",
-    "run_note": "Los mapas de un modelo de ImageNet se calculan cuando pulsas el botón.",
+    "run_note": "Los mapas de un modelo grande (un clasificador de ImageNet de 224 px, un "
+    "modelo importado grande) se calculan cuando pulsas el botón.",
     "progress": "Calculando: {title}…",
     "opacity": "Opacidad de la superposición",
     "method_header": "**{title}** — [{paper}]({url})",
@@ -244,10 +243,16 @@ de torchvision.
     "gradcam_layer": "Capa {layer}, mapas de {shape}.",
     "signed_note": "con signo: el rojo sube la puntuación y el azul la baja",
     "unsigned_note": "solo magnitud",
+    "guided_no_relu": "Este modelo no tiene ninguna ReLU (sus activaciones: {others}), y la "
+    "retropropagación guiada solo guía las ReLU: este mapa es el gradiente con signo, sin más.",
+    "guided_some": "Guiadas: las {relus} ReLU del modelo; sus otras activaciones ({others}) "
+    "devuelven el gradiente sin cambios.",
     "download_png": "PNG",
     "download_npy": ".npy",
     "download_npy_help": "La atribución completa, de forma {shape}.",
     "no_methods": "Elige al menos un método.",
+    "no_conv": "Grad-CAM y Grad-CAM guiado ponderan los mapas de características de una capa "
+    "convolucional, y este modelo no tiene ninguna convolución: no se ofrecen.",
     "sanity_header": "Prueba de cordura: aleatoriza el modelo de arriba abajo",
     "sanity_intro": "Adebayo et al. (2018): reinicializa las capas por grupos, de uno en uno, "
     "desde la salida hacia la entrada (cada paso conserva las aleatorizaciones anteriores), y "

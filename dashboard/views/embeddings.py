@@ -1,16 +1,24 @@
-"""Embeddings page body: settings form, the two maps (features and raw pixels), the selected
-point with its nearest neighbours, and the CSV export."""
+"""Embeddings page body: settings form (with the conversion and, for a large model, the cost
+stated), the two maps (features and raw pixels), the selected point with its nearest
+neighbours, and the CSV export.
+
+Any model works on any dataset: the images reach the model through `cache.model_input` (its
+channels, size and normalisation), points are coloured by the DATASET's classes, and the
+model's predictions are shown only when its classes are the dataset's.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, charts, i18n, texts, widgets
+from dashboard import cache, charts, i18n, state, texts, widgets
 from dashboard.cache import LoadedModel
+from dashboard.views import any_model
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -20,6 +28,11 @@ KEY = "emb"
 TSNE_CAP = 10_000
 RESULTS = f"{KEY}_results"  # {params: Result}, this session's cache of computed maps
 MAX_RESULTS = 4
+COUNT, LARGE_COUNT = 2000, 300  # default images: ~9 s through ResNet-18 at 224 px on 2 cores
+# images per cached chunk of features, a progress step (~1 s of ResNet-18 at 224 px on 2 idle
+# cores); each chunk's extraction checks its shapes on one image first (1/32 more work)
+CHUNK, LARGE_CHUNK = 512, 32
+TIMED = 4  # images of the forward pass timed for a large model's cost
 
 
 @dataclass(frozen=True)
@@ -44,8 +57,14 @@ class Result:
 
 
 def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> Settings | None:
+    """The form's settings once there is something to compute: at once for PCA of a small
+    model, after the Compute button for t-SNE and for a large model (any_model.is_large)."""
     from core.interpret import embeddings
 
+    large = any_model.is_large(loaded)
+    if widgets.was_stopped(f"{KEY}_stop"):
+        st.session_state.pop(f"{KEY}_wanted", None)
+        st.info(T["stopped"])
     layers = embeddings.feature_layers(loaded.model)
     default = embeddings.default_feature_layer(loaded.model, loaded.card.arch)
     with st.form(f"{KEY}_form"):
@@ -56,8 +75,10 @@ def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> S
         split = c2.radio(T["split"], ["test", "train"], horizontal=True, key=f"{KEY}_split",
                          format_func=lambda s: T[f"split_{s}"])
         total = len(splits[split])
-        count = c2.slider(T["count"], min(100, total), total, min(total, 2000), step=1,
-                          key=f"{KEY}_count_{split}")
+        # its own widget on a large model, so that its default (fewer images) applies
+        count = c2.slider(T["count"], min(100, total), total,
+                          min(total, LARGE_COUNT if large else COUNT), step=1,
+                          key=f"{KEY}_count_{split}" + ("_large" if large else ""))
         method = c3.radio(T["method"], ["pca", "tsne"], horizontal=True, key=f"{KEY}_method",
                           format_func=lambda m: T[f"method_{m}"])
         dims = c3.radio(T["dims"], [2, 3], horizontal=True, key=f"{KEY}_dims")
@@ -76,16 +97,49 @@ def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> S
                                       total=i18n.integer(total, lang), split=T[f"split_{split}"]))
     if method == "tsne" and dims == 3 and count > 3000:
         st.caption(T["slow_3d"])
+    fit = cache.model_input(loaded.card, splits[split])
+    if fit is not None:
+        note = widgets.fit_note(fit, images=T["fit_images"].format(
+            dataset=state.dataset_title(splits[split].name), split=T[f"split_{split}"]),
+            model=loaded.card.name)
+        if note:
+            st.caption(note)
+    if large:
+        per_image = _per_image(loaded, splits[split])
+        st.caption(T["cost"].format(n=i18n.integer(count, lang), model=loaded.card.name,
+                                    seconds=i18n.number(per_image * count, 0, lang),
+                                    ms=i18n.number(per_image * 1000, 0, lang)))
     s = Settings(layer, mode, split, int(count), method, int(dims), float(perplexity), iterations,
                  seed, bool(raw))
     if submitted:
-        st.session_state[f"{KEY}_wanted"] = s
-    # PCA is instant: show it on arrival; t-SNE waits for the Compute button
-    return st.session_state.get(f"{KEY}_wanted") or (s if s.method == "pca" else None)
+        st.session_state[f"{KEY}_wanted"] = (loaded.model_id, s)
+    wanted = st.session_state.get(f"{KEY}_wanted")
+    if wanted is not None and wanted[0] == loaded.model_id:  # not another model's settings
+        return wanted[1]
+    # PCA of a small model is instant: shown on arrival; t-SNE and large models wait for Compute
+    return s if s.method == "pca" and not large else None
+
+
+def _per_image(loaded: LoadedModel, split: Dataset) -> float:
+    """Seconds per image of a forward pass (TIMED images, converted; kept per model and image
+    shape in the session)."""
+    from core.interpret import layers
+
+    key = (loaded.model_id, tuple(split.image_shape))
+    timings = st.session_state.setdefault(f"{KEY}_per_image", {})
+    if key not in timings:
+        fit = cache.model_input(loaded.card, split)
+        batch = split.images[:TIMED]  # (B, C, H, W) uint8
+        x = split.normalize(batch) if fit is None else fit(batch)
+        start = time.perf_counter()
+        layers.predict(loaded.model, x)
+        timings[key] = (time.perf_counter() - start) / len(batch)
+    return timings[key]
 
 
 def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result:
-    """The maps for these settings, from this session's cache or computed with progress."""
+    """The maps for these settings, from this session's cache or computed with progress (and a
+    Stop button when it may take long: a large model, t-SNE)."""
     from core.interpret import embeddings
 
     key = (loaded.model_id, split.name, s)
@@ -93,6 +147,9 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
     if key in results:
         return results[key]
     lang = i18n.current()
+    large = any_model.is_large(loaded)
+    stop = (widgets.stop_button(f"{KEY}_stop", T["stop"])
+            if large or s.method == "tsne" else None)
     bar = st.progress(0.0)
 
     def report(what: str):
@@ -103,7 +160,8 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
                         total=i18n.integer(total, lang)))
 
     feats = cache.embedding_features(loaded, split, f"{split.name}/{split.split}", s.layer,
-                                     s.mode, s.count)
+                                     s.mode, s.count, chunk=LARGE_CHUNK if large else CHUNK,
+                                     progress=report(T["features_progress"]))
     inputs = {"features": feats.vectors}
     if s.raw:
         inputs["pixels"] = embeddings.raw_pixels(split, feats.indices)
@@ -118,6 +176,8 @@ def compute(T: dict, loaded: LoadedModel, split: Dataset, s: Settings) -> Result
         quality[name] = (embeddings.trustworthiness(x, proj.coords, seed=s.seed),
                          embeddings.knn_accuracy(proj.coords, feats.labels))
     bar.empty()
+    if stop is not None:
+        stop.empty()
     result = Result(feats, maps, quality)
     if len(results) >= MAX_RESULTS:
         results.pop(next(iter(results)))
@@ -129,15 +189,24 @@ def show(T: dict, loaded: LoadedModel, split: Dataset, s: Settings, result: Resu
     from core.interpret import embeddings
 
     lang = i18n.current()
-    classes = texts.class_names(loaded.card.classes, lang)  # as the user reads them
+    classes = texts.class_names(split.classes, lang)  # the dataset's, as the user reads them
+    same = any_model.same_classes(loaded.card, split)  # else a prediction is no dataset class
     f = result.features
-    colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
-                      key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
+    if same:
+        colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
+                          key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
+    else:
+        colour = "label"
+        st.caption(T["other_classes"].format(model=loaded.card.name,
+                                             classes=i18n.integer(len(loaded.card.classes),
+                                                                  lang)))
     pairs = list(zip(f.labels, f.preds, strict=True))  # (true, predicted) per point
     right, wrong = T["group_correct"], T["group_incorrect"]
-    groups = {"label": [classes[i] for i in f.labels], "pred": [classes[i] for i in f.preds],
-              "correct": [right if a == b else wrong for a, b in pairs]}[colour]
-    hover = [T["hover"].format(index=i, label=classes[a], pred=classes[b])
+    groups = [classes[a] for a, _ in pairs] if colour == "label" else (
+        [classes[b] for _, b in pairs] if colour == "pred"
+        else [right if a == b else wrong for a, b in pairs])
+    hover = [T["hover"].format(index=i, label=classes[a], pred=classes[b]) if same
+             else T["point_label"].format(index=i, label=classes[a])
              for i, (a, b) in zip(f.indices, pairs, strict=True)]
     selected = st.session_state.get(f"{KEY}_selected", 0)
     cols = st.columns(len(result.maps))
@@ -164,10 +233,11 @@ def show(T: dict, loaded: LoadedModel, split: Dataset, s: Settings, result: Resu
                                     selection_mode="points")
             _take_click(event)
     # the CSV is data for other tools: the dataset's own class names, whatever the language
-    csv = embeddings.to_csv(f, result.maps["features"], list(loaded.card.classes))
+    csv = embeddings.to_csv(f, result.maps["features"], list(split.classes),
+                            model_classes=list(loaded.card.classes))
     st.download_button(T["download"], csv, file_name="embedding.csv", mime="text/csv",
                        key=f"{KEY}_csv")
-    _selected_point(T, loaded, split, f, classes, lang)
+    _selected_point(T, loaded, split, f, classes, same, lang)
 
 
 def _take_click(event) -> None:
@@ -183,7 +253,9 @@ def _take_click(event) -> None:
 
 
 def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
-                    classes: list[str], lang: str) -> None:
+                    classes: list[str], same: bool, lang: str) -> None:
+    """The selected image with its class probabilities (when the model's classes are the
+    dataset's ``classes``, ``same``) and its nearest neighbours in feature space."""
     from core.data import images
     from core.interpret import embeddings
 
@@ -198,12 +270,17 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
     index = int(f.indices[row])
     image = images.to_display(split.images[index])
     pred = int(f.preds[row])
+    label = classes[int(f.labels[row])]
     with left:
-        st.image(image, width=140, caption=T["point_caption"].format(
-            index=index, label=classes[int(f.labels[row])], pred=classes[pred],
-            p=i18n.percent(float(f.probs[row, pred]), 1, lang)))
-        st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
-                                    value_format=".2f"), key=f"{KEY}_probs")
+        if same:
+            st.image(image, width=140, caption=T["point_caption"].format(
+                index=index, label=label, pred=classes[pred],
+                p=i18n.percent(float(f.probs[row, pred]), 1, lang)))
+            st.plotly_chart(charts.bars(f.probs[row], classes, highlight=pred, height=220,
+                                        value_format=".2f"), key=f"{KEY}_probs")
+        else:
+            st.image(image, width=140,
+                     caption=T["point_label"].format(index=index, label=label))
         if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
             _open_on("occlusion", "occ_img", index)
         if split.split == "test" and st.button(T["open_saliency"], key=f"{KEY}_to_saliency"):

@@ -10,17 +10,27 @@ import numpy as np
 import streamlit as st
 import torch
 
-from dashboard import charts, i18n, texts, widgets
+from dashboard import charts, i18n, widgets
 from dashboard.cache import LoadedModel
+from dashboard.views import any_model
 
 if TYPE_CHECKING:
     from core.interpret.occlusion import OcclusionResult, Plan
-    from core.models.cards import ModelCard
 
 KEY = "occ"
 AUTO_SECONDS = 2.0  # run on every change when the estimate is below this; else wait for a button
 TOP = 10  # classes shown in the walk-through's bar chart for models with many classes
 BF16_TOLERANCE = 0.002  # how far "fast" (bfloat16) maps stray from the fp32 ones, as the help says
+# occluded copies per forward pass: a large model (any_model.is_large) keeps the activations of
+# a batch in memory (ResNet-18 at 224 px: ~13 MB per copy in its first layers)
+BATCH, LARGE_BATCH = 64, 16
+# positions per timed batch of the estimate: small batches overestimate (~40% at 8 on ResNet-18,
+# core.interpret.occlusion.estimate_seconds) but keep the estimate itself under a second there
+SAMPLE, LARGE_SAMPLE = 32, 8
+
+
+def _batch(loaded: LoadedModel) -> int:
+    return LARGE_BATCH if any_model.is_large(loaded) else BATCH
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,10 @@ class OcclusionSettings:
     precision: str  # "auto" | "fp32"
 
 
-def settings(T: dict, card: ModelCard, hw: tuple[int, int], label: int | None) -> OcclusionSettings:
+def settings(T: dict, loaded: LoadedModel, hw: tuple[int, int],
+             label: int | None) -> OcclusionSettings:
+    """The occluder's widgets; ``label``: the picked image's true class when it is one of the
+    model's classes (else None: no "true" target)."""
     from core.interpret import occlusion
 
     h, w = hw
@@ -45,7 +58,7 @@ def settings(T: dict, card: ModelCard, hw: tuple[int, int], label: int | None) -
     baseline = c3.selectbox(T["baseline"], occlusion.BASELINES, key=f"{KEY}_baseline",
                             format_func=lambda b: T[f"base_{b}"])
     with c4:
-        target = widgets.target_picker(T, KEY, texts.class_names(card.classes, lang), label=label)
+        target = widgets.target_picker(T, KEY, any_model.class_names(loaded), label=label)
     tolerance = i18n.number(BF16_TOLERANCE, 3, lang)
     precision = c5.radio(T["precision"], ["auto", "fp32"], key=f"{KEY}_precision",
                          format_func=lambda k: T[f"precision_{k}"],
@@ -71,6 +84,7 @@ def run(T: dict, loaded: LoadedModel, x: torch.Tensor,
         return occlusion.occlusion(
             loaded.model, x, window=s.window, stride=s.stride, baseline=s.baseline,
             target=s.target, mean=card.mean, std=card.std, precision=s.precision,
+            batch_size=_batch(loaded),
             progress=lambda done, total: progress(done / max(total, 1), T["progress"].format(
                 done=i18n.integer(done, lang), total=i18n.integer(total, lang))))
 
@@ -89,8 +103,10 @@ def _estimate(loaded: LoadedModel, x: torch.Tensor, s: OcclusionSettings) -> flo
     key = (f"{KEY}_estimate", loaded.model_id, tuple(x.shape), s.window, s.stride, s.precision)
     cache = st.session_state.setdefault(f"{KEY}_estimates", {})
     if key not in cache:
+        sample = LARGE_SAMPLE if any_model.is_large(loaded) else SAMPLE
         cache[key] = occlusion.estimate_seconds(loaded.model, x, window=s.window,
-                                                stride=s.stride, precision=s.precision)
+                                                stride=s.stride, precision=s.precision,
+                                                sample=sample)
     return cache[key]
 
 
@@ -100,7 +116,7 @@ def show(T: dict, loaded: LoadedModel, x: torch.Tensor, p: Plan,
     from core.interpret import layers, occlusion
 
     lang = i18n.current()
-    classes = texts.class_names(loaded.card.classes, lang)  # as the user reads them
+    classes = any_model.class_names(loaded)  # as the user reads them
     target = classes[result.target]
     st.markdown(T["summary"].format(cls=classes[int(np.argmax(result.base_probs))],
                                     p=i18n.percent(float(np.max(result.base_probs)), 1, lang),

@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from dashboard import cache, charts, i18n, texts, widgets
+from dashboard import cache, charts, i18n, widgets
 from dashboard.cache import LoadedModel
+from dashboard.views import any_model
 
 if TYPE_CHECKING:
     from core.interpret.saliency import Attribution
@@ -25,8 +26,10 @@ if TYPE_CHECKING:
 KEY = "sal"
 MAX_STORED = 24  # attributions kept in the session (a 224 px one is ~0.6 MB)
 COLS = 3  # methods per row of the grid
-IMAGENET_BATCH = 8  # noisy copies / path steps per pass on an ImageNet model (memory)
+LARGE_BATCH = 8  # noisy copies / path steps per pass on a large model (any_model.is_large)
 SMALL_BATCH = 50
+LARGE_SANITY_STEPS = 4  # layer groups the sanity check randomises by default on a large model
+CAM_METHODS = ("gradcam", "guided_gradcam")  # the methods that need a conv layer's maps
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,7 @@ class SaliencySettings:
 
     methods: tuple[str, ...]  # keys of core.interpret.saliency.METHODS, in the chosen order
     params: Mapping[str, dict[str, Any]]  # {method: kwargs}, precision included, every method
-
-
-def _imagenet(loaded: LoadedModel) -> bool:
-    return str(loaded.model_id).startswith("imagenet-")
-
-
-def _classes(loaded: LoadedModel) -> list[str]:
-    """The model's class names as the user reads them (ImageNet's 1000 stay English)."""
-    classes = list(loaded.card.classes)
-    return classes if _imagenet(loaded) else texts.class_names(classes)
+    offered: tuple[str, ...]  # the methods that apply to this model (Grad-CAM needs a conv)
 
 
 def _title(T: dict, key: str) -> str:
@@ -56,10 +50,11 @@ def _title(T: dict, key: str) -> str:
 
 # --------------------------------------------------------------------------- target + top-5
 def target_panel(T: dict, loaded: LoadedModel, x: torch.Tensor, label: int | None) -> int:
-    """The class to explain (predicted / true / chosen), with the top-5 probabilities."""
+    """The class to explain (predicted / true / chosen), with the top-5 probabilities;
+    ``label``: the image's true class when it is one of the model's (else None)."""
     from core.interpret import layers as inspect
 
-    classes = _classes(loaded)
+    classes = any_model.class_names(loaded)
     probs = inspect.predict(loaded.model, x)[0].numpy()  # (K,)
     pred = int(np.argmax(probs))
     target = widgets.target_picker(T, KEY, classes, label=label, pred=pred)
@@ -75,16 +70,24 @@ def target_panel(T: dict, loaded: LoadedModel, x: torch.Tensor, label: int | Non
 
 # --------------------------------------------------------------------------- settings
 def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
-    """The chosen methods and each one's keyword parameters (precision included)."""
+    """The chosen methods and each one's keyword parameters (precision included). A model
+    without a convolution (an imported MLP) is offered every method but Grad-CAM's two."""
+    from core.checks import InputError
     from core.interpret import saliency
     from core.runtime import accel
 
-    methods = st.multiselect(T["methods"], list(saliency.METHODS), default=list(saliency.METHODS),
-                             key=f"{KEY}_methods", format_func=lambda k: _title(T, k))
-    card = loaded.card
     layers = [r.name for r in cache.layer_table(loaded)
               if r.name != "input" and len(r.output_shape) == 3]
-    default_layer = saliency.default_gradcam_layer(loaded.model)
+    try:
+        default_layer = saliency.default_gradcam_layer(loaded.model)
+    except InputError:  # no Conv2d: Grad-CAM has no feature maps to weigh
+        default_layer = None
+    offered = tuple(k for k in saliency.METHODS if default_layer or k not in CAM_METHODS)
+    methods = st.multiselect(T["methods"], offered, default=offered, key=f"{KEY}_methods",
+                             format_func=lambda k: _title(T, k))
+    if default_layer is None:
+        st.caption(T["no_conv"])
+    card = loaded.card
     with st.expander(T["settings"]):
         c1, c2, c3 = st.columns(3)
         noise = c1.slider(T["sg_noise"], 0.0, 0.5, 0.15, 0.01, key=f"{KEY}_sg_noise")
@@ -94,13 +97,14 @@ def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
                                 format_func=lambda b: T[f"base_{b}"])
         rule = c2.selectbox(T["ig_method"], saliency.IG_METHODS, key=f"{KEY}_ig_method",
                             help=T["ig_method_help"])
-        layer = c3.selectbox(T["layer"], layers, index=layers.index(default_layer),
-                             key=f"{KEY}_layer", help=T["layer_help"])
+        layer = None if default_layer is None else c3.selectbox(
+            T["layer"], layers, index=layers.index(default_layer), key=f"{KEY}_layer",
+            help=T["layer_help"])
         precision = "fp32"
         if accel.cpu_has_bf16():
             precision = c3.radio(T["precision"], ["fp32", "bf16"], horizontal=True,
                                  key=f"{KEY}_precision", help=T["precision_help"])
-    batch = IMAGENET_BATCH if _imagenet(loaded) else SMALL_BATCH
+    batch = LARGE_BATCH if any_model.is_large(loaded) else SMALL_BATCH
     params = {
         "vanilla": {},
         "guided": {},
@@ -112,7 +116,7 @@ def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
     }
     for p in params.values():
         p["precision"] = precision
-    return SaliencySettings(tuple(methods), params)
+    return SaliencySettings(tuple(methods), params, offered)
 
 
 def _wanted(loaded: LoadedModel, image: str, target: int, key: str, params: dict) -> tuple:
@@ -136,7 +140,8 @@ def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
             s: SaliencySettings) -> dict[str, Attribution]:
     """{method: Attribution} for the chosen methods (kept in the session until inputs change).
 
-    Small models compute at once; an ImageNet model waits for the button (cost stated)."""
+    Small models compute at once; a large one (any_model.is_large) waits for the button, its
+    cost stated."""
     from core.interpret import saliency
 
     methods, params = s.methods, s.params
@@ -148,7 +153,7 @@ def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
     wanted = {k: _wanted(loaded, image, target, k, params[k]) for k in methods}
     missing = [k for k in methods if wanted[k] not in store]
     stop = None
-    if missing and _imagenet(loaded):
+    if missing and any_model.is_large(loaded):
         seconds = _per_pass(loaded, x) * sum(passes.values())
         stop = widgets.run_button(KEY, label=T["run"], stop_label=T["stop"],
                                   stopped=T["stopped_maps"],
@@ -199,6 +204,13 @@ def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
         shape = "×".join(map(str, r.info["layer_shape"]))
         notes.append(T["gradcam_layer"].format(layer=r.info["layer"], shape=shape))
     st.caption(" · ".join(notes))
+    if "relus" in r.info:  # guided: say what it could guide
+        others = ", ".join(r.info["other_activations"])
+        if not r.info["relus"]:
+            st.caption(T["guided_no_relu"].format(others=others or "—"))
+        elif others:
+            st.caption(T["guided_some"].format(relus=i18n.integer(r.info["relus"]),
+                                               others=others))
     if key == "ig":
         info = r.info
         st.caption(T["ig_completeness"].format(
@@ -229,16 +241,19 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
     st.subheader(T["sanity_header"])
     st.caption(T["sanity_intro"])
     groups = sn.layer_groups(loaded.model)
+    large = any_model.is_large(loaded)
     cheap = [k for k in methods if saliency.METHODS[k].passes(params[k]) <= 2]
-    default = cheap if _imagenet(loaded) else methods
+    default = cheap if large else methods
     c1, c2 = st.columns([2, 1])
-    # one widget per kind of model, so that its default (cheap methods on ImageNet) applies
-    kind = "_imagenet" if _imagenet(loaded) else ""
-    chosen = c1.multiselect(T["sanity_methods"], list(saliency.METHODS), default=default,
+    # one widget per kind of model, so that its defaults (cheap methods and the top few layer
+    # groups on a large model) apply
+    kind = "_large" if large else ""
+    chosen = c1.multiselect(T["sanity_methods"], s.offered, default=default,
                             key=f"{KEY}_sanity_methods{kind}",
                             format_func=lambda k: _title(T, k))
-    n = int(c2.slider(T["sanity_steps"], 1, len(groups), len(groups), key=f"{KEY}_sanity_steps")
-            if len(groups) > 1 else 1)
+    steps = min(len(groups), LARGE_SANITY_STEPS) if large else len(groups)
+    n = int(c2.slider(T["sanity_steps"], 1, len(groups), steps,
+                      key=f"{KEY}_sanity_steps{kind}") if len(groups) > 1 else 1)
     if not chosen:
         st.info(T["no_methods"])
         return
@@ -263,7 +278,7 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
 
 def _show_sanity(T: dict, loaded: LoadedModel, result: SanityResult) -> None:
     titles = {k: _title(T, k) for k in result.rank_corr}
-    st.markdown(T["sanity_summary"].format(target=_classes(loaded)[result.target],
+    st.markdown(T["sanity_summary"].format(target=any_model.class_names(loaded)[result.target],
                                            seconds=i18n.number(result.seconds, 1)))
     st.plotly_chart(charts.rank_correlations(
         result.steps, {titles[k]: v for k, v in result.rank_corr.items()},

@@ -63,6 +63,26 @@ def test_default_feature_layer():
         embeddings.default_feature_layer(as_shared(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())))
 
 
+@pytest.mark.parametrize("arch, layer, dim", [
+    ("mobilenet_v3_small", "classifier.1", 1024),  # Linear, Hardswish, Dropout, Linear
+    ("efficientnet_b0", "avgpool", 1280),  # Dropout skipped, through torch.flatten
+    # no Linear: the classifier is a 1x1 conv; through torch.cat to its first input
+    ("squeezenet1_1", "features.12.expand1x1_activation", 256),
+])
+def test_default_feature_layer_of_torchvision_classifiers(arch, layer, dim):
+    torch.manual_seed(0)
+    model = as_shared(torchvision.models.get_model(arch, weights=None, num_classes=5))
+    assert embeddings.default_feature_layer(model, arch) == layer
+    feats = embeddings.extract(model, _dataset(3, (3, 64, 64), classes=5))
+    assert feats.vectors.shape == (3, dim)
+
+
+def test_a_conv_classifier_gives_the_layer_before_it():
+    model = as_shared(nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Dropout(0.2),
+                                    nn.Conv2d(4, 10, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten()))
+    assert embeddings.default_feature_layer(model) == "1"
+
+
 # --------------------------------------------------------------------------- extraction
 @pytest.mark.parametrize("layer, mode, done, reduce", [
     ("pool2", "auto", "gap", lambda t: t.mean((2, 3))),
@@ -120,6 +140,65 @@ def test_extract_through_a_traced_model():
                                    atol=1e-5)
         np.testing.assert_allclose(feats.probs, model(x).softmax(1).numpy(), rtol=1e-4,
                                    atol=1e-6)
+
+
+def _fit_reference(images: torch.Tensor, size: int, mean, std) -> torch.Tensor:
+    """Grey uint8 (B, 1, h, w) -> RGB (B, 3, size, size) normalised: grey copied to three
+    channels, antialiased bilinear resize, / 255, (x - mean) / std; written out, not fit_input."""
+    import torch.nn.functional as F
+
+    x = images.float().repeat(1, 3, 1, 1)
+    x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
+                      antialias=True) / 255
+    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+
+
+def test_extract_with_a_transform_equals_a_direct_loop():
+    """A 3x32x32 model of 5 classes on a grey 12x12 dataset of 10 classes, through core.data.fit:
+    per image, the reference converts the image itself and runs torch's module."""
+    from core.data.fit import fit_input
+
+    model = as_shared(torchvision.models.resnet18(weights=None, num_classes=5))
+    ds = _dataset(11, (1, 12, 12), classes=10)
+    mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+    fit = fit_input((1, 12, 12), (3, 32, 32), mean=mean, std=std)
+    calls = []
+    feats = embeddings.extract(model, ds, transform=fit, batch_size=4,
+                               progress=lambda done, total: calls.append(done))
+    assert calls == [4, 8, 11] and feats.layer == "avgpool" and feats.vectors.shape == (11, 512)
+    body = nn.Sequential(*list(model.children())[:-1])  # up to avgpool
+    with torch.no_grad():
+        for i in range(len(ds)):
+            x = _fit_reference(ds.images[i:i + 1], 32, mean, std)  # (1, 3, 32, 32)
+            np.testing.assert_allclose(feats.vectors[i], body(x).flatten(1)[0].numpy(),
+                                       rtol=1e-4, atol=1e-4)
+            np.testing.assert_allclose(feats.probs[i], model(x).softmax(1)[0].numpy(),
+                                       rtol=1e-4, atol=1e-5)
+    assert feats.probs.shape == (11, 5)  # the model's classes, not the dataset's 10
+    np.testing.assert_array_equal(feats.labels, ds.labels.numpy())  # the dataset's
+    np.testing.assert_array_equal(feats.preds, feats.probs.argmax(1))
+
+
+def test_extract_in_chunks_joins_to_one_extraction():
+    model, ds = shared(), _dataset(23)
+    whole = embeddings.extract(model, ds, layer="pool2")
+    parts = [embeddings.extract(model, ds, layer="pool2", start=a, limit=b - a)
+             for a, b in ((0, 10), (10, 20), (20, 23))]
+    np.testing.assert_array_equal(parts[1].indices, np.arange(10, 20))
+    np.testing.assert_array_equal(parts[1].labels, ds.labels[10:20].numpy())
+    joined = embeddings.join_features(parts)
+    for name in ("vectors", "indices", "labels", "preds", "probs"):
+        np.testing.assert_allclose(getattr(joined, name), getattr(whole, name), rtol=1e-5,
+                                   atol=1e-6)
+    assert (joined.layer, joined.mode) == (whole.layer, whole.mode)
+    with pytest.raises(ValueError, match="empty"):
+        embeddings.extract(model, ds, start=23)
+    with pytest.raises(ValueError, match="one extraction"):
+        embeddings.join_features([parts[0], embeddings.extract(model, ds, layer="relu_fc1")])
+    with pytest.raises(ValueError, match="transform must be callable"):
+        embeddings.extract(model, ds, transform="resize")
+    with pytest.raises(ValueError, match="MiB"):
+        embeddings.check_feature_bytes(embeddings.MAX_FEATURE_BYTES // 4 + 1, 1)
 
 
 class _Boom(Exception):
@@ -400,3 +479,17 @@ def test_to_csv_header_and_rows():
     assert header == "index,label,prediction,x,y"
     with pytest.raises(ValueError, match="classes must name every class"):
         embeddings.to_csv(feats, flat, ["a", "b"])
+
+
+def test_to_csv_names_predictions_with_the_models_own_classes():
+    feats = embeddings.Features(vectors=np.zeros((2, 4), np.float32), indices=np.array([0, 1]),
+                                labels=np.array([1, 0]), preds=np.array([999, 3]),
+                                probs=np.zeros((2, 1000), np.float32), layer="avgpool",
+                                mode="gap")
+    proj = embeddings.Projection(np.zeros((2, 2), np.float32), "pca", 2, None, {}, 0.0)
+    imagenet = [f"n{i}" for i in range(1000)]
+    rows = list(csv.reader(io.StringIO(embeddings.to_csv(feats, proj, ["0", "1"],
+                                                         model_classes=imagenet))))
+    assert [r[:3] for r in rows[1:]] == [["0", "1", "n999"], ["1", "0", "n3"]]
+    with pytest.raises(ValueError, match="classes must name every class"):
+        embeddings.to_csv(feats, proj, ["0", "1"])  # 999 is no dataset class

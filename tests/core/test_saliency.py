@@ -373,3 +373,94 @@ def test_gradcam_layers_and_default():
     assert saliency.default_gradcam_layer(model) == "conv2"
     with pytest.raises(ValueError, match="no"):
         saliency.default_gradcam_layer(_mlp())
+
+
+# --------------------------------------------------------------------------- any model
+@pytest.mark.parametrize("arch", ["mobilenet_v3_small", "efficientnet_b0"])
+def test_inplace_hardswish_silu_and_squeeze_excite(arch, untouched):
+    """MobileNet-V3 (in-place Hardswish, SE with ReLU + Hardsigmoid) and EfficientNet (in-place
+    SiLU, SE, stochastic depth): every method runs on the shared model; the plain gradient is
+    torch's own on a copy, guided backprop Captum's (which hooks the nn.ReLU modules only, as
+    ours guides only ReLUs)."""
+    from tests.models import as_shared
+
+    torch.manual_seed(0)
+    model = as_shared(torchvision.models.get_model(arch, weights=None, num_classes=6),
+                      frozen=True)
+    x = noise_image(3, size=64)
+    with untouched(model):
+        for key in saliency.METHODS:
+            r = saliency.attribute(key, model, x, 2, **_kw(key))
+            assert r.heat.shape == (64, 64) and torch.isfinite(r.attr).all()
+        ours = saliency.vanilla_gradient(model, x, 2).attr
+        guided = saliency.guided_backprop(model, x, 2)
+    ref = copy.deepcopy(model)
+    leaf = _leaf(x)
+    (want,) = torch.autograd.grad(ref(leaf)[0, 2], leaf)
+    scale = float(want.abs().max())
+    assert scale > 0
+    torch.testing.assert_close(ours, want.abs(), atol=1e-5 * scale, rtol=1e-4)
+    expected = GuidedBackprop(_no_inplace(model)).attribute(_leaf(x), target=2)
+    torch.testing.assert_close(guided.attr, expected, atol=1e-5 * float(expected.abs().max()),
+                               rtol=1e-4)
+    relus, others = guided.info["relus"], guided.info["other_activations"]
+    if arch == "mobilenet_v3_small":  # ReLUs in its first blocks and SE layers
+        assert relus == sum(isinstance(m, nn.ReLU) for m in model.modules())
+        assert others == ("Hardswish", "Hardsigmoid")
+    else:  # no ReLU at all: guided backprop is the plain signed gradient
+        assert relus == 0 and others == ("SiLU", "Sigmoid")
+        torch.testing.assert_close(guided.attr, want, atol=1e-5 * scale, rtol=1e-4)
+
+
+class _Tiny(nn.Module):
+    """Conv + BatchNorm + in-place ReLU, a residual add, pooling and a linear head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(6)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(6, 6, 3, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d(2)
+        self.fc = nn.Linear(24, 4)
+
+    def forward(self, x):
+        h = self.relu(self.bn1(self.conv1(x)))
+        h = self.relu(self.conv2(h) + h)
+        return self.fc(torch.flatten(self.pool(h), 1))
+
+
+def test_an_onnx_conversion_gives_the_gradients_of_the_module_it_came_from(untouched):
+    """onnx2torch's GraphModule (ReLU nodes as nn.ReLU, BatchNorm folded into the conv by the
+    exporter) explained like the torch module: the same maps, atol 1e-5."""
+    import io
+    import warnings
+
+    pytest.importorskip("onnx2torch")
+    from torch import fx
+
+    from core.models import onnx_graph
+    from tests.models import as_shared
+
+    torch.manual_seed(0)
+    original = as_shared(_Tiny(), frozen=True)
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the legacy exporter's deprecation notice
+        torch.onnx.export(original, (torch.zeros(1, 3, 16, 16),), buf, dynamo=False,
+                          opset_version=17, input_names=["x"], output_names=["y"],
+                          dynamic_axes={"x": {0: "n"}})
+    converted = onnx_graph.to_module(buf.getvalue()).requires_grad_(False)
+    assert isinstance(converted, fx.GraphModule)
+    x = noise_image(3, size=16)
+    with untouched(converted):
+        for key in ("vanilla", "guided", "smoothgrad", "ig"):
+            ours = saliency.attribute(key, converted, x, 1, **_kw(key))
+            want = saliency.attribute(key, original, x, 1, **_kw(key))
+            torch.testing.assert_close(ours.attr, want.attr, atol=1e-5, rtol=0)
+            assert float(ours.attr.abs().max()) > 1e-3
+        guided = saliency.guided_backprop(converted, x, 1)
+    # and guided backprop against Captum's on the torch module
+    torch.testing.assert_close(guided.attr, GuidedBackprop(_no_inplace(original)).attribute(
+        _leaf(x), target=1), atol=1e-5, rtol=0)
+    assert guided.info["relus"] == 2 and guided.info["other_activations"] == ()

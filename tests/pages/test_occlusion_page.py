@@ -80,7 +80,8 @@ def test_bad_upload_shows_an_error(app):
 def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network):
     hub = hub_dir
     at = app("occlusion")
-    at.radio(key="occ_model").set_value("resnet18").run()
+    at.session_state["active_model"] = "imagenet:resnet18"  # the sidebar's choice
+    at.run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     assert "resnet18-f37072fd.pth" in message and str(hub / "checkpoints") in message
@@ -88,7 +89,8 @@ def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network
 
 def test_imagenet_weights_from_the_hub_cache(app, resnet18_weights):
     at = app("occlusion")
-    at.radio(key="occ_model").set_value("resnet18").run()
+    at.session_state["active_model"] = "imagenet:resnet18"
+    at.run()
     at.slider(key="occ_window").set_value(112).run()
     at.slider(key="occ_stride").set_value(112).run()
     assert not at.exception and not at.error

@@ -114,7 +114,8 @@ def test_bad_upload_shows_an_error(app):
 
 def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network):
     at = app("saliency")
-    at.radio(key="sal_model").set_value("vgg16").run()
+    at.session_state["active_model"] = "imagenet:vgg16"  # the sidebar's choice
+    at.run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
     assert "vgg16-397923af.pth" in message and str(hub_dir / "checkpoints") in message
@@ -122,7 +123,8 @@ def test_imagenet_offline_says_where_to_put_the_weights(app, hub_dir, no_network
 
 def test_imagenet_model_waits_for_the_button(app, resnet18_weights):
     at = app("saliency")
-    at.radio(key="sal_model").set_value("resnet18").run()
+    at.session_state["active_model"] = "imagenet:resnet18"
+    at.run()
     at.multiselect(key="sal_methods").set_value(["vanilla", "gradcam"]).run()
     assert not at.exception and not at.error
     assert not _keys(at, "sal_map_")  # nothing computed before the button
