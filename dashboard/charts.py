@@ -178,6 +178,47 @@ def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: b
     return _localised(fig)
 
 
+def mosaic(tiles: np.ndarray, *, cols: int = 8, gap: int = 1) -> np.ndarray:
+    """Colour tiles (N, h, w, 3) in [0, 1] laid out row by row, ``cols`` a row, ``gap`` white
+    pixels between them: one (R·(h+gap)−gap, C·(w+gap)−gap, 3) image."""
+    t = np.asarray(tiles, dtype=float)
+    n, h, w = t.shape[:3]
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    out = np.ones((rows * (h + gap) - gap, cols * (w + gap) - gap, t.shape[3]))
+    for i, tile in enumerate(t):
+        r, c = divmod(i, cols)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tile
+    return out
+
+
+def filter_mosaic(tiles: np.ndarray, *, hover: str, cols: int = 8, title: str = "",
+                  height_per_row: int = 70) -> go.Figure:
+    """Colour filters (N, h, w, 3) in [0, 1] as one image (`mosaic`, 1 px white gaps): a single
+    trace however many filters, so 64 filters cost the browser what one picture does.
+
+    Args:
+        hover: the hover text, where ``%{customdata[0]}`` is the filter's number (row by row
+            from 0; -1 on a gap), e.g. "filter %{customdata[0]}".
+    """
+    t = np.asarray(tiles, dtype=float)
+    n, h, w = t.shape[:3]
+    cols = max(1, min(cols, n))
+    grid = mosaic(t, cols=cols)
+    index = np.full(grid.shape[:2], -1)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        index[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = i
+    fig = go.Figure(go.Image(z=grid * 255, customdata=index[..., None],
+                             hovertemplate=hover + "<extra></extra>"))
+    rows = -(-n // cols)
+    fig.update_layout(title=title or None, height=height_per_row * rows + 40,
+                      margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
+    return _localised(fig)
+
+
 def bars(values: np.ndarray, labels: list[str], *, title: str = "", highlight: int | None = None,
          value_format: str = ".3f", y_title: str = "", height: int = 300) -> go.Figure:
     """A bar chart (e.g. class probabilities); ``highlight`` colours one bar."""

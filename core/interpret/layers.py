@@ -53,13 +53,16 @@ from core.runtime.graph import (
 __all__ = [
     "activation_maximisation",
     "activations",
+    "activations_and_probs",
     "ActMaxResult",
     "channel_order",
     "conv_layer_names",
+    "filter_images",
     "filter_weights",
     "layer_names",
     "layer_table",
     "LayerInfo",
+    "macs_to",
     "MAX_JITTER",
     "MAX_STEPS",
     "predict",
@@ -94,6 +97,9 @@ class LayerInfo:
     # language-neutral, e.g. "max(0, x)" or "3136 → 128") and its values as (name, value) pairs
     detail_key: str = ""
     detail_values: tuple[tuple[str, Any], ...] = ()
+    # multiply-adds of this call for one image (Conv2d, Linear; 0 for every other layer): the
+    # cost of a forward pass up to a layer is their sum (`macs_to`)
+    macs: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +177,17 @@ def _shape_of(value: Any) -> tuple[int, ...] | None:
     return tuple(value.shape) if isinstance(value, Tensor) else None
 
 
+def _macs(m: nn.Module, out_shape: tuple[int, ...]) -> int:
+    """Multiply-adds of one call of a Conv2d or Linear for one image (out_shape has the batch)."""
+    outputs = math.prod(out_shape[1:])
+    if isinstance(m, nn.Conv2d):
+        k = pair(m.kernel_size)
+        return outputs * (m.in_channels // m.groups) * k[0] * k[1]
+    if isinstance(m, nn.Linear):
+        return outputs * m.in_features
+    return 0
+
+
 def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[LayerInfo]:
     """One row per leaf-module call in execution order, after an "input" row.
 
@@ -201,8 +218,21 @@ def layer_table(model: nn.Module, input_shape: tuple[int, int, int]) -> list[Lay
         rf, jump, start, note = _square(*rfs[node])
         text, key, values = _detail(m, shapes.get(first), out)
         rows.append(LayerInfo(name, type(m).__name__, out[1:], params, rf, jump, start, text,
-                              note, key, values))
+                              note, key, values, _macs(m, out)))
     return rows
+
+
+def macs_to(table: Sequence[LayerInfo], layer: str) -> int:
+    """Multiply-adds of a forward pass of one image up to ``layer`` (included), from a
+    `layer_table`: what `activations` of that layer computes (element-wise work aside)."""
+    total = 0
+    for row in table:
+        total += row.macs
+        if row.name == layer:
+            return total
+    names = tuple(r.name for r in table)
+    raise InputError(f"unknown layer {layer!r}; valid names: {', '.join(names)}", "choice",
+                     name="layer", value=plain(layer), choices=names)
 
 
 def layer_names(model: nn.Module) -> list[str]:
@@ -242,10 +272,37 @@ def predict(model: nn.Module, x: Tensor) -> Tensor:
     x = check_batch(x)
     with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}", shape=tuple(x.shape)), GUARD.run():
         logits = model(x)
-    if logits.dim() != 2:
-        raise InputError(f"model must return logits (B, K), got shape {tuple(logits.shape)}",
-                         "model_output_not_logits", value=str(tuple(logits.shape)))
+    return _softmax(logits)
+
+
+def _softmax(logits: Any) -> Tensor:
+    if not isinstance(logits, Tensor) or logits.dim() != 2:
+        got = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
+        raise InputError(f"model must return logits (B, K), got shape {got}",
+                         "model_output_not_logits", value=str(got))
     return logits.float().softmax(dim=1)
+
+
+def activations_and_probs(model: nn.Module, x: Tensor,
+                          layers: list[str]) -> tuple[dict[str, Tensor], Tensor]:
+    """`activations` and `predict` from one forward pass (a page shows both for one image).
+
+    Args:
+        model: shared model in eval mode; x: (B, C, H, W) normalised float input.
+        layers: names from `layer_names`.
+    Returns:
+        ({name: detached copy of that layer's output} in request order, softmax (B, K)).
+    """
+    g = model_graph(model)
+    nodes = resolve_layers(g, layers)
+    x = check_batch(x)
+    result = next(n for n in reversed(g.graph.nodes) if n.op == "output").args[0]
+    if not isinstance(result, fx.Node) or result.op == "placeholder":  # a tuple, a dict...
+        return activations(model, x, layers), predict(model, x)
+    with torch.no_grad(), fits(f"x of shape {tuple(x.shape)}", shape=tuple(x.shape)):
+        out = run_nodes(model, g, x, {*nodes.values(), result},
+                        lambda v: v.detach().clone() if isinstance(v, Tensor) else v)
+    return {name: out[node] for name, node in nodes.items()}, _softmax(out[result])
 
 
 def channel_order(act: Tensor, by: str = "mean") -> list[int]:
@@ -282,6 +339,19 @@ def filter_weights(model: nn.Module, layer: str) -> Tensor:
                          layer=plain(layer), kind=type(m).__name__,
                          choices=tuple(conv_layer_names(model)))
     return m.weight.detach().clone()
+
+
+def filter_images(model: nn.Module, layer: str) -> Tensor:
+    """A Conv2d layer's filters as images: (out, kh, kw, in / groups) in [0, 1], each filter
+    min-max scaled on its own (a constant filter is mid-grey 0.5). For a first layer on RGB
+    input the last axis is (R, G, B): the filters drawn in colour, as Krizhevsky et al. (2012)
+    show AlexNet's.
+    """
+    w = filter_weights(model, layer).float()  # (out, in, kh, kw)
+    lo = w.amin(dim=(1, 2, 3), keepdim=True)
+    span = w.amax(dim=(1, 2, 3), keepdim=True) - lo  # (out, 1, 1, 1)
+    scaled = torch.where(span > 0, (w - lo) / span.where(span > 0, torch.ones_like(span)), 0.5)
+    return scaled.permute(0, 2, 3, 1).contiguous()  # (out, kh, kw, in)
 
 
 def receptive_box(info: LayerInfo, row: int, col: int,
@@ -326,19 +396,31 @@ def _unit(out: Tensor, channel: int) -> Tensor:
     return unit.flatten(1).mean(1) if unit.dim() > 1 else unit
 
 
+def _scale_box(box: tuple[int, int, int, int], source: tuple[int, int],
+               target: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A half-open box of a (h, w) image in a (H, W) one of the same picture: the smallest box
+    of whole target pixels covering it."""
+    (h, w), (th, tw) = source, target
+    r0, r1, c0, c1 = box
+    return (r0 * th // h, min(-(-r1 * th // h), th), c0 * tw // w, min(-(-c1 * tw // w), tw))
+
+
 def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *, k: int = 9,
-                   normalize: Callable[[Tensor], Tensor],
-                   batch_size: int = 256) -> list[TopExample]:
+                   normalize: Callable[[Tensor], Tensor], batch_size: int = 256,
+                   progress: Callable[[int, int], None] | None = None) -> list[TopExample]:
     """The k images whose channel map has the largest maximum, with the patch around it.
 
     Yosinski et al. (2015), "Understanding Neural Networks Through Deep Visualization",
     https://arxiv.org/abs/1506.06579 (Deep Visualization Toolbox).
     Args:
-        images: (N, C, H, W) uint8, e.g. a dataset split; normalize: uint8 batch -> float input.
+        images: (N, C, H, W) uint8, e.g. a dataset split; normalize: uint8 batch -> float input
+            (B, C', H', W'), which may convert channels and size (``core.data.fit.InputFit``).
         layer, channel: the unit (for a (N,)-output layer, channel is the unit index).
         k: how many (at most N); batch_size: images per forward pass.
+        progress: progress(images done, N) after each batch.
     Returns:
-        list[TopExample], highest score first (ties: lower index first).
+        list[TopExample], highest score first (ties: lower index first); boxes in the pixels
+        of ``images`` (scaled from the model's input when normalize resizes).
     """
     if (not isinstance(images, Tensor) or images.dtype != torch.uint8 or images.dim() != 4
             or not len(images)):
@@ -348,30 +430,41 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
                          "images_uint8_batch", value=got)
     check_int("k", k, 1)
     check_int("batch_size", batch_size, 1)
-    if not callable(normalize):
-        raise InputError(f"normalize must be callable, got {normalize!r}", "not_callable",
-                         name="normalize", value=repr(normalize))
+    for name, fn in (("normalize", normalize), ("progress", progress)):
+        if (fn is not None or name == "normalize") and not callable(fn):
+            raise InputError(f"{name} must be callable, got {fn!r}", "not_callable",
+                             name=name, value=repr(fn))
     g = model_graph(model)
     node = resolve_layers(g, [layer])[layer]
-    size = tuple(images.shape[2:])
-    info = _layer_row(model, layer, tuple(images.shape[1:]))
+    with torch.no_grad():
+        x = check_batch(normalize(images[:batch_size]))  # the first batch: the model's input
+    shape = tuple(x.shape[1:])  # (C', H', W')
+    info = _layer_row(model, layer, shape)
     channel = _check_unit(info, channel)
     scores, where = [], []
-    with torch.no_grad():
+    with torch.no_grad(), fits(f"images converted to {shape}", shape=shape):
         for i in range(0, len(images), batch_size):
-            x = check_batch(normalize(images[i:i + batch_size]))
+            if x is None:
+                x = check_batch(normalize(images[i:i + batch_size]))
             out = run_nodes(model, g, x, {node}, lambda v: v)[node]
+            x = None
             fmap = out[:, channel].reshape(len(out), -1).float()  # (B, H'*W') or (B, 1)
             best, pos = fmap.max(dim=1)  # first position of the max
             scores.append(best)
             where.append(pos)
+            if progress is not None:
+                progress(min(i + batch_size, len(images)), len(images))
     score, pos = torch.cat(scores), torch.cat(where)
     width = info.output_shape[2] if len(info.output_shape) == 3 else 1
     order = torch.sort(score, descending=True, stable=True).indices[:k].tolist()
+    size, model_size = tuple(images.shape[2:]), shape[1:]
     result = []
     for i in order:
         r, c = divmod(int(pos[i]), width)
-        result.append(TopExample(i, float(score[i]), (r, c), receptive_box(info, r, c, size)))
+        box = receptive_box(info, r, c, model_size)
+        if model_size != size:
+            box = _scale_box(box, model_size, size)
+        result.append(TopExample(i, float(score[i]), (r, c), box))
     return result
 
 

@@ -55,6 +55,12 @@ _POINTWISE_OPS = {
     "contiguous", "clone", "float",
 }
 _FLATTENING_OPS = {torch.flatten, torch.mean, "flatten", "view", "reshape", "mean"}
+# onnx2torch's modules (an imported ONNX network), known by class name: onnx2torch is optional
+_ONNX_POINTWISE = {"OnnxHardSigmoid", "OnnxClip", "OnnxErf", "OnnxPReLU", "OnnxFunction",
+                   "OnnxBatchNorm", "OnnxCast"}
+_ONNX_MERGES = {"OnnxBinaryMathOperation", "OnnxConcat"}  # add/sub/mul/div, channel concat
+_ONNX_GLOBAL_POOLS = {"OnnxGlobalAveragePool", "OnnxGlobalAveragePoolWithKnownInputShape"}
+_ONNX_FLATTENING = {"OnnxFlatten", "OnnxReshape", "OnnxGemm", "OnnxMatMul"}
 
 
 def pair(v: Any) -> tuple[int, int]:
@@ -75,6 +81,9 @@ def conv_window(m: nn.Module, in_shape: tuple[int, ...] | None) -> tuple | None:
         k = pair(m.kernel_size)
         stride = pair(m.stride) if m.stride else k
         return k, stride, pair(m.padding), pair(getattr(m, "dilation", 1))
+    if type(m).__name__ in _ONNX_GLOBAL_POOLS and in_shape is not None and len(in_shape) == 4:
+        k = tuple(in_shape[-2:])  # one window: the whole map
+        return k, k, (0, 0), (1, 1)
     if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)) and in_shape is not None:
         size_in = in_shape[-2:]
         size_out = tuple(s if o is None else o
@@ -117,11 +126,15 @@ def _node_rf(model: nn.Module, node: fx.Node, shapes: dict, rfs: dict) -> tuple[
     missing = next((r for r in known if r[0] is None), None)
     if node.op == "call_module":
         m = model.get_submodule(node.target)
-        if isinstance(m, (nn.Linear, nn.Flatten)):
+        kind = type(m).__name__
+        if isinstance(m, (nn.Linear, nn.Flatten)) or kind in _ONNX_FLATTENING:
             return None, WHOLE
         in_shape = shapes.get(inputs[0]) if inputs else None
         window = conv_window(m, in_shape)
-        if window is None and not isinstance(m, _POINTWISE_MODULES):
+        pointwise = isinstance(m, _POINTWISE_MODULES) or kind in _ONNX_POINTWISE
+        if kind in _ONNX_MERGES and (kind != "OnnxConcat" or getattr(m, "axis", 0) in (1, -3)):
+            return _merge(node, inputs, known, missing, shapes)
+        if window is None and not pointwise:
             return None, _not_computed(m, in_shape, shapes.get(node))
         if missing is not None or not known:
             return None, missing[1] if missing else "receptive field not computed"
@@ -132,6 +145,11 @@ def _node_rf(model: nn.Module, node: fx.Node, shapes: dict, rfs: dict) -> tuple[
         return None, WHOLE
     if op not in _POINTWISE_OPS and not (op is torch.cat and _cat_dim(node) in (1, -3)):
         return None, f"receptive field not computed after {getattr(op, '__name__', op)}"
+    return _merge(node, inputs, known, missing, shapes)
+
+
+def _merge(node: fx.Node, inputs: list, known: list, missing, shapes: dict):
+    """The field of an element-wise op or a channel concat of the ``inputs`` paths."""
     if missing is not None or not known:
         return None, missing[1] if missing else "receptive field not computed"
     # A 1×1 map broadcast over a larger one is a per-channel gate (squeeze-and-excitation):

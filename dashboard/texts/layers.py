@@ -107,9 +107,7 @@ how deeper layers respond to larger patterns. In the layer table, *jump* is the 
 input pixels between two neighbouring units of a layer. Pick a layer to see its feature maps
 for your image.
 """,
-    "no_model": "No model is available for this dataset yet: train one on the Train page or "
-    "pick the digits dataset in the sidebar.",
-    "model_error": "The model could not be loaded: {error}",
+    "no_model_tab": "No model to look into: the *Inside the network* tab says why.",
     "data_error": "The dataset is not available: {error}",
     "layer_table": "Layer table",
     "col_layer": "layer",
@@ -134,10 +132,18 @@ for your image.
     "weights_layer": "Convolution layer",
     "weights_out": "Output filter (its weights on each input channel)",
     "maps_of": "{n} of {total} feature maps of {layer}, shape {shape}",
-    "vector_of": "{layer} is a vector of {n} values",
+    "vector_of": "{k} of the {n} values of {layer}, in the chosen order",
     "channel_name": "ch {c}",
     "filter_name": "filter {i}",
     "in_channel_name": "in {i}",
+    "filters_colour": "{n} of the {total} filters of {layer} ({k} on R, G, B), each drawn as a "
+    "colour picture: its weights scaled on their own from the smallest (black) to the largest "
+    "(full colour). What the filter answers most strongly to looks like it.",
+    "filter_hover": "filter %{customdata[0]}",
+    "fit_dataset_images": "The {dataset} images",
+    "fit_image": "The image is {source}; {model} takes {target}: it is {steps}.",
+    "dataset_label": "Label in the dataset: **{cls}**, which is not one of this model's classes.",
+    "top_probabilities": "The {k} most probable of {n} classes",
     # -- 3. what a filter looks for
     "filter_theory_title": "Theory: activation maximisation and dataset examples",
     "filter_theory": """
@@ -165,6 +171,11 @@ technical report 1341; Olah, Mordvintsev & Schubert, 2017,
     "actmax_progress": "Step {step}/{steps} · activation {value}",
     "actmax_result": "Optimised input",
     "actmax_curve": "Target activation per step",
+    "actmax_cost": "Cost: {steps} steps, each a forward pass up to {layer} ({macs} "
+    "multiply-adds) and its backward pass, on a {shape} input.",
+    "examples_cost": "Cost: {n} images × 1 forward pass up to {layer} ({macs} multiply-adds "
+    "each). That takes a while here: press the button to run it.",
+    "run_examples": "Find the top images",
     # -- 4. explainers
     "softmax_header": "Softmax",
     "softmax_text": """
@@ -325,9 +336,8 @@ por eso las capas más profundas responden a patrones más grandes. En la tabla 
 *salto* (*jump*) es la distancia, en píxeles de la entrada, entre dos unidades vecinas de una
 capa. Elige una capa para ver sus mapas de características con tu imagen.
 """,
-    "no_model": "Todavía no hay ningún modelo para este conjunto de datos: entrena uno en la "
-    "página Entrenar o elige el conjunto de dígitos en la barra lateral.",
-    "model_error": "No se pudo cargar el modelo: {error}",
+    "no_model_tab": "No hay ningún modelo que examinar: la pestaña *Dentro de la red* explica "
+    "por qué.",
     "data_error": "El conjunto de datos no está disponible: {error}",
     "layer_table": "Tabla de capas",
     "col_layer": "capa",
@@ -351,10 +361,20 @@ capa. Elige una capa para ver sus mapas de características con tu imagen.
     "weights_layer": "Capa convolucional",
     "weights_out": "Filtro de salida (sus pesos sobre cada canal de entrada)",
     "maps_of": "{n} de {total} mapas de características de {layer}, dimensiones {shape}",
-    "vector_of": "{layer} es un vector de {n} valores",
+    "vector_of": "{k} de los {n} valores de {layer}, en el orden elegido",
     "channel_name": "canal {c}",
     "filter_name": "filtro {i}",
     "in_channel_name": "entrada {i}",
+    "filters_colour": "{n} de los {total} filtros de {layer} ({k} sobre R, G, B), cada uno "
+    "dibujado como una imagen en color: sus pesos, escalados por separado, van del más pequeño "
+    "(negro) al más grande (color pleno). Aquello a lo que el filtro responde con más fuerza "
+    "se parece a esa imagen.",
+    "filter_hover": "filtro %{customdata[0]}",
+    "fit_dataset_images": "Las imágenes de {dataset}",
+    "fit_image": "La imagen es de {source}; {model} recibe {target}: la imagen {steps}.",
+    "dataset_label": "Etiqueta en el conjunto de datos: **{cls}**, que no es ninguna de las "
+    "clases de este modelo.",
+    "top_probabilities": "Las {k} clases más probables de {n}",
     # -- 3. qué busca un filtro
     "filter_theory_title": "Teoría: maximización de la activación y ejemplos del conjunto de "
     "datos",
@@ -384,6 +404,12 @@ informe técnico 1341 de la Universidad de Montreal; Olah, Mordvintsev y Schuber
     "actmax_progress": "Iteración {step}/{steps} · activación {value}",
     "actmax_result": "Entrada optimizada",
     "actmax_curve": "Activación del canal en cada iteración",
+    "actmax_cost": "Coste: {steps} iteraciones, cada una con una pasada hacia delante hasta "
+    "{layer} ({macs} multiplicaciones y sumas) y su pasada hacia atrás, con una entrada de "
+    "{shape}.",
+    "examples_cost": "Coste: {n} imágenes × 1 pasada hacia delante hasta {layer} ({macs} "
+    "multiplicaciones y sumas por imagen). Aquí tarda un rato: pulsa el botón para lanzarlo.",
+    "run_examples": "Buscar las imágenes que más lo activan",
     # -- 4. explicaciones
     "softmax_header": "Softmax",
     "softmax_text": """

@@ -1,4 +1,9 @@
-"""Layers page, section 2: the active model's layer table, feature maps, prediction, weights."""
+"""Layers page, section 2: the active model's layer table, feature maps, prediction, weights.
+
+Any active model: the lab's, a torchvision ImageNet classifier, an imported .pth or ONNX
+network. One image, one forward pass (the chosen layer, the embedding layer and the prediction
+together); the image is converted to the model's input visibly (a caption says how).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,19 @@ import streamlit as st
 import torch
 
 from core.data import images
+from core.data.fit import fit_input
 from core.interpret import layers
-from dashboard import cache, charts, i18n, texts, widgets
+from dashboard import cache, charts, i18n, state, widgets
+from dashboard.views import any_model
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
 
 KEY = "layers_net"
 SORTS = ("mean", "max", "index")
+TOP_CLASSES = 10  # a model with more classes (ImageNet's 1000) shows its most probable ones
+MAX_FILTERS = 256
+_ACTIVATIONS = ("ReLU", "ReLU6", "LeakyReLU", "Hardswish", "SiLU", "GELU", "ELU", "Mish")
 
 
 @dataclass(frozen=True)
@@ -35,46 +45,50 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
         st.markdown(T["net_theory"])
     model, card = loaded.model, loaded.card
     lang = i18n.current()
-    classes = texts.class_names(card.classes, lang)
     table = cache.layer_table(loaded)
     with st.expander(T["layer_table"], expanded=False):
         st.dataframe(_table_frame(T, table), hide_index=True, key=f"{KEY}_table")
 
     left, right = st.columns([1, 2])
     with left:
-        picked = widgets.image_picker(f"{KEY}_img", labels=T, default="dataset",
+        # a dataset image when it already fits the model, else a sample (a photo for colour)
+        source = any_model.image_source(f"{KEY}_img", card, test_split)
+        picked = widgets.image_picker(f"{KEY}_img", labels=T, default=source,
                                       dataset=test_split)
     if picked is None:
         st.info(T["no_image"])
         return None
     pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape,
                                      mean=card.mean, std=card.std)
-    probs = layers.predict(model, x)[0].numpy()  # (K,)
+
+    rows = {row.name: row for row in table[1:]}
+    names = list(rows)
+    with right:
+        c1, c2, c3 = st.columns([2, 2, 1])
+        default = _default_layer(table)
+        layer = c1.selectbox(T["layer"], names, index=names.index(default), key=f"{KEY}_layer")
+        sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort",
+                        format_func=lambda s: T[f"sort_{s}"])
+        limit = int(c3.number_input(T["max_maps"], 1, 256, _default_count(rows[default]),
+                                    key=f"{KEY}_limit"))
+    feature = _feature_layer(loaded, names)
+    acts, probs = layers.activations_and_probs(model, x, list(dict.fromkeys([layer, feature])))
+    probs = probs[0].numpy()  # (K,)
+
     with left:
         st.plotly_chart(
             charts.image(images.to_display(pixels), height=220, title=T["model_input"].format(
                 shape=" × ".join(map(str, card.input_shape)))),
             key=f"{KEY}_input")
-        best = int(np.argmax(probs))
-        st.markdown(T["predicted"].format(cls=classes[best],
-                                          p=i18n.percent(float(probs[best]), lang=lang)))
-        if picked.label is not None:
-            st.markdown(T["true_class"].format(cls=classes[picked.label]))
-        st.plotly_chart(charts.bars(probs, classes, highlight=best, height=240,
-                                    title=T["probabilities"]), key=f"{KEY}_probs")
+        note = _fit_caption(T, picked, test_split, card)
+        if note:
+            st.caption(note)
+        _prediction(T, probs, loaded, picked, test_split, lang)
 
-    names = [row.name for row in table[1:]]
     with right:
-        c1, c2, c3 = st.columns([2, 2, 1])
-        default = next((n for n in names if n.startswith("relu")), names[0])
-        layer = c1.selectbox(T["layer"], names, index=names.index(default), key=f"{KEY}_layer")
-        sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort",
-                        format_func=lambda s: T[f"sort_{s}"])
-        limit = int(c3.number_input(T["max_maps"], 1, 256, 32, key=f"{KEY}_limit"))
-        acts = layers.activations(model, x, [layer, _feature_layer(loaded, names)])
         act = acts[layer][0]  # (C, H, W) or (N,)
+        order = layers.channel_order(act, by=sort)[:limit]
         if act.dim() == 3:
-            order = layers.channel_order(act, by=sort)[:limit]
             st.caption(T["maps_of"].format(n=len(order), total=act.shape[0], layer=layer,
                                            shape=" × ".join(map(str, act.shape))))
             st.plotly_chart(
@@ -83,13 +97,27 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
                                     signed=bool((act < 0).any()), height_per_row=130),
                 key=f"{KEY}_maps")
         else:
-            st.caption(T["vector_of"].format(layer=layer, n=i18n.integer(act.numel(), lang)))
-            values = act.numpy()
-            st.plotly_chart(charts.bars(values, [str(i) for i in range(len(values))],
+            st.caption(T["vector_of"].format(layer=layer, k=len(order),
+                                             n=i18n.integer(act.numel(), lang)))
+            st.plotly_chart(charts.bars(act[order].numpy(), [str(i) for i in order],
                                         value_format=".2f", height=260), key=f"{KEY}_vector")
     _weights(T, loaded)
-    feature = acts[_feature_layer(loaded, names)][0].flatten().numpy()
-    return Inspected(loaded, x, feature)
+    return Inspected(loaded, x, acts[feature][0].flatten().numpy())
+
+
+def _default_layer(table: list[layers.LayerInfo]) -> str:
+    """The first activation (its maps are cheap: the pass stops there), else the first layer."""
+    rows = table[1:]
+    return next((r.name for r in rows if r.type in _ACTIVATIONS and len(r.output_shape) == 3),
+                rows[0].name)
+
+
+def _default_count(row: layers.LayerInfo) -> int:
+    """How many maps to draw at first: fewer as they get larger (each is a heatmap)."""
+    if len(row.output_shape) != 3:
+        return 32
+    pixels = row.output_shape[1] * row.output_shape[2]
+    return 32 if pixels <= 32 * 32 else 16 if pixels <= 64 * 64 else 8
 
 
 def _feature_layer(loaded: cache.LoadedModel, names: list[str]) -> str:
@@ -99,6 +127,42 @@ def _feature_layer(loaded: cache.LoadedModel, names: list[str]) -> str:
     return spec.feature_layer if spec and spec.feature_layer in names else names[-2]
 
 
+def _fit_caption(T: dict, picked: widgets.PickedImage, split: Dataset | None,
+                 card) -> str | None:
+    """What is done to the picked image to make it the model's input, or None (nothing)."""
+    kw = {"mean": card.mean, "std": card.std}
+    if picked.index is not None and split is not None:  # a dataset image
+        fit = fit_input(tuple(split.images.shape[1:]), card.input_shape, **kw)
+        dataset = state.dataset_title(state.active_dataset())
+        return widgets.fit_note(fit, images=T["fit_dataset_images"].format(dataset=dataset),
+                                model=card.name)
+    return any_model.image_fit_note(T, picked, card)  # a sample or an upload
+
+
+def _prediction(T: dict, probs: np.ndarray, loaded: cache.LoadedModel,
+                picked: widgets.PickedImage, split: Dataset | None, lang: str) -> None:
+    """The predicted class, the true one when it is one of the model's classes, the bars."""
+    from dashboard import texts
+
+    classes = any_model.class_names(loaded)  # ImageNet's stay English
+    best = int(np.argmax(probs))
+    st.markdown(T["predicted"].format(cls=classes[best],
+                                      p=i18n.percent(float(probs[best]), lang=lang)))
+    if picked.label is not None and split is not None:
+        if any_model.same_classes(loaded.card, split):
+            st.markdown(T["true_class"].format(cls=classes[picked.label]))
+        else:  # the dataset's label names no class of this model (the digits for ImageNet)
+            name = texts.class_names([split.classes[picked.label]], lang)[0]
+            st.markdown(T["dataset_label"].format(cls=name))
+    shown = np.argsort(-probs, kind="stable")[:TOP_CLASSES] if len(probs) > TOP_CLASSES \
+        else np.arange(len(probs))
+    title = T["probabilities"] if len(shown) == len(probs) else T["top_probabilities"].format(
+        k=len(shown), n=i18n.integer(len(probs), lang))
+    st.plotly_chart(charts.bars(probs[shown], [classes[i] for i in shown],
+                                highlight=int(np.flatnonzero(shown == best)[0]), height=240,
+                                title=title), key=f"{KEY}_probs")
+
+
 def _weights(T: dict, loaded: cache.LoadedModel) -> None:
     convs = layers.conv_layer_names(loaded.model)
     if not convs:
@@ -106,12 +170,22 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
     st.markdown(f"**{T['weights']}**")
     c1, c2 = st.columns(2)
     layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer")
-    w = layers.filter_weights(loaded.model, layer).numpy()  # (out, in, kh, kw)
-    if w.shape[1] == 1:  # first layer of a grayscale model: one image per filter
-        maps, names = w[:, 0], [T["filter_name"].format(i=i) for i in range(w.shape[0])]
+    w = layers.filter_weights(loaded.model, layer)  # (out, in, kh, kw)
+    out, cin, kh, kw = w.shape
+    if cin == 3:  # a first layer on colour images: each filter is a small colour picture
+        tiles = layers.filter_images(loaded.model, layer)[:MAX_FILTERS].numpy()  # (N, kh, kw, 3)
+        st.caption(T["filters_colour"].format(n=len(tiles), total=out, layer=layer,
+                                              k=f"{kh}×{kw}"))
+        st.plotly_chart(charts.filter_mosaic(tiles, hover=T["filter_hover"], cols=16 if
+                                             len(tiles) > 32 else 8),
+                        key=f"{KEY}_weights")
+        return
+    w = w.numpy()
+    if cin == 1:  # first layer of a grayscale model: one image per filter
+        maps, names = w[:, 0], [T["filter_name"].format(i=i) for i in range(out)]
     else:
-        out = int(c2.number_input(T["weights_out"], 0, w.shape[0] - 1, 0, key=f"{KEY}_weights_out"))
-        maps, names = w[out], [T["in_channel_name"].format(i=i) for i in range(w.shape[1])]
+        pick = int(c2.number_input(T["weights_out"], 0, out - 1, 0, key=f"{KEY}_weights_out"))
+        maps, names = w[pick], [T["in_channel_name"].format(i=i) for i in range(cin)]
     st.plotly_chart(charts.feature_maps(maps[:64], names[:64], cols=8, signed=True,
                                         height_per_row=110), key=f"{KEY}_weights")
 

@@ -573,3 +573,170 @@ def test_a_trace_waits_for_forward_passes_in_flight():
         assert layers.layer_names(model)[0] == "conv_a"
         with pytest.raises(RuntimeError, match="cannot trace a model while this thread holds"):
             layers.layer_names(as_shared(Residual(), frozen=True))
+
+
+# --------------------------------------------------------------------------- any model (issue 14)
+def test_filter_images_scale_each_hand_set_filter_on_its_own(untouched):
+    conv = nn.Conv2d(3, 2, 2, bias=False)
+    with torch.no_grad():
+        conv.weight[0] = torch.tensor([[[0., 1.], [2., 3.]],      # R
+                                       [[4., 5.], [6., 7.]],      # G
+                                       [[-1., 0.], [0., 0.]]])    # B: the smallest weight
+        conv.weight[1] = 0.25  # a constant filter
+    model = as_shared(nn.Sequential(conv), frozen=True)
+    with untouched(model):
+        tiles = layers.filter_images(model, "0")
+    # filter 0: (w - (-1)) / 8, pixel by pixel, channels last (R, G, B)
+    expected = torch.tensor([[[1 / 8, 5 / 8, 0.], [2 / 8, 6 / 8, 1 / 8]],
+                             [[3 / 8, 7 / 8, 1 / 8], [4 / 8, 1., 1 / 8]]])
+    assert tiles.shape == (2, 2, 2, 3)
+    assert torch.equal(tiles[0], expected)
+    assert torch.equal(tiles[1], torch.full((2, 2, 3), 0.5))
+
+
+def test_activations_and_probs_are_activations_and_predict_in_one_pass(untouched):
+    model = as_shared(resnet18(num_classes=7))  # in-place ReLUs, residual adds
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(3))
+    names = ["relu", "layer1.0.relu_1", "avgpool"]
+    with untouched(model):
+        acts, probs = layers.activations_and_probs(model, x, names)
+    ref = _reference(model, names, x)
+    assert list(acts) == names
+    for name in names:
+        torch.testing.assert_close(acts[name], ref[name])
+    with torch.no_grad():
+        torch.testing.assert_close(probs, model(x).softmax(1))
+
+
+def test_macs_are_what_torch_counts():
+    """FlopCounterMode counts 2 FLOPs per multiply-add of convolutions and matrix products."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = as_shared(torchvision.models.mobilenet_v3_small(num_classes=5), frozen=True)
+    table = layers.layer_table(model, (3, 64, 64))
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        model(torch.zeros(1, 3, 64, 64))
+    assert 2 * layers.macs_to(table, table[-1].name) == counter.get_total_flops()
+    convs = [r for r in table if r.type == "Conv2d"]
+    assert layers.macs_to(table, convs[0].name) == 16 * 32 * 32 * 3 * 3 * 3  # features.0.0
+    with pytest.raises(ValueError, match="unknown layer 'nope'"):
+        layers.macs_to(table, "nope")
+
+
+def test_top_activating_through_a_fit_is_the_top_of_the_converted_images():
+    """Digits-sized grey images for a colour model of another size: the fit converts each batch;
+    the scores are those of the converted images, the boxes are in the images' own pixels."""
+    from core.data.fit import fit_input
+
+    model = as_shared(resnet18(num_classes=4), frozen=True)
+    images = torch.randint(0, 256, (9, 1, 20, 20), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(4))
+    fit = fit_input((1, 20, 20), (3, 40, 40), mean=(0.5,) * 3, std=(0.25,) * 3)
+    seen = []
+    top = layers.top_activating(model, images, "layer1.0.relu_1", 3, k=4, normalize=fit,
+                                batch_size=4, progress=lambda *a: seen.append(a))
+    assert seen == [(4, 9), (8, 9), (9, 9)]
+    converted = torch.nn.functional.interpolate(
+        images.float().expand(-1, 3, -1, -1), size=(40, 40), mode="bilinear",
+        align_corners=False, antialias=True) / 255
+    x = (converted - 0.5) / 0.25
+    out = _reference(model, ["layer1.0.relu_1"], x)["layer1.0.relu_1"][:, 3].flatten(1)
+    best, where = out.max(1)
+    order = torch.sort(best, descending=True, stable=True).indices[:4].tolist()
+    assert [t.index for t in top] == order
+    torch.testing.assert_close(torch.tensor([t.score for t in top]), best[order])
+    info = next(r for r in layers.layer_table(model, (3, 40, 40)) if r.name == "layer1.0.relu_1")
+    for t, i in zip(top, order, strict=True):
+        assert t.position == divmod(int(where[i]), info.output_shape[2])
+        r0, r1, c0, c1 = layers.receptive_box(info, *t.position, (40, 40))  # model pixels
+        assert t.box == (r0 // 2, -(-r1 // 2), c0 // 2, -(-c1 // 2))  # 40 px -> 20 px
+
+
+@pytest.mark.parametrize("arch", ["resnet18", "mobilenet_v3_small"])
+def test_an_onnx_import_has_the_fields_of_the_network_it_came_from(arch):
+    """onnx2torch's modules (element-wise Add/Mul, global pooling, Gemm) read like torch's:
+    every convolution has the receptive field, jump and multiply-adds of the original."""
+    import io
+    import warnings
+
+    pytest.importorskip("core.models.onnx_graph", reason="the ONNX import is not there yet")
+    from core.models import imports
+
+    net = getattr(torchvision.models, arch)(weights=None, num_classes=3).eval()
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, (torch.zeros(1, 3, 64, 64),), buf, dynamo=False, opset_version=17)
+    module = imports.import_onnx(buf.getvalue(), classes=["a", "b", "c"]).model
+
+    def convs(table):
+        return [(r.output_shape, r.receptive_field, r.jump, r.start, r.macs) for r in table
+                if r.type == "Conv2d"]
+
+    ours, original = layers.layer_table(module, (3, 64, 64)), layers.layer_table(net, (3, 64, 64))
+    assert convs(ours) == convs(original) and len(convs(ours)) > 10
+    x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(2))
+    _, probs = layers.activations_and_probs(module, x, [layers.layer_names(module)[0]])
+    with torch.no_grad():
+        torch.testing.assert_close(probs, net(x).softmax(1), atol=1e-5, rtol=1e-4)
+
+
+def _hooked_outputs(model: nn.Module, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Every leaf module call's output, in call order, from forward hooks on a private copy
+    (out-of-place ReLUs); the n-th repeat of a module is "<path>_<n>"."""
+    private = copy.deepcopy(model)
+    calls: dict[str, int] = {}
+    out: dict[str, torch.Tensor] = {}
+
+    def hook(path):
+        def record(module, args, value):
+            n = calls.get(path, 0)
+            calls[path] = n + 1
+            out[path if n == 0 else f"{path}_{n}"] = value.detach().clone()
+        return record
+
+    for path, m in private.named_modules():
+        if hasattr(m, "inplace"):
+            m.inplace = False
+        if path and next(m.children(), None) is None:
+            m.register_forward_hook(hook(path))
+    with torch.no_grad():
+        private(x)
+    return out
+
+
+@pytest.mark.parametrize("arch", ["alexnet", "mobilenet_v3_small", "efficientnet_b0",
+                                  "squeezenet1_1"])
+def test_torchvision_classifiers_inspected_without_being_touched(arch, untouched):
+    """In-place ReLUs, squeeze-excitation, hardswish, SiLU, concats: the table's shapes and
+    the activations are torch's own, and no function changes the shared model."""
+    from core.data.fit import fit_input
+
+    torch.manual_seed(0)
+    model = as_shared(getattr(torchvision.models, arch)(weights=None, num_classes=5))
+    shape, mean, std = (3, 64, 64), (0.5,) * 3, (0.25,) * 3
+    x = torch.randn(1, *shape, generator=torch.Generator().manual_seed(1))
+    digits = torch.randint(0, 256, (3, 1, 28, 28), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(2))
+    with untouched(model):
+        table = layers.layer_table(model, shape)
+        names = [r.name for r in table[1:]]
+        spatial = [r.name for r in table[1:] if len(r.output_shape) == 3]
+        acts, probs = layers.activations_and_probs(model, x, [spatial[1], spatial[-1]])
+        first = layers.conv_layer_names(model)[0]
+        tiles = layers.filter_images(model, first)
+        top = layers.top_activating(model, digits, spatial[-1], 1, k=2,
+                                    normalize=fit_input((1, 28, 28), shape, mean=mean, std=std))
+        result = layers.activation_maximisation(model, spatial[len(spatial) // 2], 0,
+                                                input_shape=shape, mean=mean, std=std, steps=2)
+    ref = _hooked_outputs(model, x)  # torchvision's extractor keeps its ops' blocks whole
+    assert names == list(ref)
+    assert [r.output_shape for r in table[1:]] == [tuple(ref[n].shape[1:]) for n in names]
+    for name in (spatial[1], spatial[-1]):
+        torch.testing.assert_close(acts[name], ref[name])
+    with torch.no_grad():
+        torch.testing.assert_close(probs, model(x).softmax(1))
+    assert tiles.shape[-1] == 3 and 0 <= tiles.min() and tiles.max() <= 1
+    assert len(top) == 2 and all(0 <= b <= 28 for t in top for b in t.box)
+    assert len(result.trajectory) == 2 and result.image.shape == shape

@@ -134,8 +134,9 @@ def test_top_examples_match_core(layers, trained_default):
     assert [t.split(" · ")[0] for t in titles] == [f"#{ex.index}" for ex in top]
 
 
-def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch):
-    """Offline MNIST: the network tabs say what is missing; convolution by hand still works."""
+def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch, hub_dir, no_network):
+    """Offline MNIST: the network tabs say what is missing; convolution by hand still works.
+    (MNIST has no model of its own: the sidebar's first ImageNet model is active, offline too.)"""
     from urllib.error import URLError
 
     import torchvision.datasets.utils as tv_utils
