@@ -12,6 +12,7 @@ second, so a cache hit shows nothing, as before).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,28 +155,34 @@ def layer_table(loaded: LoadedModel):
     return layers.layer_table(loaded.model, tuple(loaded.card.input_shape))
 
 
-def top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
-                   k: int):
-    """The k images of a split that most excite (layer, channel); cached per model and split."""
-    with _spinner("cache_top_activating"):
-        return _top_activating(loaded, _split, split_name, layer, channel, k)
+def top_activating(loaded: LoadedModel, split, layer: str, channel: int, k: int,
+                   progress=None):
+    """The k images of a split that most excite (layer, channel), each image converted to the
+    model's input as it is used (`_normalizer`). Not cached here: the page keeps the result in
+    the session (``widgets.cached_run``), since a Streamlit cache cannot show progress.
 
-
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
-def _top_activating(loaded: LoadedModel, _split, split_name: str, layer: str, channel: int,
-                    k: int):
+    Args:
+        progress: ``progress(fraction, text)`` (an ``st.progress`` bar's method) or None.
+    """
     from core.interpret import layers
 
-    return layers.top_activating(loaded.model, _split.images, layer, channel, k=k,
-                                  normalize=_normalizer(loaded.card))
+    fit = _normalizer(loaded.card, tuple(split.images.shape[1:]))
+    per_batch = max(1, min(256, 2**22 // max(1, math.prod(loaded.card.input_shape))))
+    report = None
+    if progress is not None:
+        def report(done: int, total: int) -> None:
+            progress(done / total, f"{done}/{total}")
+    with _spinner("cache_top_activating"):
+        return layers.top_activating(loaded.model, split.images, layer, channel, k=k,
+                                     normalize=fit, batch_size=per_batch, progress=report)
 
 
-def _normalizer(card: ModelCard):
-    import torch
+def _normalizer(card: ModelCard, source: tuple[int, int, int]):
+    """uint8 images of shape ``source`` -> the model's normalised input: the card's channels,
+    size, mean and std (``core.data.fit``), one batch at a time."""
+    from core.data.fit import fit_input
 
-    mean = torch.tensor(card.mean).view(-1, 1, 1)
-    std = torch.tensor(card.std).view(-1, 1, 1)
-    return lambda images: (images.float() / 255 - mean) / std
+    return fit_input(source, card.input_shape, mean=card.mean, std=card.std)
 
 
 def evaluation(loaded: LoadedModel, _split, split_name: str):
@@ -203,18 +210,37 @@ def model_input(card: ModelCard, split: Dataset):
 
 
 def embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
-                       count: int):
-    """core.interpret.embeddings.extract for the first ``count`` images of a split (cached)."""
-    with _spinner("cache_features"):
-        return _embedding_features(loaded, _split, split_name, layer, mode, count)
+                       count: int, *, chunk: int = 512, progress=None):
+    """core.interpret.embeddings.extract for the first ``count`` images of a split, converted
+    by `model_input` (batch by batch) for a model of other channels, size or normalisation.
 
+    Computed and cached in chunks of ``chunk`` images (a larger count reuses the chunks done),
+    calling ``progress(done, count)`` after each (a Stop button then ends the run at the next
+    update, the chunks done stay cached); without ``progress``, a spinner.
+    """
+    from contextlib import nullcontext
 
-@st.cache_data(max_entries=8, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
-def _embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
-                        count: int):
     from core.interpret import embeddings
 
-    return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, limit=count)
+    parts = []
+    with _spinner("cache_features") if progress is None else nullcontext():
+        for first in range(0, count, chunk):
+            last = min(first + chunk, count)
+            parts.append(_embedding_features(loaded, _split, split_name, layer, mode, first,
+                                             last))
+            embeddings.check_feature_bytes(count, parts[0].vectors.shape[1])
+            if progress is not None:
+                progress(last, count)
+    return embeddings.join_features(parts)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def _embedding_features(loaded: LoadedModel, _split, split_name: str, layer: str, mode: str,
+                        first: int, last: int):
+    from core.interpret import embeddings
+
+    return embeddings.extract(loaded.model, _split, layer=layer, mode=mode, start=first,
+                              limit=last - first, transform=model_input(loaded.card, _split))
 
 
 def imagenet_model(key: str, *, random: bool = False) -> LoadedModel:
@@ -260,3 +286,51 @@ def _style_gram(weights: str, pooling: str, _image, image_id: str, layer: str, s
     # the cache itself, not the public wrapper: no st.spinner inside a cached function
     return explain.gram_for_layer(_vgg19_features(weights), _image, layer, size=size,
                                   pooling=pooling)
+
+
+# --------------------------------------------------------------------------- fine-tuning
+# The backbone features of a fine-tuning run (core.train.finetune.Features), kept so that a
+# later run on the same images, network, weights and input size (other epochs, learning rate,
+# seed) skips the extraction. Shared by every session and read-only; keyed by
+# core.train.finetune.features_key, which hashes the images themselves.
+FINETUNE_FEATURE_BYTES = 256 * 1024**2  # the store keeps the newest features up to this size
+
+
+class _FeatureStore:
+    """Least recently used first out, within FINETUNE_FEATURE_BYTES (the newest always kept)."""
+
+    def __init__(self) -> None:
+        from collections import OrderedDict
+
+        self._lock = threading.Lock()
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key: str):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, features) -> None:
+        with self._lock:
+            self._items[features.key] = features
+            self._items.move_to_end(features.key)
+            while (len(self._items) > 1
+                   and sum(f.nbytes for f in self._items.values()) > FINETUNE_FEATURE_BYTES):
+                self._items.popitem(last=False)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _finetune_store() -> _FeatureStore:
+    return _FeatureStore()
+
+
+def finetune_features(key: str):
+    """Backbone features kept under ``key`` (``core.train.finetune.features_key``), or None."""
+    return _finetune_store().get(key)
+
+
+def keep_finetune_features(features) -> None:
+    """Keep a run's ``core.train.finetune.Features`` for later runs (read-only from now on)."""
+    _finetune_store().put(features)

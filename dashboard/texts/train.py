@@ -130,6 +130,57 @@ the finished model. What fights overfitting here:
     "name": "Model name",
     "default_name": "{arch} on {dataset}",
     "bad_config": "These settings cannot be used: {error}",
+    # fine-tuning an ImageNet model
+    "start_from": "Start from",
+    "start_lab": "a lab architecture (trained from scratch)",
+    "start_imagenet": "an ImageNet model (fine-tune)",
+    "ft_theory_title": "What fine-tuning does",
+    "ft_theory": """
+**Fine-tuning** (transfer learning) is the most common way CNNs are used. A network trained on
+the 1.2 million photos of ImageNet already turns an image into useful features (edges, textures,
+parts of objects); it gets a **new last layer** with one output per class of your dataset, and
+training adapts it to your images.
+
+* **Train only the new last layer**: the rest of the network (the *backbone*) stays frozen, so
+  its output for an image never changes. Every image goes through it **once**, its features are
+  kept, and the new layer is trained on them: each epoch then takes milliseconds, even on a CPU
+  ([Razavian et al., 2014](https://arxiv.org/abs/1403.6382)).
+* **Train all layers**: every weight moves, starting from the ImageNet ones. Better with many
+  images, but each epoch is a forward and a backward pass of the whole network for every image
+  ([Yosinski et al., 2014](https://arxiv.org/abs/1411.1792)).
+""",
+    "ft_arch": "ImageNet model",
+    "ft_arch_option": "{title} ({params} M parameters, {mb} MB)",
+    "ft_paper": "Paper: {paper}",
+    "ft_mode": "What to train",
+    "ft_mode_head": "Train only the new last layer",
+    "ft_mode_all": "Train all layers",
+    "ft_size": "Input size (px)",
+    "ft_images": "The images of {dataset}",
+    "ft_normalise": "They are normalised with ImageNet's mean and standard deviation.",
+    "ft_weights_found": "ImageNet weights found (`{file}`): fine-tuning starts from them.",
+    "ft_weights_missing": "The ImageNet weights of {model} are not on this machine. Put the file "
+    "`{file}` (from {url}) in the folder `{directory}`, or download it here.",
+    "ft_download": "Download the weights ({mb} MB)",
+    "ft_download_failed": "The download failed: {error}",
+    "ft_random": "Start from random weights instead (not pretrained)",
+    "ft_random_note": "Random weights: the network has learned nothing yet, so its features are "
+    "random too. Expect a much lower accuracy than with the ImageNet weights.",
+    "ft_choose_weights": "Add the weights file, or choose random weights, to start.",
+    "ft_augment_head": "Augmentation is for *Train all layers*: with only the last layer "
+    "trained, each image's features are computed once.",
+    "ft_cost_head": "**Cost:** {images} images × 1 forward pass of {model} = {passes} forward "
+    "passes (about {flops}), once; then {epochs} of the new last layer alone, milliseconds "
+    "each.",
+    "ft_cost_all": "**Cost:** {epochs} over {images} images: {forward} forward and {backward} "
+    "backward passes of {model} (about {flops}).",
+    "ft_cpu_warning": "Training all layers on a CPU is slow: every epoch costs about three times "
+    "the whole feature extraction of *Train only the new last layer* (a forward and a backward "
+    "pass of every image). Try that first.",
+    "ft_gflop": "{n} GFLOP",
+    "ft_tflop": "{n} TFLOP",
+    "ft_default_name": "{arch} fine-tuned on {dataset}",
+    "ft_weights_error": "The weights cannot be loaded: {error}",
     # run
     "run_header": "4. Run",
     "start": "Start training",
@@ -147,6 +198,12 @@ the finished model. What fights overfitting here:
     "stopped": "Stopped after {done} of {total} steps. The model so far is saved and active as "
     "**{name}**; press Resume to continue.",
     "diverged": "{message} It has been saved with those weights.",
+    "ft_progress_features": "Features: {done}/{total} images · {rate} images/s · ETA {eta}",
+    "ft_progress_resize": "Resizing: {done}/{total} images",
+    "ft_features_reused": "Features reused from an earlier run on these images: the epochs "
+    "start at once.",
+    "ft_stopped_features": "Stopped while preparing the images ({done} of {total} done): there "
+    "is no model yet. Press *Resume* to continue.",
     "loss_chart": "Loss",
     "acc_chart": "Accuracy",
     "download": "Download the model (.zip: safetensors + card)",
@@ -360,6 +417,61 @@ terminado. Lo que aquí combate el sobreajuste:
     "name": "Nombre del modelo",
     "default_name": "{arch} con {dataset}",
     "bad_config": "Esta configuración no se puede usar: {error}",
+    # fine-tuning an ImageNet model
+    "start_from": "Partir de",
+    "start_lab": "una arquitectura del laboratorio (entrenada desde cero)",
+    "start_imagenet": "un modelo de ImageNet (ajuste fino)",
+    "ft_theory_title": "Qué hace el ajuste fino",
+    "ft_theory": """
+El **ajuste fino** (fine-tuning, aprendizaje por transferencia) es la forma más habitual de usar
+las CNN. Una red entrenada con los 1,2 millones de fotos de ImageNet ya convierte una imagen en
+características útiles (bordes, texturas, partes de objetos); recibe una **nueva última capa**
+con una salida por cada clase de tu conjunto de datos, y el entrenamiento la adapta a tus
+imágenes.
+
+* **Entrenar solo la nueva última capa**: el resto de la red (la *red base*, o backbone) queda
+  congelado, así que su salida para una imagen no cambia nunca. Cada imagen la atraviesa **una
+  sola vez**, sus características se guardan y la nueva capa se entrena con ellas: cada época
+  tarda entonces milisegundos, incluso en una CPU
+  ([Razavian et al., 2014](https://arxiv.org/abs/1403.6382)).
+* **Entrenar todas las capas**: se mueven todos los pesos, a partir de los de ImageNet. Funciona
+  mejor con muchas imágenes, pero cada época es una pasada hacia delante y otra hacia atrás de
+  toda la red por cada imagen ([Yosinski et al., 2014](https://arxiv.org/abs/1411.1792)).
+""",
+    "ft_arch": "Modelo de ImageNet",
+    "ft_arch_option": "{title} ({params} M de parámetros, {mb} MB)",
+    "ft_paper": "Artículo: {paper}",
+    "ft_mode": "Qué entrenar",
+    "ft_mode_head": "Entrenar solo la nueva última capa",
+    "ft_mode_all": "Entrenar todas las capas",
+    "ft_size": "Tamaño de entrada (px)",
+    "ft_images": "Las imágenes de {dataset}",
+    "ft_normalise": "Se normalizan con la media y la desviación típica de ImageNet.",
+    "ft_weights_found": "Se han encontrado los pesos de ImageNet (`{file}`): el ajuste fino "
+    "parte de ellos.",
+    "ft_weights_missing": "Los pesos de ImageNet de {model} no están en este equipo. Pon el "
+    "archivo `{file}` (de {url}) en la carpeta `{directory}`, o descárgalo aquí.",
+    "ft_download": "Descargar los pesos ({mb} MB)",
+    "ft_download_failed": "La descarga falló: {error}",
+    "ft_random": "Partir de pesos aleatorios (sin preentrenar)",
+    "ft_random_note": "Pesos aleatorios: la red aún no ha aprendido nada, así que sus "
+    "características también son aleatorias. La exactitud será mucho menor que con los pesos "
+    "de ImageNet.",
+    "ft_choose_weights": "Añade el archivo de pesos, o elige pesos aleatorios, para empezar.",
+    "ft_augment_head": "El aumento de datos es para *Entrenar todas las capas*: si solo se "
+    "entrena la última capa, las características de cada imagen se calculan una sola vez.",
+    "ft_cost_head": "**Coste:** {images} imágenes × 1 pasada hacia delante de {model} = {passes} "
+    "pasadas (unos {flops}), una sola vez; después, {epochs} solo de la nueva última capa, de "
+    "milisegundos cada una.",
+    "ft_cost_all": "**Coste:** {epochs} sobre {images} imágenes: {forward} pasadas hacia delante "
+    "y {backward} hacia atrás de {model} (unos {flops}).",
+    "ft_cpu_warning": "Entrenar todas las capas en una CPU es lento: cada época cuesta unas tres "
+    "veces toda la extracción de características de *Entrenar solo la nueva última capa* (una "
+    "pasada hacia delante y otra hacia atrás por cada imagen). Prueba eso primero.",
+    "ft_gflop": "{n} GFLOP",
+    "ft_tflop": "{n} TFLOP",
+    "ft_default_name": "{arch} ajustado con {dataset}",
+    "ft_weights_error": "No se pueden cargar los pesos: {error}",
     # run
     "run_header": "4. Ejecución",
     "start": "Empezar a entrenar",
@@ -377,6 +489,13 @@ terminado. Lo que aquí combate el sobreajuste:
     "stopped": "Detenido tras {done} de {total} pasos. El modelo entrenado hasta ahora está "
     "guardado y activo como **{name}**; pulsa *Reanudar* para continuar.",
     "diverged": "{message} Se ha guardado con esos pesos.",
+    "ft_progress_features": "Características: {done}/{total} imágenes · {rate} imágenes/s · "
+    "quedan {eta}",
+    "ft_progress_resize": "Redimensionado: {done}/{total} imágenes",
+    "ft_features_reused": "Se reutilizan las características de un entrenamiento anterior con "
+    "estas imágenes: las épocas empiezan enseguida.",
+    "ft_stopped_features": "Detenido mientras se preparaban las imágenes ({done} de {total} "
+    "hechas): todavía no hay modelo. Pulsa *Reanudar* para continuar.",
     "loss_chart": "Pérdida",
     "acc_chart": "Exactitud",
     "download": "Descargar el modelo (.zip: safetensors + ficha)",
@@ -455,4 +574,4 @@ optimizadores reales de `torch.optim` que usa la pestaña Entrenar. Pulsa ▶ pa
 
 # Names and formulas that Spanish writes as English does.
 SAME_IN_ES = frozenset({"opt_sgd", "opt_adam", "nesterov", "arch_tiny_vgg_title", "pg_label_sgd",
-                        "pg_label_adam"})
+                        "pg_label_adam", "ft_gflop", "ft_tflop"})

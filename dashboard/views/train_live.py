@@ -1,8 +1,10 @@
 """Train page, step 4: start/stop/resume a run that trains in short chunks inside a fragment.
 
-The run (a core.train.training.Trainer that owns a private model) lives in st.session_state; the
-fragment reruns itself every half second while the run is going and trains ~0.3 s per rerun.
-Settings are captured when the run starts, so changing a widget mid-run cannot corrupt it.
+The run (a core.train.training.Trainer that owns a private model, or for fine-tuning a
+core.train.finetune.FinetuneRun, which first extracts the backbone's features) lives in
+st.session_state; the fragment reruns itself every half second while the run is going and
+works ~0.3 s per rerun. Settings are captured when the run starts, so changing a widget mid-run
+cannot corrupt it.
 """
 
 from __future__ import annotations
@@ -16,25 +18,34 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import charts, errors, i18n, state
+from dashboard import cache, charts, errors, i18n, state
 from dashboard.views.train_setup import Setup, count
 
 if TYPE_CHECKING:
+    from core.train.finetune import FinetuneRun
     from core.train.training import Trainer
 
 RUN = "train_run"
+START_ERROR = "train_start_error"
 CHUNK_S = 0.3  # training per fragment rerun: short enough for Stop to feel instant
 
 
 @dataclass
 class Run:
-    trainer: Trainer  # owns a private model (not a shared one)
+    trainer: Trainer | FinetuneRun  # owns a private model (not a shared one)
     setup: Setup
     directory: Path
     running: bool = True
     started: float = field(default_factory=time.monotonic)
     saved: str | None = None  # the model ref once saved
     test_accuracy: float | None = None
+    features_reused: bool = False  # fine-tuning: the features came from the cache
+    features_kept: bool = False  # fine-tuning: the features were handed to the cache
+
+    @property
+    def preparing(self) -> bool:
+        """Fine-tuning before its first step: no model to save yet."""
+        return self.setup.finetune is not None and self.trainer.phase in ("features", "convert")
 
 
 def current() -> Run | None:
@@ -43,11 +54,14 @@ def current() -> Run | None:
 
 def render(T: dict, setup: Setup | None) -> None:
     st.subheader(T["run_header"])
+    failed = st.session_state.pop(START_ERROR, None)
+    if failed:
+        st.error(failed)
     run = current()
     cols = st.columns(4)
     if run is None:
         cols[0].button(T["start"], key="train_start", type="primary", disabled=setup is None,
-                       on_click=_start, args=(setup,))
+                       on_click=_start, args=(setup, T))
     else:
         finished = run.trainer.finished
         if run.running:
@@ -67,21 +81,49 @@ def render(T: dict, setup: Setup | None) -> None:
 
 
 @errors.boundary("training start")
-def _start(setup: Setup) -> None:
+def _start(setup: Setup, T: dict) -> None:
     from core.train import training
 
-    model = training.build_for(setup.arch, setup.train, setup.config, **setup.options)
     slug = re.sub(r"[^a-z0-9]+", "-", setup.name.lower()).strip("-")[:40] or "model"
     directory = state.model_root() / f"{slug}-{uuid.uuid4().hex[:8]}"
+    if setup.finetune is not None:
+        _start_finetune(T, setup, directory)
+        return
+    model = training.build_for(setup.arch, setup.train, setup.config, **setup.options)
     st.session_state[RUN] = Run(training.Trainer(model, setup.train, setup.config), setup,
                                 directory)
+
+
+def _start_finetune(T: dict, setup: Setup, directory: Path) -> None:
+    """The shared ImageNet model (read-only: the run copies what it trains), the features of
+    an earlier run on the same images if the cache has them, and the run."""
+    from core.models import imagenet
+    from core.train import finetune
+
+    ft, weights = setup.finetune.config, setup.finetune.weights
+    try:
+        loaded = cache.imagenet_model(ft.arch, random=weights == "random")
+    except imagenet.WeightsUnavailableError as err:
+        st.session_state[START_ERROR] = T["ft_weights_error"].format(error=errors.message(err))
+        return
+    label = finetune.pretrained_label(ft.arch) if weights == "imagenet" else \
+        finetune.RANDOM_WEIGHTS
+    source = finetune.Source(loaded.model, label, loaded.model_id)
+    features = None
+    if ft.mode == "head":
+        features = cache.finetune_features(
+            finetune.features_key(source.id, ft, setup.train, setup.test))
+    run = finetune.FinetuneRun(source, setup.train, setup.test, ft, features=features)
+    st.session_state[RUN] = Run(run, setup, directory, features_reused=features is not None,
+                                features_kept=features is not None)
 
 
 @errors.boundary("training stop")
 def _stop() -> None:
     run = current()
     run.running = False
-    _save(run)
+    if not run.preparing:
+        _save(run)
 
 
 def _resume() -> None:
@@ -98,6 +140,15 @@ def _save(run: Run) -> None:
     from core.train import evaluation
 
     trainer = run.trainer
+    if run.setup.finetune is not None:
+        result = trainer.result(name=run.setup.name, dataset=run.setup.dataset)
+        run.test_accuracy = result.test_accuracy
+        checkpoints.save_checkpoint(result.model, result.card, run.directory)
+        if trainer.snapshots:
+            snapshots.save_snapshots(run.directory, trainer.snapshots)
+        run.saved = f"library:{run.directory.name}"
+        state.request_select(run.saved, run.setup.dataset)
+        return
     model = trainer.model_for_eval()
     ev = evaluation.evaluate(model, run.setup.test)
     run.test_accuracy = ev.accuracy
@@ -128,11 +179,17 @@ def _step_and_show(T: dict, run: Run) -> None:
     trainer = run.trainer
     if run.running and not trainer.finished:
         trainer.run_for(CHUNK_S)
+        if run.setup.finetune is not None and trainer.features is not None \
+                and not run.features_kept:
+            cache.keep_finetune_features(trainer.features)
+            run.features_kept = True
         if trainer.finished:
             run.running = False
             _save(run)
             st.rerun(scope="app")  # the sidebar lists the new model; stop rerunning
     p = trainer.progress()
+    if run.setup.finetune is not None:
+        p = _preparation(T, run, p)
     st.progress(p.done_steps / max(p.total_steps, 1), text=T["progress"].format(
         epoch=p.epoch, epochs=p.epochs, step=count(p.step),
         steps_per_epoch=count(p.steps_per_epoch), rate=i18n.integer(round(p.samples_per_s)),
@@ -148,9 +205,28 @@ def _step_and_show(T: dict, run: Run) -> None:
     elif not run.running and run.saved:
         st.info(T["stopped"].format(done=count(p.done_steps), total=count(p.total_steps),
                                     name=run.setup.name))
+    elif not run.running and run.preparing:
+        prep = trainer.progress()
+        st.info(T["ft_stopped_features"].format(done=count(prep.images_done),
+                                                total=count(prep.images_total)))
     st.plotly_chart(charts.training_curves(trainer.history, trainer.step_losses,
                                            p.steps_per_epoch, T["loss_chart"], T["acc_chart"]),
                     key="train_curves")
+
+
+def _preparation(T: dict, run: Run, p):
+    """Fine-tuning's first phase (the features, or resizing for all layers) as a progress bar;
+    returns the epochs' ``Progress``."""
+    if run.features_reused:
+        st.caption(T["ft_features_reused"])
+    elif run.setup.finetune.config.mode == "head":
+        st.progress(p.images_done / max(p.images_total, 1), text=T["ft_progress_features"].format(
+            done=count(p.images_done), total=count(p.images_total),
+            rate=i18n.number(p.images_per_s, 1), eta=_eta(p.prepare_eta_s)))
+    else:
+        st.progress(p.images_done / max(p.images_total, 1), text=T["ft_progress_resize"].format(
+            done=count(p.images_done), total=count(p.images_total)))
+    return p.train
 
 
 def _diverged(T: dict, run: Run) -> str:

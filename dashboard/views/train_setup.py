@@ -1,8 +1,9 @@
-"""Train page, steps 1-3: data (incl. a zipped image folder), architecture, optimiser."""
+"""Train page, steps 1-3: data (incl. a zipped image folder), architecture (a lab one, or an
+ImageNet model to fine-tune), optimiser."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -13,10 +14,14 @@ from dashboard import cache, errors, i18n, state, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
+    from core.train.finetune import FinetuneConfig
     from core.train.training import TrainConfig
 
 KEY = "train"
 LR_CHOICES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
+FT_SIZES = (64, 96, 128, 160, 224)  # fine-tuning input sizes (px); 224 is ImageNet's
+FOLDER_SIZES = (16, 24, 28, 32, 48, 64, 96, 128, 160, 224)
+FOLDER_DONE = f"{KEY}_folder_done"  # (error, loaded message, skipped files) of the last load
 
 
 @dataclass(frozen=True)
@@ -28,14 +33,23 @@ class Architecture:
 
 
 @dataclass(frozen=True)
+class Finetune:
+    """Fine-tuning an ImageNet model instead of training a lab architecture."""
+
+    config: FinetuneConfig
+    weights: str  # "imagenet" | "random" (the ImageNet file is missing and the user chose so)
+
+
+@dataclass(frozen=True)
 class Setup:
     train: Dataset
     test: Dataset
     dataset: str  # the sidebar's dataset key
-    arch: str
+    arch: str  # a lab arch, or with ``finetune`` a torchvision one
     options: dict[str, Any]
     config: TrainConfig
     name: str
+    finetune: Finetune | None = None
 
 
 def render(T: dict, *, locked: bool) -> Setup | None:
@@ -54,6 +68,10 @@ def render(T: dict, *, locked: bool) -> Setup | None:
                                         n_test=count(len(test)), shape=f"{c}×{h}×{w}"))
 
     st.subheader(T["model_header"])
+    start = st.radio(T["start_from"], ["lab", "imagenet"], horizontal=True, key=f"{KEY}_source",
+                     format_func=lambda s: T[f"start_{s}"], disabled=locked)
+    if start == "imagenet":
+        return _finetune_setup(T, locked, key, train, test)
     chosen = _architecture(T, locked, train)
     if chosen is None:
         return None
@@ -63,9 +81,19 @@ def render(T: dict, *, locked: bool) -> Setup | None:
         return None
     default = T["default_name"].format(arch=arch_title(T, chosen.arch),
                                        dataset=state.dataset_title(key))
-    name = st.text_input(T["name"], default, key=f"{KEY}_name", disabled=locked, max_chars=80)
+    name = _name(T, default, locked)
     return Setup(train, test, key, chosen.arch, chosen.options, config,
                  name.strip() or chosen.arch)
+
+
+def _name(T: dict, default: str, locked: bool) -> str:
+    """The model's name: it follows the default (architecture, dataset) until the user types
+    one of their own."""
+    key, last = f"{KEY}_name", f"{KEY}_name_default"
+    if not locked and st.session_state.get(key) in (None, st.session_state.get(last)):
+        st.session_state[key] = default
+    st.session_state[last] = default
+    return st.text_input(T["name"], key=key, disabled=locked, max_chars=80)
 
 
 def count(n: int) -> str:
@@ -75,7 +103,12 @@ def count(n: int) -> str:
 
 
 def arch_title(T: dict, arch: str) -> str:
-    """An architecture's name in the page's language (core's English title if not listed)."""
+    """An architecture's name in the page's language (core's English title if not listed): a
+    torchvision network's title ("ResNet-18"), "ONNX" for an imported graph."""
+    if arch in archs.TORCHVISION_ARCHS:
+        return archs.TORCHVISION_ARCHS[arch].title
+    if arch == archs.ONNX_ARCH:
+        return "ONNX"
     spec = archs.ARCHS.get(arch)
     return T.get(f"arch_{arch}_title", spec.title if spec else arch)
 
@@ -92,32 +125,48 @@ def dataset_error(T: dict, err: BaseException) -> str:
 
 
 def _folder_upload(T: dict, locked: bool) -> None:
-    with st.expander(T["folder_expander"]):
+    done = st.session_state.pop(FOLDER_DONE, None)  # what the last "Load" did
+    with st.expander(T["folder_expander"], expanded=done is not None):
         st.caption(T["folder_help"])
         upload = st.file_uploader(T["folder_upload"], type=["zip"], key=f"{KEY}_folder_zip",
                                   disabled=locked)
-        size = st.select_slider(T["folder_size"], [16, 24, 28, 32, 48, 64, 96, 128], 32,
-                                key=f"{KEY}_folder_size", disabled=locked)
-        if upload is None or not st.button(T["folder_load"], key=f"{KEY}_folder_load",
-                                           disabled=locked):
+        st.select_slider(T["folder_size"], FOLDER_SIZES, 32, key=f"{KEY}_folder_size",
+                         disabled=locked)
+        st.button(T["folder_load"], key=f"{KEY}_folder_load", disabled=locked or upload is None,
+                  on_click=_load_folder, args=(T,))
+        if done is None:
             return
-        from core.data import archives
+        error, loaded, skipped = done
+        if error:
+            st.error(error)
+            return
+        st.success(loaded)
+        if skipped:
+            st.dataframe({T["col_file"]: [f for f, _ in skipped],
+                          T["col_reason"]: [r for _, r in skipped]}, key=f"{KEY}_skipped")
 
-        try:
-            with st.spinner(T["folder_loading"]):
-                train, test = archives.load_image_zip(upload.getvalue(), image_size=size)
-        except InputError as err:  # ArchiveError and the folder checks are InputErrors
-            st.error(T["folder_error"].format(error=errors.message(err)))
-            return
-        name = upload.name.removesuffix(".zip")
-        state.add_folder_dataset(name, train, test)
-        st.success(T["folder_loaded"].format(name=name, classes=len(train.classes),
-                                             n_train=count(len(train)), n_test=count(len(test)),
-                                             skipped=count(len(train.skipped))))
-        if train.skipped:
-            st.dataframe({T["col_file"]: [f for f, _ in train.skipped],
-                          T["col_reason"]: [r for _, r in train.skipped]}, key=f"{KEY}_skipped")
-        st.rerun()  # the sidebar lists the new dataset
+
+def _load_folder(T: dict) -> None:
+    """Read the uploaded zip and make it the active dataset (on_click: before the sidebar's
+    dataset widget is drawn, so it can change); the outcome is shown by the next render."""
+    from core.data import archives
+
+    upload = st.session_state.get(f"{KEY}_folder_zip")
+    if upload is None:
+        return
+    size = st.session_state.get(f"{KEY}_folder_size", 32)
+    try:
+        with st.spinner(T["folder_loading"]):
+            train, test = archives.load_image_zip(upload.getvalue(), image_size=size)
+    except InputError as err:  # ArchiveError and the folder checks are InputErrors
+        st.session_state[FOLDER_DONE] = (T["folder_error"].format(error=errors.message(err)),
+                                         None, ())
+        return
+    name = upload.name.removesuffix(".zip")
+    state.add_folder_dataset(name, train, test)
+    st.session_state[FOLDER_DONE] = (None, T["folder_loaded"].format(
+        name=name, classes=len(train.classes), n_train=count(len(train)),
+        n_test=count(len(test)), skipped=count(len(train.skipped))), tuple(train.skipped))
 
 
 def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
@@ -172,7 +221,9 @@ def _channels(text: str) -> tuple[int, ...]:
     return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
 
 
-def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
+def _optimiser(T: dict, locked: bool, *, colour: bool,
+               augment_note: str | None = None) -> TrainConfig | None:
+    """The optimiser and schedule; ``augment_note`` replaces the augmentation switch."""
     from core.train import training
 
     c1, c2, c3, c4 = st.columns(4)
@@ -203,7 +254,9 @@ def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
                          key=f"{KEY}_precision", disabled=locked, help=T["precision_help"],
                          format_func=lambda p: T["precision_auto"] if p == "auto" else p)
     augment = False
-    if colour:
+    if augment_note is not None:
+        st.caption(augment_note)
+    elif colour:
         augment = st.toggle(T["augment"], False, key=f"{KEY}_augment", disabled=locked)
     else:
         st.caption(T["augment_gray"])
@@ -216,3 +269,138 @@ def _optimiser(T: dict, locked: bool, *, colour: bool) -> TrainConfig | None:
     except InputError as err:
         st.error(T["bad_config"].format(error=errors.message(err)))
         return None
+
+
+# --------------------------------------------------------------------------- fine-tuning
+@dataclass(frozen=True)
+class _Choice:
+    arch: str  # a key of TORCHVISION_ARCHS
+    mode: str  # "head" | "all"
+    size: int
+    weights: str  # "imagenet" | "random"
+
+
+def _finetune_setup(T: dict, locked: bool, key: str, train: Dataset,
+                    test: Dataset) -> Setup | None:
+    """Steps 2-3 for fine-tuning: the network, what to train, its weights, the optimiser and
+    the cost, stated before the start."""
+    from core.train import finetune
+
+    choice = _finetune_model(T, locked, key, train)
+    if choice is None:
+        return None
+    st.subheader(T["opt_header"])
+    head = choice.mode == "head"
+    config = _optimiser(T, locked, colour=train.image_shape[0] == 3,
+                        augment_note=T["ft_augment_head"] if head else None)
+    if config is None:
+        return None
+    try:
+        ft = finetune.FinetuneConfig(arch=choice.arch, mode=choice.mode,
+                                     pretrained=choice.weights == "imagenet",
+                                     image_size=choice.size, **asdict(config))
+    except InputError as err:
+        st.error(T["bad_config"].format(error=errors.message(err)))
+        return None
+    _cost(T, ft, train, len(test))
+    title = arch_title(T, choice.arch)
+    default = T["ft_default_name"].format(arch=title, dataset=state.dataset_title(key))
+    name = _name(T, default, locked)
+    return Setup(train, test, key, choice.arch, {}, config, name.strip() or title,
+                 Finetune(ft, choice.weights))
+
+
+def _finetune_model(T: dict, locked: bool, key: str, train: Dataset) -> _Choice | None:
+    from core.data.fit import fit_input
+    from core.models import imagenet
+    from core.train import finetune
+
+    with st.expander(T["ft_theory_title"]):
+        st.markdown(T["ft_theory"])
+    names = list(archs.TORCHVISION_ARCHS)
+    lang = i18n.current()  # for the format_func, which AppTest also calls outside the run
+
+    def option(arch: str) -> str:
+        spec = archs.TORCHVISION_ARCHS[arch]
+        return T["ft_arch_option"].format(title=spec.title,
+                                          params=i18n.general(spec.params_m, lang),
+                                          mb=i18n.number(spec.weights_mb, 1, lang))
+
+    arch = st.selectbox(T["ft_arch"], names, index=names.index("resnet18"), key=f"{KEY}_ft_arch",
+                        format_func=option, disabled=locked)
+    spec = archs.TORCHVISION_ARCHS[arch]
+    st.caption(T["ft_paper"].format(paper=spec.paper))
+    c1, c2 = st.columns(2)
+    mode = c1.radio(T["ft_mode"], list(finetune.MODES), key=f"{KEY}_ft_mode",
+                    format_func=lambda m: T[f"ft_mode_{m}"], disabled=locked)
+    sizes = [s for s in FT_SIZES if s >= spec.min_size]
+    size = c2.select_slider(T["ft_size"], sizes, sizes[-1], key=f"{KEY}_ft_size",
+                            disabled=locked)
+    fit = fit_input(train.image_shape, (3, size, size), mean=imagenet.IMAGENET_MEAN,
+                    std=imagenet.IMAGENET_STD)
+    note = widgets.fit_note(fit, images=T["ft_images"].format(dataset=state.dataset_title(key)),
+                            model=spec.title)
+    st.caption(" ".join(filter(None, [note, T["ft_normalise"]])))
+    weights = _weights(T, locked, arch)
+    return None if weights is None else _Choice(arch, mode, size, weights)
+
+
+def _download(arch: str) -> None:
+    """Fetch the ImageNet weights with torchvision's own code (on_click)."""
+    from core.models import imagenet
+
+    try:
+        cache.imagenet_model(arch)
+    except imagenet.WeightsUnavailableError as err:
+        st.session_state[f"{KEY}_ft_download_error"] = errors.message(err)
+
+
+def _weights(T: dict, locked: bool, arch: str) -> str | None:
+    """ "imagenet" when the weights file is there; else it is named with its folder, and
+    "random" once the user has chosen random weights (None until then)."""
+    from core.models import imagenet
+
+    path = imagenet.weights_path(arch)
+    if path.is_file():
+        st.success(T["ft_weights_found"].format(file=path.name))
+        return "imagenet"
+    spec = archs.TORCHVISION_ARCHS[arch]
+    st.warning(T["ft_weights_missing"].format(
+        model=spec.title, file=path.name, url=imagenet.IMAGENET_MODELS[arch].weights.url,
+        directory=path.parent))
+    failed = st.session_state.pop(f"{KEY}_ft_download_error", None)
+    if failed:
+        st.error(T["ft_download_failed"].format(error=failed))
+    st.button(T["ft_download"].format(mb=i18n.number(spec.weights_mb, 1)),
+              key=f"{KEY}_ft_download", on_click=_download, args=(arch,), disabled=locked)
+    if not st.toggle(T["ft_random"], False, key=f"{KEY}_ft_random", disabled=locked):
+        st.info(T["ft_choose_weights"])
+        return None
+    st.warning(T["ft_random_note"])
+    return "random"
+
+
+def _flops(T: dict, gflop: float) -> str:
+    if gflop >= 1000:
+        return T["ft_tflop"].format(n=i18n.number(gflop / 1000, 1))
+    return T["ft_gflop"].format(n=i18n.general(gflop, spec=".3g"))
+
+
+def _cost(T: dict, ft: FinetuneConfig, train: Dataset, n_test: int) -> None:
+    """The work the run will do, in passes and FLOPs; a warning for all layers on a CPU."""
+    from core.train import finetune, training
+
+    n_val = len(training.stratified_split(train.labels, ft.val_fraction, ft.seed)[1])
+    cost = finetune.estimate_cost(ft, len(train), n_test, n_val=n_val)
+    n_train = len(train)
+    model = archs.TORCHVISION_ARCHS[ft.arch].title
+    epochs = T["one_epoch"] if ft.epochs == 1 else T["n_epochs"].format(n=ft.epochs)
+    if cost.epochs_cheap:
+        st.info(T["ft_cost_head"].format(images=count(n_train + n_test), model=model,
+                                         passes=count(cost.forward), epochs=epochs,
+                                         flops=_flops(T, cost.gflop)))
+        return
+    st.info(T["ft_cost_all"].format(epochs=epochs, images=count(n_train), model=model,
+                                    forward=count(cost.forward), backward=count(cost.backward),
+                                    flops=_flops(T, cost.gflop)))
+    st.warning(T["ft_cpu_warning"])
