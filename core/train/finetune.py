@@ -69,6 +69,7 @@ from core.train.training import (
     Trainer,
     _generator,
     _mix,
+    divergence,
     make_optimizer,
     stratified_split,
 )
@@ -552,14 +553,8 @@ class FinetuneRun:
             self.history = [h for h in self.history if h.epoch <= bad // self.steps_per_epoch]
         self._done = bad
         self.phase = "done"
-        epoch, within = divmod(bad, self.steps_per_epoch)
-        what = "its update made the weights non-finite" if bad < step else f"the loss became {loss}"
-        self.diverged = (f"training diverged at epoch {epoch + 1}, step {within + 1}: {what} "
-                         f"(lr {self.config.lr:g}). The model keeps its weights from before that "
-                         "step; lower the learning rate.")
-        self.divergence = DivergedError(
-            self.diverged, "training_diverged_weights" if bad < step else "training_diverged_loss",
-            epoch=epoch + 1, step=within + 1, loss=str(loss), lr=float(self.config.lr))
+        self.divergence = divergence(bad, step, self.steps_per_epoch, loss, self.config.lr)
+        self.diverged = str(self.divergence)
 
     def _train_progress(self) -> Progress:
         spe = self.steps_per_epoch

@@ -571,14 +571,20 @@ class Trainer:
         self.history = [h for h in self.history if h.epoch <= done_epochs]
         self.snapshots = [s for s in self.snapshots if s[0] <= done_epochs]
         self.finished = True
-        epoch, within = divmod(bad, self.steps_per_epoch)
-        what = "its update made the weights non-finite" if bad < step else f"the loss became {loss}"
-        self.diverged = (f"training diverged at epoch {epoch + 1}, step {within + 1}: {what} "
-                         f"(lr {self.config.lr:g}). The model keeps its weights from before that "
-                         "step; lower the learning rate.")
-        self.divergence = DivergedError(
-            self.diverged, "training_diverged_weights" if bad < step else "training_diverged_loss",
-            epoch=epoch + 1, step=within + 1, loss=str(loss), lr=float(self.config.lr))
+        self.divergence = divergence(bad, step, self.steps_per_epoch, loss, self.config.lr)
+        self.diverged = str(self.divergence)
+
+
+def divergence(bad: int, step: int, steps_per_epoch: int, loss, lr: float) -> DivergedError:
+    """The error of a run stopped at a non-finite loss: ``bad`` is the step whose weights are
+    kept (``step - 1`` when step ``step``'s update made them non-finite, else ``step``)."""
+    epoch, within = divmod(bad, steps_per_epoch)
+    what = "its update made the weights non-finite" if bad < step else f"the loss became {loss}"
+    return DivergedError(
+        f"training diverged at epoch {epoch + 1}, step {within + 1}: {what} (lr {lr:g}). The "
+        "model keeps its weights from before that step; lower the learning rate.",
+        "training_diverged_weights" if bad < step else "training_diverged_loss",
+        epoch=epoch + 1, step=within + 1, loss=str(loss), lr=float(lr))
 
 
 # --------------------------------------------------------------------------- default model
