@@ -76,3 +76,14 @@ def chart_spec(at, key: str) -> dict:
 
     chart = next(c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
     return json.loads(chart.proto.spec)
+
+
+def advance(at, until, limit: int = 60):
+    """Rerun (each run advances a live fragment — training, style transfer — by one chunk)
+    until ``until(at)``; fails on an exception or after ``limit`` runs."""
+    for _ in range(limit):
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if until(at):
+            return at
+    raise AssertionError("the run did not get there")

@@ -10,6 +10,11 @@ import zipfile
 
 from core.models import cards, checkpoints
 from tests.core.test_finetune import _write_folder
+from tests.pages.conftest import advance
+
+
+def _advance(at, until):
+    return advance(at, until, limit=80)
 
 
 def _zip(tmp_path) -> bytes:
@@ -20,15 +25,6 @@ def _zip(tmp_path) -> bytes:
             z.write(path, f"colours/{path.relative_to(root)}")
     return buf.getvalue()
 
-
-def _advance(at, until, limit: int = 80):
-    """Rerun (each run advances the training fragment by one chunk) until ``until(at)``."""
-    for _ in range(limit):
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        if until(at):
-            return at
-    raise AssertionError("the run did not get there")
 
 
 def _upload_and_choose(at, tmp_path, arch: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages.conftest import advance as _advance
 from tests.pages.conftest import chart_spec as _chart
 from tests.pages.conftest import plotly_array
 
@@ -14,14 +15,6 @@ def offline_hub(hub_dir, no_network):
     return hub_dir
 
 
-def _advance(at, until, limit: int = 60):
-    """Rerun (each run advances the live fragment by one chunk) until ``until(at)``."""
-    for _ in range(limit):
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        if until(at):
-            return at
-    raise AssertionError("the run did not get there")
 
 
 def _tiny(at, steps: int = 4):

@@ -6,18 +6,9 @@ import re
 
 from core.models import builder, cards, checkpoints
 from dashboard import i18n
+from tests.pages.conftest import advance as _advance
 from tests.pages.conftest import chart_spec as _chart
 from tests.pages.conftest import plotly_array
-
-
-def _advance(at, until, limit: int = 60):
-    """Rerun (each run advances the training fragment by one chunk) until ``until(at)``."""
-    for _ in range(limit):
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        if until(at):
-            return at
-    raise AssertionError("the run did not get there")
 
 
 def test_page_shows_data_architecture_and_parameter_count(app):
