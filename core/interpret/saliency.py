@@ -44,6 +44,7 @@ from torch import Tensor, nn
 
 from core.checks import (
     InputError,
+    check_batch,
     check_choice,
     check_image,
     check_int,
@@ -58,6 +59,7 @@ from core.runtime.graph import Graph
 __all__ = [
     "attribute",
     "Attribution",
+    "batch_heat",
     "default_gradcam_layer",
     "display_map",
     "gradcam",
@@ -71,6 +73,7 @@ __all__ = [
     "MAX_SAMPLES",
     "MAX_STEPS",
     "Method",
+    "ONE_PASS",
     "METHODS",
     "smoothgrad",
     "vanilla_gradient",
@@ -101,8 +104,16 @@ class Attribution:
 
 
 # --------------------------------------------------------------------------- checks
-def _target(logits: Tensor, target: Any) -> int:
+def _target(logits: Tensor, target: Any) -> int | Tensor:
+    """The class explained: an int (None = the first row's prediction), or, for `batch_heat`,
+    a (B,) int64 tensor with one class per row."""
     k = logits.shape[1]
+    if isinstance(target, Tensor):
+        if (target.shape != (logits.shape[0],) or target.dtype != torch.int64
+                or bool(((target < 0) | (target >= k)).any())):
+            raise InputError(f"targets must be one class index 0 <= target < {k} per image",
+                             "target_class_range", value=str(target.tolist()), high=k - 1)
+        return target.to(logits.device)
     if target is None:
         return int(logits[0].argmax())
     if not (is_int(target) and 0 <= target < k):
@@ -131,9 +142,16 @@ def _input_grads(model: nn.Module, g: Graph, batch: Tensor, target: int | None, 
     with torch.inference_mode(False), torch.enable_grad(), accel.autocast(leaf.device, prec):
         logits, _ = forward(model, g, leaf, guided=guided)
         t = _target(logits, target)
-        scores = logits[:, t].float()
+        scores = _scores(logits, t)
         (grad,) = torch.autograd.grad(scores.sum(), leaf)  # rows are independent in eval mode
     return grad.float(), scores.detach(), t
+
+
+def _scores(logits: Tensor, t: int | Tensor) -> Tensor:
+    """(B,) fp32 logit of each row's target class (the same class for all rows for an int)."""
+    if isinstance(t, Tensor):
+        return logits.gather(1, t.view(-1, 1))[:, 0].float()
+    return logits[:, t].float()
 
 
 def display_map(attr: Tensor, how: str) -> np.ndarray:
@@ -362,13 +380,13 @@ def _cam(model: nn.Module, g: Graph, x: Tensor, target: int | None, layer: str |
                              f"output shape {shape}", "gradcam_layer_not_maps", layer=layer,
                              shape=str(shape))
         t = _target(logits, target)
-        score = logits[0, t].float()
-        (grads,) = torch.autograd.grad(score, acts)  # (1, C, h, w)
-    weights = grads.float().mean(dim=(2, 3), keepdim=True)  # (1, C, 1, 1): alpha_k
-    cam = torch.relu((weights * acts.detach().float()).sum(1, keepdim=True))  # (1, 1, h, w)
+        scores = _scores(logits, t)
+        (grads,) = torch.autograd.grad(scores.sum(), acts)  # (B, C, h, w): rows independent
+    weights = grads.float().mean(dim=(2, 3), keepdim=True)  # (B, C, 1, 1): alpha_k
+    cam = torch.relu((weights * acts.detach().float()).sum(1, keepdim=True))  # (B, 1, h, w)
     kw = {"align_corners": False} if interpolate == "bilinear" else {}
-    up = F.interpolate(cam, size=tuple(x.shape[-2:]), mode=interpolate, **kw)  # (1, 1, H, W)
-    return up, float(score.detach()), t, layer, tuple(acts.shape[1:])
+    up = F.interpolate(cam, size=tuple(x.shape[-2:]), mode=interpolate, **kw)  # (B, 1, H, W)
+    return up, float(scores[0].detach()), t, layer, tuple(acts.shape[1:])
 
 
 def gradcam(model: nn.Module, x: Tensor, target: int | None = None, *, layer: str | None = None,
@@ -405,6 +423,38 @@ def guided_gradcam(model: nn.Module, x: Tensor, target: int | None = None, *,
     relus, others = activations(model, g)
     return _result("guided_gradcam", grad * cam, "sum", t, score, prec, start, layer=layer,
                    layer_shape=shape, relus=relus, other_activations=others)
+
+
+# --------------------------------------------------------------------------- batches
+ONE_PASS = ("vanilla", "guided", "gradcam", "guided_gradcam")  # one gradient pass per image
+
+
+def batch_heat(key: str, model: nn.Module, x: Tensor, targets: Tensor, *,
+               layer: str | None = None, interpolate: str = "bilinear",
+               precision: str = "fp32") -> np.ndarray:
+    """The display maps of a one-pass method (ONE_PASS) for a batch of images, each explaining
+    its own target: the ``heat`` the method gives each image alone (rows are independent in
+    eval mode), in one forward/backward pass.
+
+    Args:
+        x: (B, C, H, W) normalised images; targets: (B,) int64 classes; the rest as the method.
+    Returns:
+        (B, H, W) float32.
+    """
+    key = check_choice("method", key, ONE_PASS)
+    g = graph(model)
+    x = check_batch(x).detach()
+    prec = accel.resolve_precision(precision, x.device)
+    if key in ("vanilla", "guided"):
+        grad, _, _ = _input_grads(model, g, x, targets, prec, guided=key == "guided")
+        heat = grad.abs().amax(1) if key == "vanilla" else grad.sum(1)  # (B, H, W)
+        return heat.cpu().numpy().astype(np.float32)
+    interpolate = check_choice("interpolate", interpolate, INTERPOLATIONS)
+    cam, _, t, _, _ = _cam(model, g, x, targets, layer, prec, interpolate)  # (B, 1, H, W)
+    if key == "gradcam":
+        return cam[:, 0].float().cpu().numpy()
+    grad, _, _ = _input_grads(model, g, x, t, prec, guided=True)
+    return (grad * cam).sum(1).float().cpu().numpy()
 
 
 # --------------------------------------------------------------------------- registry

@@ -1270,9 +1270,9 @@ NAMES_ES = {
 SAME_IN_ES = frozenset({"ceil_mode", "count_include_pad"})
 
 # Messages of later areas live in their own modules (one owner each), merged here.
-from dashboard.texts import errors_finetune, errors_imports  # noqa: E402
+from dashboard.texts import errors_finetune, errors_imports, errors_trust  # noqa: E402
 
-for _area in (errors_imports, errors_finetune):
+for _area in (errors_imports, errors_finetune, errors_trust):
     EN |= _area.EN
     ES |= _area.ES
     NAMES_EN |= _area.NAMES_EN
