@@ -583,3 +583,70 @@ def style_losses(steps, series: dict[str, list[float]], *, title: str = "",
                       margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return _localised(fig)
+
+
+# --------------------------------------------------------------------------- trust
+def ranked_maps(maps: dict[str, np.ndarray], *, cols: int = 5, max_side: int = 64,
+                cell: int = 150) -> go.Figure:
+    """Importance maps as deletion and insertion read them: each (H, W) map scaled from its own
+    minimum (0) to its maximum (1), sign included (the order of its pixels, highest first, is
+    what the curves use), shrunk to at most ``max_side`` pixels a side by block averaging; one
+    shared grey scale, ``cols`` maps a row, each titled by its key."""
+    from plotly.subplots import make_subplots
+
+    names = list(maps)
+    n = max(1, len(names))
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, horizontal_spacing=0.01,
+                        vertical_spacing=min(0.1, 0.3 / rows))
+    xy = _words()["hover_xy"]
+    for i, name in enumerate(names):
+        a = np.nan_to_num(np.asarray(maps[name], dtype=float))
+        k = max(1, -(-max(a.shape) // max_side))
+        h, w = a.shape[0] // k * k, a.shape[1] // k * k
+        a = a[:h, :w].reshape(h // k, k, w // k, k).mean(axis=(1, 3))  # (h/k, w/k) block mean
+        lo, hi = float(a.min()), float(a.max())
+        a = (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+        fig.add_trace(go.Heatmap(z=a, zmin=0, zmax=1, coloraxis="coloraxis", name=name,
+                                 hovertemplate=f"{name}<br>{xy}: %{{z:.2f}}<extra></extra>"),
+                      row=i // cols + 1, col=i % cols + 1)
+    fig.update_layout(coloraxis=dict(colorscale="gray", showscale=False),
+                      height=cell * rows + 30, margin=dict(l=5, r=5, t=30, b=5))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
+    for j in range(1, n + 1):  # square pixels in every cell, not just the first
+        fig.layout[f"yaxis{j if j > 1 else ''}"].scaleanchor = f"x{j if j > 1 else ''}"
+    fig.update_annotations(font_size=11)
+    return _localised(fig)
+
+
+def deletion_insertion(fractions: np.ndarray, deletion: dict[str, np.ndarray],
+                       insertion: dict[str, np.ndarray], *, panel_titles: tuple[str, str],
+                       x_title: str, y_title: str, dashed: Iterable[str] = (),
+                       height: int = 380) -> go.Figure:
+    """Deletion (left panel) and insertion (right) curves: one line per name in each panel, the
+    same colour in both and one legend entry; the target's probability (0..1) against the
+    fraction of the pixels changed. The ``dashed`` names (the reference maps) are dashed."""
+    from plotly.colors import qualitative
+    from plotly.subplots import make_subplots
+
+    palette = qualitative.Plotly + qualitative.D3
+    dashed = set(dashed)
+    f = np.asarray(fractions, dtype=float)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=list(panel_titles), shared_yaxes=True,
+                        horizontal_spacing=0.04)
+    for col, series in ((1, deletion), (2, insertion)):
+        for i, (name, values) in enumerate(series.items()):
+            fig.add_trace(go.Scatter(
+                x=f, y=np.asarray(values, dtype=float), mode="lines", name=name,
+                legendgroup=name, showlegend=col == 1,
+                line=dict(color=palette[i % len(palette)],
+                          dash="dash" if name in dashed else "solid"),
+                hovertemplate="%{x:.0%} → %{y:.3f}"), row=1, col=col)
+    fig.update_xaxes(title_text=x_title, range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[-0.02, 1.02])
+    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.25))
+    return _localised(fig)

@@ -46,6 +46,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("embeddings", "interpret", ":material/scatter_plot:"),
     PageInfo("occlusion", "interpret", ":material/select:"),
     PageInfo("saliency", "interpret", ":material/gradient:"),
+    PageInfo("trust", "interpret", ":material/verified:"),
     PageInfo("style_transfer", "create", ":material/palette:"),
 )
 

@@ -31,6 +31,10 @@ EN = {
     "saliency_blurb": "Gradient maps side by side — vanilla, guided backprop, SmoothGrad, "
                       "Integrated Gradients, Grad-CAM — and a sanity check that randomises the "
                       "model layer by layer.",
+    "trust_title": "Trust",
+    "trust_blurb": "Which map should you believe? Deletion and insertion scores of every "
+                   "saliency and occlusion map on the test images, against a random map and a "
+                   "centre prior, under two baselines.",
     "style_transfer_title": "Style Transfer",
     "style_transfer_blurb": "Gatys et al. with VGG19: one photo in the style of another, live, "
                             "with the Gram matrices and the paper's layer-by-layer "
@@ -69,6 +73,10 @@ ES = {
     "saliency_blurb": "Mapas de gradiente lado a lado —gradiente simple, retropropagación "
                       "guiada, SmoothGrad, gradientes integrados, Grad-CAM— y una prueba de "
                       "cordura que aleatoriza el modelo capa a capa.",
+    "trust_title": "Confianza",
+    "trust_blurb": "¿De qué mapa fiarse? Puntuaciones de borrado e inserción de cada mapa de "
+                   "saliencia y de oclusión sobre las imágenes de test, frente a un mapa "
+                   "aleatorio y uno centrado, con dos referencias.",
     "style_transfer_title": "Transferencia de estilo",
     "style_transfer_blurb": "Gatys et al. con VGG19: una foto con el estilo de otra, en directo, "
                             "con las matrices de Gram y las reconstrucciones capa a capa del "

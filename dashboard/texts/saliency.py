@@ -113,6 +113,8 @@ no weight updates), also for torchvision's in-place ReLUs.
     "no_methods": "Pick at least one method.",
     "no_conv": "Grad-CAM and Guided Grad-CAM weigh a convolutional layer's feature maps, and "
     "this model has no convolution: they are not offered.",
+    "trust_link": "Which of these maps points at what the model really uses? Score them all on "
+    "many test images",
     "sanity_header": "Sanity check: randomise the model from the top down",
     "sanity_intro": "Adebayo et al. (2018): re-initialise the layers one group at a time, from "
     "the output down (each step keeps the earlier randomisations), and recompute each map on a "
@@ -253,6 +255,8 @@ de torchvision.
     "no_methods": "Elige al menos un método.",
     "no_conv": "Grad-CAM y Grad-CAM guiado ponderan los mapas de características de una capa "
     "convolucional, y este modelo no tiene ninguna convolución: no se ofrecen.",
+    "trust_link": "¿Cuál de estos mapas señala lo que el modelo usa de verdad? Puntúalos todos "
+    "en muchas imágenes de test",
     "sanity_header": "Prueba de cordura: aleatoriza el modelo de arriba abajo",
     "sanity_intro": "Adebayo et al. (2018): reinicializa las capas por grupos, de uno en uno, "
     "desde la salida hacia la entrada (cada paso conserva las aleatorizaciones anteriores), y "

@@ -238,6 +238,9 @@ def sanity(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
 
     methods, params = list(s.methods), s.params
 
+    from dashboard import navigation
+
+    st.page_link(navigation.page("trust"), label=T["trust_link"], icon=":material/verified:")
     st.subheader(T["sanity_header"])
     st.caption(T["sanity_intro"])
     groups = sn.layer_groups(loaded.model)
