@@ -6,6 +6,8 @@ occluder values of ``core.interpret.occlusion.BASELINES``. Numbers arrive alread
 ``dashboard.i18n``.
 """
 
+from dashboard.texts import saliency
+
 EN = {
     "title": "Trust",
     "intro": "The saliency and occlusion maps often disagree. Which one shows what the model "
@@ -81,12 +83,6 @@ all?).
     "occ_noise": "noise",
     "map_settings_note": "Grad-CAM uses the last convolution layer; every map explains the "
     "class the model predicts for the unchanged image.",
-    "method_vanilla": "Vanilla gradient",
-    "method_guided": "Guided backprop",
-    "method_smoothgrad": "SmoothGrad",
-    "method_ig": "Integrated Gradients",
-    "method_gradcam": "Grad-CAM",
-    "method_guided_gradcam": "Guided Grad-CAM",
     "method_occlusion": "Occlusion",
     "method_random": "Random",
     "method_centre": "Centre",
@@ -240,12 +236,6 @@ cordura de la página de Saliencia (¿depende el mapa de los pesos aprendidos?).
     "occ_noise": "ruido",
     "map_settings_note": "Grad-CAM usa la última capa convolucional; cada mapa explica la clase "
     "que el modelo predice para la imagen sin cambios.",
-    "method_vanilla": "Gradiente simple",
-    "method_guided": "Retropropagación guiada",
-    "method_smoothgrad": "SmoothGrad",
-    "method_ig": "Gradientes integrados",
-    "method_gradcam": "Grad-CAM",
-    "method_guided_gradcam": "Grad-CAM guiado",
     "method_occlusion": "Oclusión",
     "method_random": "Aleatorio",
     "method_centre": "Centro",
@@ -323,5 +313,10 @@ cordura de la página de Saliencia (¿depende el mapa de los pesos aprendidos?).
     "pesos del modelo (¿depende de lo aprendido?); esta página pregunta si los píxeles que un "
     "mapa pone primero son aquellos de los que depende la respuesta del modelo.",
 }
+
+# the saliency methods' titles are the Saliency page's (one translation for both pages)
+_SALIENCY = ("vanilla", "guided", "smoothgrad", "ig", "gradcam", "guided_gradcam")
+EN |= {f"method_{k}": saliency.EN[f"method_{k}"] for k in _SALIENCY}
+ES |= {f"method_{k}": saliency.ES[f"method_{k}"] for k in _SALIENCY}
 
 SAME_IN_ES = frozenset({"method_smoothgrad", "method_gradcam"})
