@@ -40,13 +40,16 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from core.checks import InputError, check_batch, check_choice, check_int, check_number
+from core.interpret.layers import predict
 from core.interpret.occlusion import baseline_image
-from core.runtime.graph import GUARD, check_model, fits
+from core.runtime.graph import check_model
 
 __all__ = [
     "auc",
     "BASELINES",
+    "check_targets",
     "Curves",
+    "curve_passes",
     "curves",
     "mean_ci",
     "MAX_STEPS",
@@ -87,6 +90,13 @@ def pixel_counts(n_pixels: int, step: float) -> np.ndarray:
                          f"the {MAX_STEPS} allowed: use a larger step", "faithfulness_steps",
                          step=step, steps=math.ceil(n / k), limit=MAX_STEPS)
     return np.minimum(np.arange(0, n + k, k), n).astype(np.int64)
+
+
+def curve_passes(images: int, maps: int, n_pixels: int, step: float) -> int:
+    """Forward passes `curves` runs: per image, its two ends (the image and the baseline, the
+    same for every map) and every inner point of both curves of every map."""
+    inner = len(pixel_counts(n_pixels, step)) - 2
+    return images * (2 + 2 * maps * inner)
 
 
 def pixel_order(heat: Any) -> np.ndarray:
@@ -205,14 +215,7 @@ def auc(fractions: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _probs(model: nn.Module, batch: Tensor, targets: Tensor) -> Tensor:
     """(B,) softmax probability of each row's target class."""
-    with GUARD.run(), fits(f"an image of shape {tuple(batch.shape[1:])}",
-                           shape=tuple(batch.shape[1:])):
-        logits = model(batch)
-    if not isinstance(logits, Tensor) or logits.dim() != 2:
-        shape = tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__
-        raise InputError(f"model must return logits (B, K), got {shape}",
-                         "model_output_not_logits", value=str(shape))
-    return logits.float().softmax(1).gather(1, targets.view(-1, 1))[:, 0]
+    return predict(model, batch).gather(1, targets.view(-1, 1))[:, 0]
 
 
 def _check_maps(maps: Any, n: int, hw: tuple[int, int]) -> dict[str, np.ndarray]:
@@ -229,7 +232,8 @@ def _check_maps(maps: Any, n: int, hw: tuple[int, int]) -> dict[str, np.ndarray]
     return out
 
 
-def _targets(targets: Any, n: int) -> Tensor:
+def check_targets(targets: Any, n: int) -> Tensor:
+    """(N,) int64 classes, one per image."""
     t = torch.as_tensor(np.asarray(targets), dtype=torch.int64).flatten()
     if t.numel() != n:
         raise InputError(f"targets must give one class per image ({n}), got {t.numel()}",
@@ -264,14 +268,14 @@ def curves(model: nn.Module, x: Tensor, maps: Mapping[str, Any], targets: Sequen
     check_int("seed", seed, 0)
     batch_size = check_int("batch_size", batch_size, 1)
     maps = _check_maps(maps, n, (h, w))
-    t = _targets(targets, n)
+    t = check_targets(targets, n)
     counts = torch.as_tensor(pixel_counts(h * w, step))  # (S + 1,)
     methods = tuple(maps)
     m_, s1 = len(methods), counts.numel()
     deletion = np.full((n, m_, s1), np.nan)
     insertion = np.full((n, m_, s1), np.nan)
     inner = counts[1:-1]  # the ends are the image and the baseline, the same for every map
-    total = n * (2 + 2 * m_ * inner.numel())
+    total = curve_passes(n, m_, h * w, step)
     start, passes, stopped, done = time.perf_counter(), 0, False, 0
     layout = _Layout(batch_size)
     with torch.inference_mode():

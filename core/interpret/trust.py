@@ -28,8 +28,8 @@ import torch
 from torch import Tensor, nn
 
 from core.checks import InputError, check_batch, check_int
-from core.interpret import faithfulness, occlusion, saliency
-from core.runtime.graph import GUARD, check_model, fits
+from core.interpret import faithfulness, layers, occlusion, saliency
+from core.runtime.graph import check_model
 
 __all__ = [
     "centre_map",
@@ -76,11 +76,9 @@ def predictions(model: nn.Module, x: Tensor, *, batch_size: int = 256) -> tuple[
     x = check_batch(x).detach()
     batch_size = check_int("batch_size", batch_size, 1)
     classes, probs = [], []
-    with torch.inference_mode(), GUARD.run(), fits(f"an image of shape {tuple(x.shape[1:])}",
-                                                   shape=tuple(x.shape[1:])):
+    with torch.inference_mode():
         for first in range(0, x.shape[0], batch_size):
-            p = model(x[first:first + batch_size]).float().softmax(1)  # (b, K)
-            best = p.max(1)
+            best = layers.predict(model, x[first:first + batch_size]).max(1)  # (b, K) -> (b,)
             classes.append(best.indices.cpu())
             probs.append(best.values.cpu())
     return torch.cat(classes), torch.cat(probs)
@@ -143,10 +141,7 @@ def pixel_maps(model: nn.Module, x: Tensor, targets: Sequence[int], *, methods: 
     check_int("seed", seed, 0)
     batch_size = check_int("batch_size", batch_size, 1)
     n, _, h, w = x.shape
-    t = torch.as_tensor(np.asarray(targets), dtype=torch.int64).flatten()
-    if t.numel() != n:
-        raise InputError(f"targets must give one class per image ({n}), got {t.numel()}",
-                         "faithfulness_targets", images=n, value=int(t.numel()))
+    t = faithfulness.check_targets(targets, n)
     out = {m: np.full((n, h, w), np.nan, np.float32) for m in methods}
     seconds = dict.fromkeys(methods, 0.0)
     done, stopped = 0, False

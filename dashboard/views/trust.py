@@ -160,7 +160,7 @@ def run(T: dict, loaded: LoadedModel, split: Dataset, s: TrustSettings) -> Store
     points = len(faithfulness.pixel_counts(h * w, s.step))  # S + 1; a bad step fails here
     per_map = {m: trust.estimate_passes(m, s.params.get(m, {}), (h, w)) for m in s.methods}
     map_passes = s.count * sum(per_map.values())
-    curve_passes = s.count * (2 + 2 * len(s.methods) * (points - 2))
+    curve_passes = faithfulness.curve_passes(s.count, len(s.methods), h * w, s.step)
     detail = ", ".join(f"{method_title(T, m)} {i18n.integer(n)}" for m, n in per_map.items()
                        if n)  # the references cost nothing
     st.markdown(T["cost"].format(
