@@ -650,3 +650,98 @@ def deletion_insertion(fractions: np.ndarray, deletion: dict[str, np.ndarray],
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return _localised(fig)
+
+
+# --------------------------------------------------------------------------- shortcut lab
+def confusion_pair(matrices: dict[str, np.ndarray], classes: list[str], *,
+                   height: int = 420) -> go.Figure:
+    """Two (or more) confusion matrices side by side, one panel each (titled by its key), on one
+    colour scale: each cell's share of its true class's row (an empty row stays 0), its count
+    written in the cell.
+
+    Args:
+        matrices: title -> (K, K) counts, rows = true class, columns = predicted class.
+    """
+    from plotly.subplots import make_subplots
+
+    words = _words()
+    titles = list(matrices)
+    k = len(classes)
+    fig = make_subplots(rows=1, cols=max(1, len(titles)), subplot_titles=titles,
+                        horizontal_spacing=0.08)
+    ticks = dict(tickmode="array", tickvals=list(range(k)), ticktext=list(classes))
+    for j, title in enumerate(titles, 1):
+        cm = np.asarray(matrices[title])
+        share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)  # (K, K) row shares
+        fig.add_trace(go.Heatmap(
+            z=share, x=list(range(k)), y=list(range(k)), coloraxis="coloraxis",
+            text=cm.astype(str), texttemplate="%{text}", customdata=cm, name=title,
+            hovertemplate=(f"{title}<br>{words['true']} %{{y}} → {words['predicted']} %{{x}}: "
+                           "%{customdata}<extra></extra>")), row=1, col=j)
+        fig.update_xaxes(title_text=words["predicted"], range=[-0.5, k - 0.5], row=1, col=j,
+                         **ticks)
+        fig.update_yaxes(range=[k - 0.5, -0.5], row=1, col=j, **ticks)
+    fig.update_yaxes(title_text=words["true"], row=1, col=1)
+    fig.update_layout(coloraxis=dict(colorscale="Blues", cmin=0, cmax=1,
+                                     colorbar=dict(title=words["row_share"], thickness=12)),
+                      height=height, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white")
+    return _localised(fig)
+
+
+def _unit_map(values: np.ndarray, max_side: int) -> np.ndarray:
+    """A map shrunk to at most ``max_side`` pixels a side (block mean), scaled from its minimum
+    (0) to its maximum (1); NaN as 0, a constant map all 0."""
+    a = np.nan_to_num(np.asarray(values, dtype=float))
+    k = max(1, -(-max(a.shape) // max_side))
+    h, w = a.shape[0] // k * k, a.shape[1] // k * k
+    a = a[:h, :w].reshape(h // k, k, w // k, k).mean(axis=(1, 3))  # (h/k, w/k) block mean
+    lo, hi = float(a.min()), float(a.max())
+    return (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+
+
+def cue_maps(picture: np.ndarray, mask: np.ndarray, rows: dict[str, dict[str, np.ndarray]], *,
+             image_title: str, mask_title: str, max_side: int = 64,
+             cell: int = 120) -> go.Figure:
+    """One image, its cue's mask and every map of it, one row per model: each row starts with
+    the image and the mask, then one (H, W) map per method (``rows[model][method title]``),
+    each scaled from its own minimum to its maximum (``ranked_maps``' grey scale, here a warm
+    one); the rows are titled by their keys on the right.
+
+    Args:
+        picture: (H, W) grey or (H, W, 3) RGB, uint8 or floats in [0, 1]; mask: (H, W) bool.
+    """
+    from plotly.subplots import make_subplots
+
+    names = list(rows)
+    methods = list(next(iter(rows.values()), {}))
+    cols = 2 + len(methods)
+    n_rows = max(1, len(names))
+    titles = [image_title, mask_title, *methods] + [""] * (cols * (n_rows - 1))
+    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=titles, row_titles=names,
+                        horizontal_spacing=0.01, vertical_spacing=0.04)
+    xy = _words()["hover_xy"]
+    a = np.asarray(picture)
+    a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
+    m = np.asarray(mask, dtype=float)
+    for r, name in enumerate(names, 1):
+        if a.ndim == 3:
+            fig.add_trace(go.Image(z=np.clip(a, 0, 1) * 255, hovertemplate=xy + "<extra></extra>"),
+                          row=r, col=1)
+        else:
+            fig.add_trace(go.Heatmap(z=a, colorscale="gray", zmin=0, zmax=1, showscale=False,
+                                     hovertemplate=xy + "<extra></extra>"), row=r, col=1)
+        fig.add_trace(go.Heatmap(z=m, colorscale="gray", zmin=0, zmax=1, showscale=False,
+                                 hovertemplate=xy + "<extra></extra>"), row=r, col=2)
+        for j, method in enumerate(methods, 3):
+            fig.add_trace(go.Heatmap(z=_unit_map(rows[name][method], max_side), zmin=0, zmax=1,
+                                     coloraxis="coloraxis", name=f"{name} · {method}",
+                                     hovertemplate=(f"{name} · {method}<br>{xy}: %{{z:.2f}}"
+                                                    "<extra></extra>")), row=r, col=j)
+    fig.update_layout(coloraxis=dict(colorscale="Inferno", showscale=False),
+                      height=cell * n_rows + 40, margin=dict(l=5, r=30, t=30, b=5))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
+    for j in range(1, cols * n_rows + 1):  # square pixels in every cell
+        fig.layout[f"yaxis{j if j > 1 else ''}"].scaleanchor = f"x{j if j > 1 else ''}"
+    fig.update_annotations(font_size=11)
+    return _localised(fig)

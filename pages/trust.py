@@ -1,5 +1,6 @@
-"""Trust: which saliency map should I believe? Deletion and insertion scores of every map the
-lab draws, on the active model's test images, against a random map and a centre prior."""
+"""Trust: which saliency map should I believe? Two sections: deletion and insertion scores of
+every map the lab draws, on the active model's test images, against a random map and a centre
+prior; and the shortcut lab (a planted cue, a cued and a clean model, which maps see it)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ import streamlit as st
 
 from core.checks import InputError
 from dashboard import errors, texts, widgets
-from dashboard.views import any_model, trust
+from dashboard.views import any_model, shortcut, trust
 
 T = texts.get("trust")
 
 widgets.page_header(T)
+
+section = st.segmented_control(T["section"], shortcut.SECTIONS, default="scores", required=True,
+                               key="trust_section", format_func=lambda s: T[f"section_{s}"])
+if section == "shortcut":
+    words = texts.get("shortcut")
+    try:
+        shortcut.render(words)
+    except InputError as err:
+        st.error(words["error"].format(error=errors.message(err)))
+    st.stop()
 
 loaded = widgets.active_model("trust")
 split = any_model.dataset_test_split(T)

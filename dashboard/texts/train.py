@@ -231,6 +231,9 @@ training adapts it to your images.
     "library_private": "This app keeps each session's models private (CNNLAB_PRIVATE_MODELS=1): "
     "they are gone when the session ends, so download the ones you want to keep.",
     "library_empty": "No saved models yet.",
+    "library_shortcut": "Made in the shortcut lab (Trust page): {cue} on class {target}, on "
+    "{share_target} of its training images and {share_other} of the other classes'. This is "
+    "the **{which}** model of the pair.",
     "library_model": "Model",
     "col_name": "name",
     "col_arch": "architecture",
@@ -526,6 +529,9 @@ imágenes.
     "(CNNLAB_PRIVATE_MODELS=1): desaparecen al terminar la sesión, así que descarga los que "
     "quieras conservar.",
     "library_empty": "Todavía no hay modelos guardados.",
+    "library_shortcut": "Hecho en el laboratorio de atajos (página Confianza): {cue} en la "
+    "clase {target}, en el {share_target} de sus imágenes de entrenamiento y el {share_other} "
+    "de las de las demás clases. Es el modelo **{which}** del par.",
     "library_model": "Modelo",
     "col_name": "nombre",
     "col_arch": "arquitectura",

@@ -52,6 +52,9 @@ background) gets a faithful map of the shortcut. Spotting shortcuts is a differe
 so is the sanity check on the Saliency page (does the map depend on the learned weights at
 all?).
 """,
+    "section": "Section",
+    "section_scores": "Which map to believe",
+    "section_shortcut": "Shortcut lab",
     "error": "This cannot be computed: {error}",
     "dataset_unavailable": "The active dataset's test images are not available. {error}",
     "no_test_split": "The scoreboard needs labelled test images: choose a dataset whose test "
@@ -204,6 +207,9 @@ usa, no que el modelo use lo correcto: un modelo que aprendió un atajo (una mar
 fondo) obtiene un mapa fiel del atajo. Detectar atajos es otra prueba, como lo es la prueba de
 cordura de la página de Saliencia (¿depende el mapa de los pesos aprendidos?).
 """,
+    "section": "Sección",
+    "section_scores": "Qué mapa creer",
+    "section_shortcut": "Laboratorio de atajos",
     "error": "No se puede calcular: {error}",
     "dataset_unavailable": "Las imágenes de test del conjunto de datos activo no están "
     "disponibles. {error}",

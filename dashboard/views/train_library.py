@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import paths
 from core.models import cards
-from dashboard import errors, state, texts
+from dashboard import errors, i18n, state, texts
 from dashboard.views.train_setup import arch_title
 
 KEY = "train_library"
@@ -52,6 +52,7 @@ def render(T: dict) -> None:
         chosen = st.selectbox(T["library_model"], list(by_name), key=f"{KEY}_chosen",
                               format_func=labels.__getitem__)
         path, card = by_name[chosen]
+        shortcut_note(T, card)
         c1, c2, c3 = st.columns(3)
         if c1.button(T["use_model"], key=f"{KEY}_use"):
             default = path.name == cards.DEFAULT_MODEL_DIR
@@ -67,6 +68,24 @@ def render(T: dict) -> None:
             shutil.rmtree(path, ignore_errors=True)
             st.rerun()
     _upload(T)
+
+
+def shortcut_note(T: dict, card) -> None:
+    """What the shortcut lab wrote on a model's card (``metrics["shortcut"]``): the cue, its
+    class and shares, and which model of the pair this is."""
+    record = card.metrics.get("shortcut")
+    if not isinstance(record, dict):
+        return
+    S = texts.get("shortcut")
+    cue, target = record.get("cue", {}), record.get("target")
+    kind, which = cue.get("kind"), record.get("model")
+    if f"cue_short_{kind}" not in S or f"model_{which}" not in S or \
+            not (isinstance(target, int) and 0 <= target < len(card.classes)):
+        return  # a card edited by hand: say nothing rather than something wrong
+    st.caption(T["library_shortcut"].format(
+        cue=S[f"cue_short_{kind}"], target=texts.class_names([card.classes[target]])[0],
+        share_target=i18n.percent(record.get("share_target", 0.0), 0),
+        share_other=i18n.percent(record.get("share_other", 0.0), 0), which=S[f"model_{which}"]))
 
 
 FORM_SUFFIXES = {".pt": "pth", ".pth": "pth", ".onnx": "onnx"}  # files that need a form
