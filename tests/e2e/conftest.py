@@ -120,3 +120,14 @@ def wait_idle(page) -> None:
     """Wait until the Streamlit script run has finished."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
                            timeout=120_000)
+
+
+def open_page(page, app_url: str, title: str) -> None:
+    """Start at the home page and open ``title`` with the sidebar's navigation, as a user
+    would; return once its heading is there and the run has finished."""
+    page.goto(app_url)
+    wait_idle(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title,
+                                                               exact=True).click()
+    page.get_by_role("heading", name=title).first.wait_for(timeout=120_000)
+    wait_idle(page)

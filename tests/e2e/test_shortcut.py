@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import open_page, wait_idle
 
 
 def _number(page, name: str, value: str) -> None:
@@ -17,12 +17,7 @@ def _number(page, name: str, value: str) -> None:
 
 def test_shortcut_lab_tiny_run_to_the_score_table(page, app_url):
     main = page.get_by_test_id("stMainBlockContainer")
-    page.goto(app_url)
-    wait_idle(page)
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Trust",
-                                                               exact=True).click()
-    page.get_by_role("heading", name="Trust").first.wait_for(timeout=120_000)
-    wait_idle(page)
+    open_page(page, app_url, "Trust")
     page.locator(".st-key-trust_section").get_by_role("radio", name="Shortcut lab").click()
     page.get_by_text("Training on Digits (scikit-learn): 1437 train / 360 test").wait_for(
         timeout=120_000)
@@ -33,6 +28,9 @@ def test_shortcut_lab_tiny_run_to_the_score_table(page, app_url):
     _number(page, "Cued test images to explain", "4")
     page.get_by_text("passes for the maps of 4 images").wait_for()
     main.get_by_role("button", name="Run the experiment").click()
+    # the run has started (its Stop button) or, if it was quick, finished
+    page.locator(".st-key-shortcut_stop, .st-key-shortcut_scores_table").first.wait_for(
+        timeout=60_000)
     page.get_by_role("heading", name="3. Which explanations see it").wait_for(timeout=180_000)
     wait_idle(page)
     tables = main.get_by_test_id("stDataFrame")

@@ -4,18 +4,12 @@ scoreboard on 8 images, then one image's curves."""
 from __future__ import annotations
 
 from core.interpret import trust
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import open_page, wait_idle
 
 
 def test_trust_scoreboard_then_one_images_curves(page, app_url):
     main = page.get_by_test_id("stMainBlockContainer")
-    page.goto(app_url)
-    wait_idle(page)
-    # navigate with the sidebar's navigation, as a user would
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Trust",
-                                                               exact=True).click()
-    page.get_by_role("heading", name="Trust").first.wait_for(timeout=120_000)
-    wait_idle(page)
+    open_page(page, app_url, "Trust")
     page.get_by_text("of 360 Digits (scikit-learn) test images").wait_for(timeout=120_000)
     count = page.get_by_role("spinbutton", name="Test images")
     count.fill("8")
