@@ -37,6 +37,7 @@ __all__ = [
     "CUES",
     "Planted",
     "plant",
+    "share_count",
     "stamp_split",
     "STREAMS",
     "WHICH",
@@ -170,7 +171,8 @@ class Planted:
     masks: Tensor
 
 
-def _share(count: int, share: float) -> int:
+def share_count(count: int, share: float) -> int:
+    """How many of ``count`` images ``plant`` cues for a ``share`` (rounded half up)."""
     return min(count, int(np.floor(count * share + 0.5)))
 
 
@@ -191,7 +193,7 @@ def plant(train: Dataset, cue: Cue, target: int, *, share_target: float = 1.0,
     cued = np.zeros(len(labels), bool)
     for members, share in zip((labels == target, labels != target), shares, strict=True):
         idx = np.flatnonzero(members)
-        cued[rng.permutation(idx)[:_share(len(idx), share)]] = True
+        cued[rng.permutation(idx)[:share_count(len(idx), share)]] = True
     chosen = torch.from_numpy(np.flatnonzero(cued))
     images = train.images.clone()
     masks = torch.zeros(len(labels), *train.images.shape[2:], dtype=torch.bool)

@@ -202,17 +202,15 @@ def _picture(tiles: np.ndarray, cols: int) -> np.ndarray:
 
 
 def _cued_counts(choice: Choice) -> tuple[int, int, int, int]:
-    """(cued, all) training images of the target class, then of the others (the plan's
-    rounding: half up)."""
+    """(cued, all) training images of the target class, then of the others, as ``plant``
+    rounds them."""
+    from core.data import cues
+
     plan = choice.plan
     n_target = int((choice.train.labels == plan.target).sum())
     n_other = len(choice.train) - n_target
-
-    def share(n: int, s: float) -> int:
-        return min(n, int(math.floor(n * s + 0.5)))
-
-    return (share(n_target, plan.share_target), n_target, share(n_other, plan.share_other),
-            n_other)
+    return (cues.share_count(n_target, plan.share_target), n_target,
+            cues.share_count(n_other, plan.share_other), n_other)
 
 
 def examples(T: dict, choice: Choice) -> None:
