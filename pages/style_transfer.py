@@ -24,11 +24,12 @@ if picked is None:
     st.stop()
 
 st.subheader(T["settings_header"])
-config = view.settings(T, network.pooling, locked=locked, blend=picked.style2 is not None)
+config = view.settings(T, network, locked=locked, blend=picked.style2 is not None)
 setup = None
 if config is not None:
     setup = view.Setup(network.weights, picked.content, picked.style, picked.style2, config)
-    view.cost(T, setup)
+    if not view.cost(T, setup):
+        setup = None  # the reason is on the page; Start stays off
 view.render_run(T, setup)
 
 style_explain.render(T, network, picked)

@@ -1,10 +1,12 @@
 """The pieces of neural style transfer that are plain maths: Gram matrices, the three losses,
-and the luminance/chroma split used for colour preservation.
+and the two colour controls of Gatys et al. (2017): the luminance/chroma split and colour
+histogram matching.
 
 Gatys, Ecker & Bethge (2016), "Image Style Transfer Using Convolutional Neural Networks",
 CVPR 2016, https://openaccess.thecvf.com/content_cvpr_2016/html/Gatys_Image_Style_Transfer_CVPR_2016_paper.html
 Gatys, Ecker, Bethge, Hertzmann & Shechtman (2017), "Controlling Perceptual Factors in Neural
 Style Transfer", CVPR 2017, https://arxiv.org/abs/1611.07865 (colour preservation)
+Hertzmann et al. (2001), "Image Analogies", SIGGRAPH, section 3.4 (the linear colour transfer)
 Mahendran & Vedaldi (2015), "Understanding Deep Image Representations by Inverting Them",
 https://arxiv.org/abs/1412.0035 (the total-variation prior)
 """
@@ -23,6 +25,7 @@ from core.checks import InputError
 __all__ = [
     "content_loss",
     "gram_matrix",
+    "match_colours",
     "match_luminance",
     "RGB_TO_YIQ",
     "rgb_to_yiq",
@@ -150,3 +153,40 @@ def with_chroma(luminance: Tensor, chroma_of: Tensor) -> Tensor:
     """
     iq = rgb_to_yiq(chroma_of)[:, 1:]  # (B, 2, H, W)
     return yiq_to_rgb(torch.cat([luminance, iq], dim=1))
+
+
+def _sym_power(cov: Tensor, power: float) -> Tensor:
+    """``cov ** power`` for a symmetric positive semi-definite 3x3 matrix (eigenvalues floored
+    at 1e-10 so that a flat or two-coloured image stays finite)."""
+    vals, vecs = torch.linalg.eigh(cov)
+    return (vecs * vals.clamp_min(1e-10).pow(power)) @ vecs.transpose(-1, -2)
+
+
+def match_colours(style: Tensor, content: Tensor) -> Tensor:
+    """The style image with its colours moved onto the content's: colour histogram matching.
+
+    Gatys et al. (2017), section 5.2: a linear map x' = A (x - mu_s) + mu_c of every pixel's
+    RGB vector, with A = Sigma_c^(1/2) Sigma_s^(-1/2) (the symmetric square roots, as in Image
+    Analogies), so that the new style pixels have exactly the content's mean colour and 3x3
+    colour covariance (for a style whose colours span all three channels), and with them each
+    channel's mean and standard deviation. The textures (the spatial structure of the style)
+    are untouched: only the palette changes.
+
+    Args:
+        style, content: (1, 3, H, W) RGB in [0, 1]; the sizes may differ.
+    Returns:
+        (1, 3, H, W) float32 like ``style``, not clipped (clipping would undo the match; the
+        network takes values outside [0, 1] as they are).
+    """
+    for name, t in (("style", style), ("content", content)):
+        if t.dim() != 4 or t.shape[:2] != (1, 3):
+            raise InputError(f"{name} must be (1, 3, H, W), got shape {tuple(t.shape)}",
+                             "colour_shape", name=name, value=str(tuple(t.shape)))
+    s = style[0].reshape(3, -1).double()  # (3, N): float64 keeps the match exact to 1e-6
+    c = content[0].reshape(3, -1).double()
+    mu_s, mu_c = s.mean(1, keepdim=True), c.mean(1, keepdim=True)
+    cov_s = torch.cov(s, correction=0)
+    cov_c = torch.cov(c, correction=0)
+    a = _sym_power(cov_c, 0.5) @ _sym_power(cov_s, -0.5)
+    out = a @ (s - mu_s) + mu_c
+    return out.reshape(style.shape).to(style.dtype)

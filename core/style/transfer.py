@@ -12,7 +12,8 @@ Gatys, Ecker & Bethge (2016), "Image Style Transfer Using Convolutional Neural N
 CVPR 2016, https://openaccess.thecvf.com/content_cvpr_2016/html/Gatys_Image_Style_Transfer_CVPR_2016_paper.html
 (arXiv version "A Neural Algorithm of Artistic Style", https://arxiv.org/abs/1508.06576)
 Gatys, Ecker, Bethge, Hertzmann & Shechtman (2017), "Controlling Perceptual Factors in Neural
-Style Transfer", CVPR 2017, https://arxiv.org/abs/1611.07865 (colour preservation)
+Style Transfer", CVPR 2017, https://arxiv.org/abs/1611.07865 (colour control: luminance-only
+transfer and colour histogram matching; coarse-to-fine for large outputs: `core.style.pyramid`)
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from core.checks import InputError, check_choice, check_int, is_real, plain
 from core.data import images
 from core.models.imagenet import IMAGENET_MEAN, IMAGENET_STD
 from core.runtime import accel
+from core.style import memory
 from core.style.losses import (
     content_loss,
     gram_matrix,
+    match_colours,
     match_luminance,
     rgb_to_yiq,
     style_loss,
@@ -44,11 +47,19 @@ from core.style.losses import (
 from core.style.vgg import POOLINGS, deepest, extract, layer_index, private_copy, truncate
 
 __all__ = [
+    "COLOURS",
     "CONTENT_LAYERS",
     "DEFAULT_LR",
     "INITS",
     "LBFGS_HISTORY",
+    "Chunked",
+    "check_size",
+    "lbfgs_history",
+    "max_size",
+    "upsample",
     "MAX_SIZE",
+    "MAX_SIZE_CUDA",
+    "MAX_STAGES",
     "MAX_SNAPSHOTS",
     "MAX_STEPS",
     "MIN_SIZE",
@@ -69,14 +80,22 @@ STYLE_LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1")  # the pa
 CONTENT_LAYERS = ("conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2")  # Figure 1's content
 OPTIMIZERS = ("lbfgs", "adam")
 INITS = ("content", "style", "noise")
-MAX_SIZE = 512  # largest output side: memory and time grow with its square
+# "style": the style image's own colours; "luminance": only the luminance is transferred and the
+# content's colour channels are put back (Gatys et al. 2017, 5.1); "histogram": the style image's
+# colours are first matched to the content's (5.2)
+COLOURS = ("style", "luminance", "histogram")
+MAX_SIZE = 1024  # largest output side on a CPU: memory and time grow with its square
+MAX_SIZE_CUDA = 2048  # on a GPU
+MAX_STAGES = 5  # coarse-to-fine stages, the output size included (1024 px: from 64 px)
 MIN_SIZE = 16  # smallest output side: conv5_x sits behind four 2x2 poolings
 MAX_STEPS = 5000
 DEFAULT_LR = {"lbfgs": 1.0, "adam": 0.02}  # Adam moves pixels in [0, 1] by about lr per step
 MAX_SNAPSHOTS = 24
 # L-BFGS keeps 2 image-sized float32 vectors per remembered step: 100 (torch's default) cost
-# 630 MB at 512x512; 20 cost 126 MB and reached the same losses in our runs
+# 630 MB at 512x512; 20 cost 126 MB and reached the same losses in our runs. Above 512 px
+# (reached coarse-to-fine, from a good start) 10: 250 MB at 1024x1024 instead of 500
 LBFGS_HISTORY = 20
+LBFGS_HISTORY_LARGE, LARGE_SIDE = 10, 512
 
 
 # --------------------------------------------------------------------------- configuration
@@ -91,13 +110,16 @@ class StyleConfig:
     content_layer: str = "conv4_2"  # the paper's choice; deeper keeps less of the pixels
     tv_weight: float = 0.0  # weight of the squared total variation (smoothness), e.g. 10
     optimizer: str = "lbfgs"  # "lbfgs" (the paper's; one evaluation per step) | "adam"
-    steps: int = 300  # optimiser steps (= forward+backward evaluations)
+    steps: int = 300  # optimiser steps (= forward+backward evaluations) at the output size
     lr: float | None = None  # None: DEFAULT_LR of the optimiser
     init: str = "content"  # starting image: "content" | "style" (resized) | "noise"
-    preserve_colour: bool = False  # luminance-only transfer keeping the content's colours
+    colour: str = "style"  # one of COLOURS: whose colours the result has, and how
     style_blend: float = 0.0  # weight of a second style image's Grams, 0..1 (needs style2)
     seed: int = 0  # noise init
     size: int = 256  # the output's longer side in pixels (the content's aspect ratio is kept)
+    # coarse-to-fine (Gatys et al. 2017): the steps of the smaller stages before the output
+    # size, coarsest first; stage k of n has the longer side size / 2**(n-1-k). () = one stage
+    stage_steps: tuple[int, ...] = ()
     pooling: str = "max"  # "max" | "avg" (the paper prefers average pooling for images)
     precision: str = "auto"  # "fp32" | "bf16" | "auto" (bf16 where the CPU computes it natively)
     device: str = "auto"  # "cpu" | "cuda" | "auto"
@@ -124,16 +146,27 @@ class StyleConfig:
             raise InputError(f"lr must be a finite number > 0 (or None), got {self.lr!r}",
                              "number_above", name="lr", value=plain(self.lr), low=0)
         check_choice("init", self.init, INITS)
-        if not isinstance(self.preserve_colour, bool):
-            raise InputError(
-                f"preserve_colour must be True or False, got {self.preserve_colour!r}", "bool",
-                name="preserve_colour", value=plain(self.preserve_colour))
+        check_choice("colour", self.colour, COLOURS)
         if not (is_real(self.style_blend) and 0 <= self.style_blend <= 1):
             raise InputError(f"style_blend must be in [0, 1], got {self.style_blend!r}",
                              "number_between", name="style_blend", value=plain(self.style_blend),
                              low=0, high=1)
         check_int("seed", self.seed, 0, 2**63 - 1)
-        check_int("size", self.size, MIN_SIZE, MAX_SIZE)
+        check_int("size", self.size, MIN_SIZE, MAX_SIZE_CUDA)
+        if not isinstance(self.stage_steps, tuple):
+            raise InputError(f"stage_steps must be a tuple of step counts, got "
+                             f"{self.stage_steps!r}", "style_stage_steps",
+                             value=repr(self.stage_steps))
+        check_int("stages", len(self.stage_steps) + 1, 1, MAX_STAGES)
+        for n in self.stage_steps:
+            check_int("steps", n, 1, MAX_STEPS)
+        coarsest = self.stage_sizes()[0]
+        if coarsest < MIN_SIZE:
+            raise InputError(f"{len(self.stage_steps) + 1} stages up to {self.size} px start at "
+                             f"{coarsest} px, below the minimum {MIN_SIZE}: use fewer stages or "
+                             "a larger size", "style_stage_too_small",
+                             stages=len(self.stage_steps) + 1, size=self.size,
+                             coarsest=coarsest, minimum=MIN_SIZE)
         check_choice("pooling", self.pooling, POOLINGS)
         check_choice("precision", self.precision, accel.PRECISIONS)
         check_choice("device", self.device, accel.DEVICES)
@@ -141,6 +174,18 @@ class StyleConfig:
             raise InputError("nothing to optimise: the content weight, the style weight (with "
                              "at least one style layer above 0) and the TV weight are all 0",
                              "style_nothing_to_optimise")
+
+    def stage_sizes(self) -> tuple[int, ...]:
+        """The longer side of every stage, coarsest first; the last is ``size``."""
+        n = len(self.stage_steps)
+        return tuple(max(1, round(self.size / 2 ** (n - k))) for k in range(n)) + (self.size,)
+
+    def stages(self) -> tuple[tuple[int, int], ...]:
+        """(longer side, steps) of every stage, coarsest first."""
+        return tuple(zip(self.stage_sizes(), (*self.stage_steps, self.steps), strict=True))
+
+    def total_steps(self) -> int:
+        return sum(self.stage_steps) + self.steps
 
     def active_style_layers(self) -> dict[str, float]:
         """The style layers that count (weight > 0), in network order; none if style_weight 0."""
@@ -160,7 +205,7 @@ class StyleConfig:
 # --------------------------------------------------------------------------- images
 def output_size(img: Image.Image, size: int) -> tuple[int, int]:
     """(height, width) with the longer side ``size`` and ``img``'s aspect ratio."""
-    check_int("size", size, MIN_SIZE, MAX_SIZE)
+    check_int("size", size, MIN_SIZE, MAX_SIZE_CUDA)
     w, h = img.size
     scale = size / max(w, h)
     out = (max(1, round(h * scale)), max(1, round(w * scale)))
@@ -191,6 +236,30 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def upsample(image: Tensor, hw: tuple[int, int]) -> Tensor:
+    """(1, C, h, w) -> (1, C, H, W), bilinear (the start of a coarse-to-fine stage)."""
+    return nn.functional.interpolate(image.float(), size=hw, mode="bilinear",
+                                     align_corners=False)
+
+
+def max_size(device: torch.device | str) -> int:
+    """The largest output side on this kind of device."""
+    return MAX_SIZE_CUDA if torch.device(device).type == "cuda" else MAX_SIZE
+
+
+def check_size(size: int, device: torch.device | str) -> None:
+    """InputError for an output side beyond what the device is allowed (MAX_SIZE on a CPU)."""
+    limit = max_size(device)
+    if size > limit:
+        raise InputError(f"an output of {size} px needs a GPU: on a CPU the largest is "
+                         f"{limit} px", "style_size_cpu", size=size, limit=limit)
+
+
+def lbfgs_history(size: int) -> int:
+    """Curvature pairs L-BFGS keeps at a longer side of ``size`` px."""
+    return LBFGS_HISTORY if size <= LARGE_SIDE else LBFGS_HISTORY_LARGE
+
+
 # --------------------------------------------------------------------------- the runner
 @dataclass(frozen=True)
 class StepLosses:
@@ -201,6 +270,7 @@ class StepLosses:
     style: float
     tv: float
     total: float
+    stage: int = 0  # coarse-to-fine: the stage (0 = the coarsest) this evaluation belongs to
 
 
 @dataclass(frozen=True)
@@ -212,7 +282,37 @@ class Progress:
     last: StepLosses | None
 
 
-class StyleTransfer:
+class Chunked:
+    """``run_for`` and ``run_steps`` over a class's ``step()``, ``finished``, ``progress()``,
+    ``_lock`` and ``_chunk_limit`` (the most steps one ``run_steps`` call may ask for)."""
+
+    _chunk_limit = MAX_STEPS
+
+    def run_for(self, seconds: float):
+        """Step for about ``seconds`` (at least one step unless finished)."""
+        if not (is_real(seconds) and seconds >= 0):
+            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}",
+                             "number_min", name="seconds", value=plain(seconds), low=0)
+        with self._lock:
+            start = time.perf_counter()
+            while not self.finished:
+                self.step()
+                if time.perf_counter() - start >= seconds:
+                    break
+            return self.progress()
+
+    def run_steps(self, steps: int):
+        """Exactly ``steps`` more steps (fewer if the run finishes first)."""
+        check_int("steps", steps, 0, self._chunk_limit)
+        with self._lock:
+            for _ in range(steps):
+                if self.finished:
+                    break
+                self.step()
+            return self.progress()
+
+
+class StyleTransfer(Chunked):
     """Optimises an image in resumable chunks; read its attributes between calls.
 
     Attributes:
@@ -226,7 +326,8 @@ class StyleTransfer:
     """
 
     def __init__(self, features: nn.Sequential, content: Image.Image, style: Image.Image,
-                 config: StyleConfig, *, style2: Image.Image | None = None) -> None:
+                 config: StyleConfig, *, style2: Image.Image | None = None,
+                 start: Tensor | None = None) -> None:
         """Prepare the images, the private network and the targets (content features, style
         Grams), computed once.
 
@@ -234,11 +335,20 @@ class StyleTransfer:
             features: the shared VGG19 features (``core.style.vgg.load_vgg19``); only read.
             content, style, style2: 8-bit PIL images; style2 is blended in by
                 ``config.style_blend``. Content and styles may differ in size and aspect.
+            start: the starting image instead of ``config.init``, as a previous stage's
+                `current` (1, C, h, w): upsampled bilinearly to this run's size.
+        Raises:
+            InputError: a bad config, a size beyond this device's limit (MAX_SIZE on a CPU,
+                MAX_SIZE_CUDA on a GPU), or a peak memory estimate over the budget
+                (``core.style.memory``), before anything large is allocated.
         """
         if not isinstance(config, StyleConfig):
             raise InputError(
                 f"config must be a StyleConfig, got {type(config).__name__}",
                 "style_config_type", value=type(config).__name__)
+        if config.stage_steps:
+            raise InputError("StyleTransfer runs one stage; a config with stage_steps is run "
+                             "by core.style.pyramid.CoarseToFine", "style_one_stage")
         if config.style_blend > 0 and style2 is None:
             raise InputError(f"style_blend is {config.style_blend} but no second style image "
                              "was given", "style_blend_needs_second",
@@ -247,8 +357,11 @@ class StyleTransfer:
         self.device = accel.resolve_device(config.device)
         self.precision = accel.resolve_precision(config.precision, self.device)
         self.channels_last = accel.channels_last(self.device, self.precision)
+        check_size(config.size, self.device)
         self.size = output_size(content, config.size)
         self._dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
+        self.memory = memory.estimate(config, self.size, precision=self.precision)
+        memory.check(self.memory, self.device)
         layers = config.layers_used()
         net = truncate(features, last_layer=deepest(layers), pooling=config.pooling)
         self._net = private_copy(net, device=self.device, dtype=self._dtype,
@@ -263,7 +376,11 @@ class StyleTransfer:
         content_in = self._colour_space(self._content_rgb)
         style_ins = [(self._style_input(img, content_in), w) for img, w in styles]
         self._targets(content_in, style_ins)
-        self._x = self._initial(content_in, style_ins[0][0]).requires_grad_(True)
+        if start is None:
+            self._x = self._initial(content_in, style_ins[0][0])
+        else:
+            self._x = upsample(start.to(self.device), self.size)
+        self._x.requires_grad_(True)
         self._good = self._x.detach().clone()
         self._optimizer = self._make_optimizer()
         self._lock = threading.RLock()
@@ -277,23 +394,25 @@ class StyleTransfer:
     # ----------------------------------------------------------------------- set-up
     def _colour_space(self, rgb: Tensor) -> Tensor:
         """What the optimisation sees: RGB, or only the luminance (1 channel) for
-        colour preservation."""
-        return rgb_to_yiq(rgb)[:, :1] if self.config.preserve_colour else rgb
+        luminance-only transfer."""
+        return rgb_to_yiq(rgb)[:, :1] if self.config.colour == "luminance" else rgb
 
     def _style_input(self, img: Image.Image, content_in: Tensor) -> Tensor:
         """A style image at the output's scale (longer side ``size``, its own aspect)."""
         rgb = to_batch(img, output_size(img, self.config.size)).to(self.device)
-        if not self.config.preserve_colour:
-            return rgb
-        return match_luminance(rgb_to_yiq(rgb)[:, :1], content_in)
+        if self.config.colour == "histogram":
+            return match_colours(rgb, self._content_rgb)
+        if self.config.colour == "luminance":
+            return match_luminance(rgb_to_yiq(rgb)[:, :1], content_in)
+        return rgb
 
-    def _features(self, x: Tensor, layers) -> dict[str, Tensor]:
+    def _features(self, x: Tensor, layers, reduce=None) -> dict[str, Tensor]:
         if x.shape[1] == 1:
             x = x.expand(-1, 3, -1, -1)  # luminance fed as gray RGB
         z = ((x - self._mean) / self._std).to(self._dtype)
         if self.channels_last:
             z = z.contiguous(memory_format=torch.channels_last)
-        return extract(self._net, z, layers)
+        return extract(self._net, z, layers, reduce)
 
     def _targets(self, content_in: Tensor, style_ins: list[tuple[Tensor, float]]) -> None:
         cfg = self.config
@@ -330,21 +449,34 @@ class StyleTransfer:
         # clamping moves them where L-BFGS did not send them and corrupts its curvature pairs;
         # measured, such runs jumped from a loss of 0.3 back to thousands. Only the displayed
         # image is clipped to [0, 1].
-        return torch.optim.LBFGS([self._x], lr=lr, max_iter=1, history_size=LBFGS_HISTORY)
+        return torch.optim.LBFGS([self._x], lr=lr, max_iter=1,
+                                 history_size=lbfgs_history(cfg.size))
 
     # ----------------------------------------------------------------------- evaluation
     def losses(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-        """(total, content, style, tv), weighted, float32 scalars, differentiable in ``x``."""
+        """(total, content, style, tv), weighted, float32 scalars, differentiable in ``x``.
+
+        Each layer's loss is taken as soon as the forward pass reaches it (`extract`'s
+        ``reduce``), so the backward pass computes its gradient only when it gets there.
+        """
         cfg = self.config
         zero = x.new_zeros(())
         need = list(self._style_weights) + ([cfg.content_layer] if cfg.content_weight > 0 else [])
-        feats = self._features(x, need) if need else {}
-        c = (cfg.content_weight * content_loss(feats[cfg.content_layer], self._content_target)
-             if cfg.content_weight > 0 else zero)
-        s = zero
-        if self._style_weights:
-            grams = {name: gram_matrix(feats[name]) for name in self._style_weights}
-            s = cfg.style_weight * style_loss(grams, self._style_targets, self._style_weights)
+        content: list[Tensor] = []
+        style_terms: list[Tensor] = []
+
+        def layer_loss(name: str, f: Tensor) -> Tensor:
+            if name in self._style_weights:
+                style_terms.append(style_loss({name: gram_matrix(f)}, self._style_targets,
+                                              {name: self._style_weights[name]}))
+            if cfg.content_weight > 0 and name == cfg.content_layer:
+                content.append(content_loss(f, self._content_target))
+            return zero
+
+        if need:
+            self._features(x, need, reduce=layer_loss)
+        c = cfg.content_weight * content[0] if content else zero
+        s = cfg.style_weight * sum(style_terms[1:], style_terms[0]) if style_terms else zero
         t = cfg.tv_weight * tv_loss(x) if cfg.tv_weight > 0 else zero
         return c + s + t, c, s, t
 
@@ -385,29 +517,6 @@ class StyleTransfer:
             self.finished = n >= self.config.steps
             return record
 
-    def run_for(self, seconds: float) -> Progress:
-        """Step for about ``seconds`` (at least one step unless finished)."""
-        if not (is_real(seconds) and seconds >= 0):
-            raise InputError(f"seconds must be a finite number >= 0, got {seconds!r}",
-                             "number_min", name="seconds", value=plain(seconds), low=0)
-        with self._lock:
-            start = time.perf_counter()
-            while not self.finished:
-                self.step()
-                if time.perf_counter() - start >= seconds:
-                    break
-            return self.progress()
-
-    def run_steps(self, steps: int) -> Progress:
-        """Exactly ``steps`` more steps (fewer if the run finishes first)."""
-        check_int("steps", steps, 0, MAX_STEPS)
-        with self._lock:
-            for _ in range(steps):
-                if self.finished:
-                    break
-                self.step()
-            return self.progress()
-
     def progress(self) -> Progress:
         done = len(self.history)
         per = self._seconds / done if done else 0.0
@@ -415,10 +524,16 @@ class StyleTransfer:
         return Progress(done, self.config.steps, per, per * left,
                         self.history[-1] if self.history else None)
 
+    def current(self) -> Tensor:
+        """The last good optimised image as the optimisation sees it, a detached copy:
+        (1, 3, H, W) RGB, or (1, 1, H, W) luminance for luminance-only transfer; not clipped
+        (the start of a next, larger stage)."""
+        return self._good.detach().clone()
+
     def image_tensor(self) -> Tensor:
         """The current (last good) image as (1, 3, H, W) float in [0, 1] on the CPU."""
         x = self._good.detach()
-        if self.config.preserve_colour:
+        if self.config.colour == "luminance":
             x = with_chroma(x, self._content_rgb)
         return x.clamp(0, 1).float().cpu()
 

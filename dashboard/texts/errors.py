@@ -508,6 +508,20 @@ EN = {
     "style_config_type": "The style settings must be a StyleConfig (got {value}).",
     "style_blend_needs_second": "The style blend is {value}, but no second style image was "
                                 "given.",
+    "style_stage_steps": "The coarse-to-fine stages must be a tuple of step counts (got "
+                         "{value}).",
+    "style_stage_too_small": "{stages} stages up to {size} px would start at {coarsest} px, "
+                             "below the minimum {minimum}: use fewer stages or a larger size.",
+    "style_one_stage": "One StyleTransfer runs one stage; coarse-to-fine settings are run by "
+                       "CoarseToFine.",
+    "style_size_cpu": "An output of {size} px needs a GPU: on a CPU the largest is {limit} px.",
+    "style_memory": "A stage of {h}×{w} px needs about {need} GB of memory at its peak, over "
+                    "the budget of {budget} GB. Choose a smaller size, average pooling or "
+                    "shallower layers, or set the environment variable {variable} to allow "
+                    "more.",
+    "style_memory_env": "The environment variable {name} must be a number of gigabytes above "
+                        "0 (got {value}).",
+    "colour_shape": "The {name} image must be (1, 3, H, W) (got shape {value}).",
     "reconstruct_one_target": "Give either a content layer or style layers, not both or "
                               "neither (got content layer {content}, style layers {style}).",
     "features_not_4d": "The features must be (B, C, H, W) (got shape {value}).",
@@ -1084,6 +1098,22 @@ ES = {
                          "{value}).",
     "style_blend_needs_second": "La mezcla de estilos vale {value}, pero no se dio una segunda "
                                 "imagen de estilo.",
+    "style_stage_steps": "Las etapas de lo grueso a lo fino deben ser una tupla de números "
+                         "de pasos (se recibió {value}).",
+    "style_stage_too_small": "{stages} etapas hasta {size} px empezarían a {coarsest} px, por "
+                             "debajo del mínimo de {minimum}: usa menos etapas o un tamaño "
+                             "mayor.",
+    "style_one_stage": "Un StyleTransfer ejecuta una sola etapa; los ajustes de lo grueso a lo "
+                       "fino los ejecuta CoarseToFine.",
+    "style_size_cpu": "Una salida de {size} px necesita una GPU: en una CPU lo máximo son "
+                      "{limit} px.",
+    "style_memory": "Una etapa de {h}×{w} px necesita unos {need} GB de memoria en su pico, "
+                    "por encima del presupuesto de {budget} GB. Elige un tamaño menor, la "
+                    "agrupación media o capas menos profundas, o da a la variable de entorno "
+                    "{variable} un valor mayor.",
+    "style_memory_env": "La variable de entorno {name} debe ser un número de gigabytes mayor "
+                        "que 0 (se recibió {value}).",
+    "colour_shape": "La imagen {name} debe ser (1, 3, H, W) (se recibió la forma {value}).",
     "reconstruct_one_target": "Indica una capa de contenido o capas de estilo, pero no ambas "
                               "ni ninguna (se recibió capa de contenido {content}, capas de "
                               "estilo {style}).",
@@ -1176,7 +1206,7 @@ NAMES_EN = {
     "content_weight": "The content weight",
     "style_weight": "The style weight",
     "style_blend": "The style blend",
-    "preserve_colour": "Keeping the colours",
+    "colour": "The colours",
     "init": "The starting image",
     "pooling": "The pooling",
     "weights": "The weights",
@@ -1259,7 +1289,7 @@ NAMES_ES = {
     "content_weight": "El peso del contenido",
     "style_weight": "El peso del estilo",
     "style_blend": "La mezcla de estilos",
-    "preserve_colour": "Conservar los colores",
+    "colour": "Los colores",
     "init": "La imagen inicial",
     "pooling": "La agrupación (pooling)",
     "weights": "Los pesos",
@@ -1270,9 +1300,14 @@ NAMES_ES = {
 SAME_IN_ES = frozenset({"ceil_mode", "count_include_pad"})
 
 # Messages of later areas live in their own modules (one owner each), merged here.
-from dashboard.texts import errors_finetune, errors_imports, errors_trust  # noqa: E402
+from dashboard.texts import (  # noqa: E402
+    errors_finetune,
+    errors_imports,
+    errors_inputs,
+    errors_trust,
+)
 
-for _area in (errors_imports, errors_finetune, errors_trust):
+for _area in (errors_imports, errors_finetune, errors_trust, errors_inputs):
     EN |= _area.EN
     ES |= _area.ES
     NAMES_EN |= _area.NAMES_EN

@@ -41,7 +41,17 @@ around 10⁶).
 Transfer](https://arxiv.org/abs/1611.07865)): transfer only the luminance. Both images are
 converted to YIQ; the style's luminance is shifted and scaled to the content's mean and spread;
 the transfer runs on luminance alone; the result's luminance is combined with the content's
-colour channels (I, Q). The style's brush strokes arrive, its palette does not.
+colour channels (I, Q). The style's brush strokes arrive, its palette does not. The paper's
+second way, **colour histogram matching**, changes the style image instead: every pixel's RGB
+is mapped linearly so that the style's mean colour and colour covariance become the content's,
+and the transfer then runs on all three channels.
+
+**Coarse to fine** (the same paper): a large output is stylised first at a small size, the
+result upsampled and refined at twice the size, and so on up to the output. Half the side is a
+quarter of the cost, and the large structures settled at the small stages need not be found
+again at full size, so far fewer full-size steps reach the same loss. It also cures a problem
+of large outputs: at full size the network's layers see only small neighbourhoods, and the
+style's textures come out too fine.
 
 **Random features**: without the ImageNet weights, a VGG19 with random (He-initialised)
 weights still transfers some texture — [He, Wang & Hopcroft
@@ -72,7 +82,21 @@ looks far less like a painting: what the trained filters learned matters.
     "settings_header": "Settings",
     "size": "Output size (longer side, px)",
     "size_help": "The content's aspect ratio is kept. Time and memory grow with the square of "
-    "the size.",
+    "the size; up to {largest} px on this device (1024 on a CPU, 2048 on a GPU).",
+    "stages": "Coarse-to-fine stages",
+    "stages_help": "Gatys et al. (2017): stylise a small version first, upsample it and refine "
+    "it at twice the size, up to the output size. The small stages are cheap (half the side, a "
+    "quarter of the cost) and settle the large structures, so far fewer full-size steps reach "
+    "the same loss, and large outputs keep the style's textures at their scale.",
+    "stages_one": "1 (the output size only)",
+    "steps_final": "Steps at {side} px (the output)",
+    "steps_stage": "Steps of stage {k} ({side} px)",
+    "device": "Device",
+    "device_auto": "auto",
+    "device_cpu": "CPU",
+    "device_cuda": "CUDA GPU",
+    "device_help": "auto: the GPU when there is one.",
+    "device_none": "No CUDA GPU on this machine: the run uses the CPU.",
     "ratio": "Style weight (content weight 1)",
     "ratio_help": "How strongly the style counts against the content: 10^k.",
     "content_layer": "Content layer",
@@ -88,7 +112,14 @@ looks far less like a painting: what the trained filters learned matters.
     "init_content": "content image",
     "init_style": "style image",
     "init_noise": "white noise",
-    "colour": "Preserve the content's colours (luminance-only transfer)",
+    "colour": "Colours",
+    "colour_style": "the style's",
+    "colour_luminance": "the content's: luminance-only transfer",
+    "colour_histogram": "the content's: the style's colours matched first",
+    "colour_help": "Gatys et al. (2017) give two ways to keep the content's colours. "
+    "Luminance-only: transfer only the brightness and put the content's colour channels back. "
+    "Colour histogram matching: first move the style image's colours onto the content's "
+    "(the same mean colour and colour covariance), then transfer as usual.",
     "seed": "Seed (noise start)",
     "precision": "Precision",
     "prec_auto": "auto",
@@ -96,6 +127,11 @@ looks far less like a painting: what the trained filters learned matters.
     "prec_bf16": "bf16",
     "cost": "{steps} steps at {h}×{w} px: {steps} forward + backward passes through VGG19 up "
     "to {last}.",
+    "cost_stage": "{steps} steps at {h}×{w} px",
+    "cost_stages": "{stages}: {total} forward + backward passes through VGG19 up to {last}, "
+    "each stage a quarter of the cost of the next.",
+    "memory": "Peak memory of the largest stage: about {need} GB (budget {budget} GB; the "
+    "environment variable {variable} changes it).",
     "run_header": "Run",
     "start": "Start style transfer",
     "stop": "Stop",
@@ -103,6 +139,12 @@ looks far less like a painting: what the trained filters learned matters.
     "discard": "New run",
     "running_note": "Settings are fixed while a run exists; *New run* unlocks them.",
     "progress": "Step {done}/{total} · {per} s per step · about {eta} s left",
+    "progress_stages": "Stage {stage} of {stages} ({h}×{w} px) · step {stage_done}/"
+    "{stage_steps} · {done}/{total} in all · {per} s per step · about {eta} s left",
+    "stages_header": "Each stage's result, started from the one before, upsampled",
+    "stage_caption": "Stage {stage} · {h}×{w} px · {steps} steps · loss {loss}",
+    "stage_running": "Stage {stage} ({h}×{w} px) running…",
+    "stage_line": "{side} px",
     "result": "Result after {step} steps",
     "start_caption": "Start: step 0",
     "snapshots": "Every few steps",
@@ -112,6 +154,9 @@ looks far less like a painting: what the trained filters learned matters.
     "stopped": "Stopped after {done} of {total} steps. Resume, or download the image as it is.",
     "diverged": "The optimisation stopped: the loss became NaN or infinite at step {step}; the "
     "image from step {kept} is kept (try a smaller learning rate or weights).",
+    "diverged_stage": "The optimisation stopped: the loss became NaN or infinite at step "
+    "{step} of stage {stage}; the image from step {kept} of that stage is kept (try a smaller "
+    "learning rate or weights).",
     "download": "Download the image (PNG)",
     "error": "This cannot be run: {error}",
     "no_images": "Pick or upload a content and a style image.",
@@ -184,7 +229,18 @@ Transfer](https://arxiv.org/abs/1611.07865)): se transfiere solo la luminancia. 
 imágenes se pasan a YIQ; la luminancia del estilo se desplaza y escala para que tenga la media
 y la dispersión de la del contenido; la transferencia se hace solo sobre la luminancia, y la
 luminancia del resultado se combina con los canales de color (I, Q) del contenido. Llegan las
-pinceladas del estilo, pero no su paleta.
+pinceladas del estilo, pero no su paleta. La segunda forma del artículo, el **ajuste del
+histograma de color**, cambia en cambio la imagen de estilo: el RGB de cada píxel se
+transforma linealmente para que el color medio y la covarianza de color del estilo pasen a ser
+los del contenido, y la transferencia se hace después sobre los tres canales.
+
+**De lo grueso a lo fino** (el mismo artículo): una salida grande se estiliza primero a un
+tamaño pequeño; el resultado se amplía y se refina al doble de tamaño, y así hasta la salida.
+La mitad de lado cuesta la cuarta parte, y las estructuras grandes que fijan las etapas
+pequeñas no hay que volver a encontrarlas a tamaño completo, así que hacen falta muchos menos
+pasos a tamaño completo para llegar a la misma pérdida. También corrige un problema de las
+salidas grandes: a tamaño completo las capas de la red solo ven vecindarios pequeños y las
+texturas del estilo salen demasiado finas.
 
 **Características aleatorias**: sin los pesos de ImageNet, una VGG19 con pesos aleatorios
 (inicialización de He) todavía transfiere algo de textura ([He, Wang y Hopcroft
@@ -216,7 +272,23 @@ importa.
     "settings_header": "Ajustes",
     "size": "Tamaño de salida (lado mayor, px)",
     "size_help": "Se conserva la relación de aspecto del contenido. El tiempo y la memoria "
-    "crecen con el cuadrado del tamaño.",
+    "crecen con el cuadrado del tamaño; hasta {largest} px en este dispositivo (1024 en una "
+    "CPU, 2048 en una GPU).",
+    "stages": "Etapas de lo grueso a lo fino",
+    "stages_help": "Gatys et al. (2017): estiliza primero una versión pequeña, amplíala y "
+    "refínala al doble de tamaño, hasta el tamaño de salida. Las etapas pequeñas son baratas "
+    "(la mitad de lado, la cuarta parte del coste) y fijan las estructuras grandes, así que "
+    "hacen falta muchos menos pasos a tamaño completo para llegar a la misma pérdida, y las "
+    "salidas grandes conservan las texturas del estilo a su escala.",
+    "stages_one": "1 (solo el tamaño de salida)",
+    "steps_final": "Pasos a {side} px (la salida)",
+    "steps_stage": "Pasos de la etapa {k} ({side} px)",
+    "device": "Dispositivo",
+    "device_auto": "automático",
+    "device_cpu": "CPU",
+    "device_cuda": "GPU CUDA",
+    "device_help": "automático: la GPU cuando la hay.",
+    "device_none": "No hay GPU CUDA en esta máquina: se usa la CPU.",
     "ratio": "Peso del estilo (peso del contenido 1)",
     "ratio_help": "Cuánto cuenta el estilo frente al contenido: 10^k.",
     "content_layer": "Capa de contenido",
@@ -233,7 +305,15 @@ importa.
     "init_content": "la imagen de contenido",
     "init_style": "la imagen de estilo",
     "init_noise": "ruido blanco",
-    "colour": "Conservar los colores del contenido (transferir solo la luminancia)",
+    "colour": "Colores",
+    "colour_style": "los del estilo",
+    "colour_luminance": "los del contenido: transferir solo la luminancia",
+    "colour_histogram": "los del contenido: ajustar antes los colores del estilo",
+    "colour_help": "Gatys et al. (2017) proponen dos formas de conservar los colores del "
+    "contenido. Solo luminancia: transferir solo el brillo y devolver los canales de color del "
+    "contenido. Ajuste del histograma de color: llevar primero los colores de la imagen de "
+    "estilo a los del contenido (el mismo color medio y la misma covarianza de color) y después "
+    "transferir como siempre.",
     "seed": "Semilla (inicio con ruido)",
     "precision": "Precisión",
     "prec_auto": "automática",
@@ -241,6 +321,11 @@ importa.
     "prec_bf16": "bf16",
     "cost": "{steps} pasos a {h}×{w} px: {steps} pasadas hacia delante y hacia atrás por VGG19 "
     "hasta {last}.",
+    "cost_stage": "{steps} pasos a {h}×{w} px",
+    "cost_stages": "{stages}: {total} pasadas hacia delante y hacia atrás por VGG19 hasta "
+    "{last}; cada etapa cuesta la cuarta parte que la siguiente.",
+    "memory": "Pico de memoria de la etapa más grande: unos {need} GB (presupuesto {budget} GB; "
+    "la variable de entorno {variable} lo cambia).",
     "run_header": "Ejecución",
     "start": "Iniciar la transferencia de estilo",
     "stop": "Detener",
@@ -249,6 +334,12 @@ importa.
     "running_note": "Los ajustes quedan fijos mientras exista una ejecución; *Nueva ejecución* "
     "los desbloquea.",
     "progress": "Paso {done}/{total} · {per} s por paso · quedan unos {eta} s",
+    "progress_stages": "Etapa {stage} de {stages} ({h}×{w} px) · paso {stage_done}/"
+    "{stage_steps} · {done}/{total} en total · {per} s por paso · quedan unos {eta} s",
+    "stages_header": "El resultado de cada etapa, que parte de la anterior ampliada",
+    "stage_caption": "Etapa {stage} · {h}×{w} px · {steps} pasos · pérdida {loss}",
+    "stage_running": "Etapa {stage} ({h}×{w} px) en marcha…",
+    "stage_line": "{side} px",
     "result": "Resultado tras {step} pasos",
     "start_caption": "Inicio: paso 0",
     "snapshots": "Cada pocos pasos",
@@ -260,6 +351,9 @@ importa.
     "diverged": "La optimización se ha detenido: la pérdida se ha vuelto NaN o infinita en el "
     "paso {step}; se conserva la imagen del paso {kept} (prueba con una tasa de aprendizaje o "
     "unos pesos más pequeños).",
+    "diverged_stage": "La optimización se ha detenido: la pérdida se ha vuelto NaN o infinita "
+    "en el paso {step} de la etapa {stage}; se conserva la imagen del paso {kept} de esa etapa "
+    "(prueba con una tasa de aprendizaje o unos pesos más pequeños).",
     "download": "Descargar la imagen (PNG)",
     "error": "No se puede ejecutar: {error}",
     "no_images": "Elige o sube una imagen de contenido y una de estilo.",
@@ -290,4 +384,5 @@ importa.
 }
 
 # the same in Spanish: an optimiser's name, number formats
-SAME_IN_ES = frozenset({"opt_adam", "prec_fp32", "prec_bf16"})
+SAME_IN_ES = frozenset({"opt_adam", "prec_fp32", "prec_bf16", "stage_line",
+                        "device_cpu"})

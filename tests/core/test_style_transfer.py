@@ -131,9 +131,15 @@ def test_yiq_round_trip_and_luminance_matching():
     ({"steps": 0}, r"steps must be an integer in 1..5000, got 0"),
     ({"lr": 0.0}, "lr must be a finite number > 0"),
     ({"init": "zeros"}, "init must be one of content, style, noise, got 'zeros'"),
-    ({"preserve_colour": 1}, "preserve_colour must be True or False, got 1"),
+    ({"colour": True}, "colour must be one of style, luminance, histogram, got True"),
+    ({"colour": "sepia"}, "colour must be one of style, luminance, histogram, got 'sepia'"),
     ({"style_blend": 1.5}, r"style_blend must be in \[0, 1\], got 1.5"),
-    ({"size": 1024}, r"size must be an integer in 16..512, got 1024"),
+    ({"size": 4096}, r"size must be an integer in 16..2048, got 4096"),
+    ({"stage_steps": [10]}, "stage_steps must be a tuple of step counts"),
+    ({"stage_steps": (10, 0)}, r"steps must be an integer in 1..5000, got 0"),
+    ({"stage_steps": (1,) * 5}, r"stages must be an integer in 1..5, got 6"),
+    ({"size": 48, "stage_steps": (5, 5)}, "3 stages up to 48 px start at 12 px, below the "
+                                          "minimum 16"),
     ({"pooling": "min"}, "pooling must be one of max, avg, got 'min'"),
     ({"precision": "fp16"}, "precision must be one of fp32, bf16, auto, got 'fp16'"),
     ({"content_weight": 0.0, "style_weight": 0.0}, "nothing to optimise"),
@@ -200,7 +206,7 @@ def test_run_for_takes_at_least_one_step(shared, content, style):
 
 def test_colour_preservation_keeps_the_contents_chroma(shared, content, style):
     kw = {"steps": 10, "init": "noise", "style_weight": 1e8}
-    kept = transfer.StyleTransfer(shared, content, style, _config(preserve_colour=True, **kw))
+    kept = transfer.StyleTransfer(shared, content, style, _config(colour="luminance", **kw))
     free = transfer.StyleTransfer(shared, content, style, _config(**kw))
     kept.run_steps(10)
     free.run_steps(10)

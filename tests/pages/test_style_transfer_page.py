@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.runtime import accel
 from tests.pages.conftest import advance as _advance
 from tests.pages.conftest import chart_spec as _chart
 from tests.pages.conftest import plotly_array
@@ -72,12 +73,77 @@ def test_stop_and_resume(app):
 
 def test_colour_preservation_and_adam_run(app):
     at = _tiny(app("style_transfer"), steps=3)
-    at.checkbox(key="sty_colour").check().run()
+    at.radio(key="sty_colour").set_value("luminance").run()
     at.radio(key="sty_optimizer").set_value("adam").run()
     at.select_slider(key="sty_lr").set_value(0.05).run()
     at.button(key="sty_start").click().run()
     _advance(at, lambda a: any("Finished: 3 steps" in s.value for s in a.success))
     assert not at.error
+
+
+def test_a_tiny_two_stage_run_shows_both_stages_and_the_final_image(app):
+    at = app("style_transfer")
+    at.select_slider(key="sty_size").set_value(64).run()
+    assert at.select_slider(key="sty_stages").options == ["1 (the output size only)", "2", "3"]
+    at.select_slider(key="sty_stages").set_value(2).run()
+    at.number_input(key="sty_steps_stage1").set_value(3).run()
+    at.number_input(key="sty_steps").set_value(2).run()
+    assert at.number_input(key="sty_steps").label == "Steps at 64 px (the output)"
+    assert any(c.value.startswith("3 steps at 21×32 px → 2 steps at 43×64 px: 5 forward")
+               for c in at.caption), [c.value for c in at.caption]
+    assert any(c.value.startswith("Peak memory of the largest stage: about 0.") and
+               "budget 1.50 GB" in c.value for c in at.caption)
+    at.button(key="sty_start").click().run()
+    assert not at.exception and not at.error
+    _advance(at, lambda a: any("Finished: 5 steps" in s.value for s in a.success))
+    captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
+    assert any(c.startswith("Stage 1 · 21×32 px · 3 steps · loss") for c in captions), captions
+    assert any(c.startswith("Stage 2 · 43×64 px · 2 steps · loss") for c in captions), captions
+    assert "Result after 5 steps" in captions
+    result = next(img for img in at.get("image") if img.proto.imgs[0].caption.startswith("Result"))
+    assert result.proto.imgs[0].url
+    spec = _chart(at, "sty_losses")
+    total = next(t for t in spec["data"] if t["name"] == "total")
+    assert len(plotly_array(total["y"])) == 5
+    lines = [s for s in spec["layout"]["shapes"] if s.get("type") == "line"]
+    assert len(lines) == 1 and lines[0]["x0"] == 3.5  # the second stage begins after step 3
+    assert at.get("download_button")
+
+
+def test_over_the_memory_budget_the_page_says_so_and_start_is_off(app, monkeypatch):
+    monkeypatch.setenv("CNNLAB_STYLE_MEMORY_GB", "0.08")
+    at = app("style_transfer")
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "over the budget of 0.08 GB" in message and "CNNLAB_STYLE_MEMORY_GB" in message
+    assert at.button(key="sty_start").disabled
+    at.select_slider(key="sty_size").set_value(32).run()  # small enough
+    assert not at.error and not at.button(key="sty_start").disabled
+
+
+def test_histogram_colour_run_and_the_size_and_device_choices(app):
+    at = _tiny(app("style_transfer"), steps=2)
+    assert at.select_slider(key="sty_size").options[-1] == "1024"  # a CPU: not 2048
+    assert at.radio(key="sty_device").options == ["auto", "CPU"]
+    at.radio(key="sty_colour").set_value("histogram").run()
+    at.button(key="sty_start").click().run()
+    _advance(at, lambda a: any("Finished: 2 steps" in s.value for s in a.success))
+    assert not at.error and not at.exception
+    auto = "bf16" if accel.cpu_has_bf16() else "fp32"  # precision "auto": bf16 where native
+    assert any(f"({auto}, cpu)" in s.value for s in at.success)
+
+
+def test_a_stage_count_too_deep_for_a_new_size_falls_back(app):
+    at = app("style_transfer")
+    at.select_slider(key="sty_stages").set_value(3).run()
+    at.select_slider(key="sty_size").set_value(128).run()  # a new size keeps the count
+    assert at.select_slider(key="sty_stages").value == 3
+    assert at.number_input(key="sty_steps_stage1").label == "Steps of stage 1 (32 px)"
+    at.select_slider(key="sty_stages").set_value(4).run()  # 16 → 128: 16×11 px is too small
+    assert any("below the minimum 16" in e.value for e in at.error), [e.value for e in at.error]
+    at.select_slider(key="sty_size").set_value(64).run()  # at most 3 stages: back to 1
+    assert not at.exception
+    assert at.select_slider(key="sty_stages").value == 1
 
 
 def test_bad_upload_shows_an_error(app):
