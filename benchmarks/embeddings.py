@@ -25,6 +25,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision.models.feature_extraction import create_feature_extractor
 
+from benchmarks._machine import machine_line  # noqa: E402
 from core.data import datasets
 from core.interpret import embeddings
 from core.models import builder
@@ -43,6 +44,7 @@ def digits(n: int) -> datasets.Dataset:
 
 
 def main() -> None:
+    print(machine_line())
     torch.manual_seed(0)
     model = builder.build_model("small_cnn", in_channels=1, num_classes=10, image_size=28).eval()
     ds = digits(N)

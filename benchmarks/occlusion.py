@@ -8,7 +8,13 @@ time / our best time. Captum runs at perturbations_per_eval 64 and 128 in full; 
 extrapolated to all calls (said so in the output). Ours in bf16 runs on a private bf16
 channels_last copy of the model, built once per model (its build time is printed apart).
 "incremental" recomputes only the window of each layer an occluder position changes
-(core.runtime.incremental); "full" runs every occluded copy through the whole model.
+(core.runtime.incremental); "full" runs every occluded copy through the whole model; "measured"
+lets core.runtime.tune pick the batch size (and, for full passes, NCHW or channels_last) on this
+machine. The bound: the multiply-adds the incremental passes must do per position against a full
+pass (torch's FlopCounterMode on what actually runs), i.e. how much faster than full passes the
+incremental scan can be at the same speed per multiply-add. The machine line comes first; the
+exact-fp32 ratio (best Captum / our best fp32 run) comes before the last line. For the figures
+of an AVX2-only CPU on a CPU with more, cap every library at AVX2 (see benchmarks/_machine.py).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from captum.attr import Occlusion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._machine import machine_line  # noqa: E402
 from core.interpret import occlusion
 from core.models.builder import build_model
 from core.runtime import accel
@@ -72,7 +79,7 @@ def resnet_case() -> None:
     base = occlusion.baseline_image(x, "zero", mean=MEAN, std=STD)
     def run(prec, bs=64, inc=True):
         return occlusion.occlusion(model, x, window=window, stride=stride, mean=MEAN, std=STD,
-                            precision=prec, batch_size=bs, incremental=inc)
+                                   precision=prec, batch_size=bs, incremental=inc)
 
     with torch.inference_mode():  # warm oneDNN up (first pass at a shape builds its kernels)
         model(x.expand(64, -1, -1, -1))
@@ -80,13 +87,27 @@ def resnet_case() -> None:
     n = fp32.plan.passes
     print(f"resnet18 224x224, window 16, stride 8: {n} passes (1 unoccluded + "
           f"{n - 1} positions)")
-    print(f"  ours fp32 full                {fp32_t:7.2f} s")
+    print(f"  ours fp32 full, NCHW batch 64      {fp32_t:7.2f} s")
     ours = {"fp32 full": fp32_t}
-    t, fp32_inc = best_of(lambda: run("fp32"), 2)
-    ours["fp32 incremental"] = t
-    print(f"  ours fp32 incremental         {t:7.2f} s (incremental used: {fp32_inc.incremental})")
+    probe = occlusion.occlusion(model, x, window=window, stride=stride, mean=MEAN, std=STD,
+                                batch_size=occlusion.BATCH_SIZES, incremental=False,
+                                should_stop=lambda: True)  # measures, then stops at once
+    print("  measured for full passes (s per position): " + ", ".join(
+        f"{setup} {sec:.4f}" for setup, sec in probe.tuned.seconds_per_image.items())
+        + f" -> {probe.tuned.best}")
+    t, fp32_inc = best_of(lambda: run("fp32", bs=64), 2)
+    ours["fp32 incremental batch 64"] = t
+    print(f"  ours fp32 incremental, batch 64    {t:7.2f} s")
+    first = run("fp32", bs=occlusion.BATCH_SIZES)  # measures the batch size (once per process)
+    t, measured = best_of(lambda: run("fp32", bs=occlusion.BATCH_SIZES), 2)
+    ours["fp32 incremental measured batch"] = t
+    per = ", ".join(f"{s.batch_size}: {v * 1e3:.1f}"
+                    for s, v in first.tuned.seconds_per_image.items())
+    print(f"  ours fp32 incremental, measured    {t:7.2f} s (batch {measured.batch_size}; "
+          f"ms per position {per}; measured once in {first.tuned.cost_s:.2f} s, cached after)")
     print(f"  max |fp32 incremental - fp32 full| prob map: "
           f"{np.abs(fp32_inc.prob_map - fp32.prob_map).max():.2e}")
+    bound(model, x, base, fp32.plan, fp32_t, ours)
     if accel.cpu_has_bf16():
         start = time.perf_counter()
         accel.bf16_copy(model)  # built once per model and cached: timed apart, then reused
@@ -122,9 +143,39 @@ def resnet_case() -> None:
               f"of {total} forward calls took {t:.2f} s)")
     diff = np.abs(occlusion.attribution_map(fp32, (224, 224)) - attr[0, 0].numpy()).max()
     print(f"  max |ours fp32 - captum ppe 128| attribution: {diff:.2e}")
+    best_fp32 = min(v for k, v in ours.items() if k.startswith("fp32"))
     print(f"  best captum {min(captum.values()):.2f} s (ppe {min(captum, key=captum.get)}), "
-          f"best ours {min(ours.values()):.2f} s ({min(ours, key=ours.get)})")
+          f"best ours {min(ours.values()):.2f} s ({min(ours, key=ours.get)}), "
+          f"best ours exact fp32 {best_fp32:.2f} s")
+    print(f"exact-fp32 ratio: {min(captum.values()) / best_fp32:.2f}")
     print(f"ratio: {min(captum.values()) / min(ours.values()):.2f}")
+
+
+def bound(model, x, base, p, full_s: float, ours: dict) -> None:
+    """The multiply-adds the incremental passes must do, against a full pass per position,
+    counted by torch's FlopCounterMode on the convolutions and matrix products actually run
+    (the windows each layer recomputes, at the common window size of a batch)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from core.runtime.incremental import LocalRunner
+
+    n = p.rows * p.cols
+    with torch.inference_mode():
+        with FlopCounterMode(display=False) as fc:
+            model(x)
+        full = fc.get_total_flops() / 2  # multiply-adds of one full pass
+        runner = LocalRunner(model, x)
+        with FlopCounterMode(display=False) as fc:
+            for first in range(0, n, 64):
+                runner.run(*occlusion._crops(x, base, p, first, min(64, n - first)))
+        inc = fc.get_total_flops() / 2 / n
+    best_inc = min(v for k, v in ours.items() if "incremental" in k)
+    print(f"  bound: a full pass is {full / 1e9:.3f} GMAC, the incremental passes "
+          f"{inc / 1e9:.3f} GMAC per position: at the same speed per multiply-add the "
+          f"incremental scan can be at most {full / inc:.2f}x faster than full passes")
+    print(f"  achieved: {full_s / best_inc:.2f}x our full passes "
+          f"({full * n / full_s / 1e9:.1f} GMAC/s full, {inc * n / best_inc / 1e9:.1f} GMAC/s "
+          "incremental)")
 
 
 def digits_case() -> None:
@@ -142,6 +193,7 @@ def digits_case() -> None:
 
 
 if __name__ == "__main__":
+    print(machine_line())
     torch.manual_seed(0)
     digits_case()
     resnet_case()

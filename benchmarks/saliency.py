@@ -25,6 +25,7 @@ from captum.attr import IntegratedGradients, NoiseTunnel, Saliency
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._machine import machine_line  # noqa: E402
 from core.interpret import saliency
 from core.interpret.sanity import spearman
 from core.models.builder import build_model
@@ -134,10 +135,12 @@ def resnet_case() -> None:
     t_csg, t_cig = t["captum SmoothGrad"], t["captum IG"]
     best = min(ours, key=ours.get)
     print(f"  best ours: {best}")
+    print(f"exact-fp32 ratio: {(t_csg + t_cig) / ours['fp32']:.2f}")
     print(f"ratio: {(t_csg + t_cig) / ours[best]:.2f}")
 
 
 if __name__ == "__main__":
+    print(machine_line())
     torch.manual_seed(0)
     digits_case()
     resnet_case()

@@ -11,13 +11,16 @@ blobs plus noise, so no network is needed and there is something to learn).
 - reference: torchvision.datasets.FashionMNIST(transform=ToTensor + Normalize) + DataLoader
   (batch 64, shuffle, no workers, as in the tutorials), fp32, default Adam.
 - ours: the same files read once by core.data.datasets into one uint8 tensor; Trainer indexes
-  batches and normalises them as a whole; channels_last and bf16 autocast where core.runtime.accel
-  says so.
+  batches and normalises them as a whole; the layout (and for "auto" the precision) measured on
+  this machine by core.runtime.tune (also timed with each layout forced).
 
 Each pipeline is timed for a fixed number of steps (after a warm-up), several rounds
 interleaved, best round kept (other engineers share the machine). The second section trains
-the default digits model and checks that bf16 holds its accuracy. Last line: `ratio: X.XX`
-(ours samples/s / reference samples/s).
+the default digits model and checks that bf16 holds its accuracy. The machine line comes
+first; the step's GFLOP against this machine's fp32 peak (a large matrix product, same run), and
+the exact-fp32 ratio, come before the last line: `ratio: X.XX` (ours samples/s / reference
+samples/s; ours = precision "auto", measured layout). For the figures of an AVX2-only CPU on a
+CPU with more, cap every library at AVX2 (see benchmarks/_machine.py).
 
 What core.runtime.accel's "auto" rests on. Measured on a 2-core AMD EPYC (Zen 5, AVX-512 BF16, no
 AMX), torch 2.14: a bare training step (forward, backward, fused Adam) at batch 64, milliseconds,
@@ -54,6 +57,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._machine import machine_line  # noqa: E402
 from core.data import datasets
 from core.models import checkpoints
 from core.runtime import accel
@@ -145,25 +149,32 @@ def reference_steps(root: Path, train_set: datasets.Dataset, device: torch.devic
 
 
 @contextlib.contextmanager
-def forced_layout(channels_last: bool | None):
-    """Override core.runtime.accel's memory-format rule (None keeps it) while a Trainer is built."""
+def forced_layout(channels_last: bool | None, precision: str, device: torch.device):
+    """A Trainer built inside takes this layout instead of measuring one (None: it measures)."""
     if channels_last is None:
         yield
         return
-    rule = accel.channels_last
-    accel.channels_last = lambda device, precision: channels_last
+    choose = training.tune.choose
+    setup = training.tune.Setup(channels_last, accel.resolve_precision(precision, device),
+                                BATCH)
+    training.tune.choose = lambda *a, **k: training.tune.Choice(setup, {setup: 0.0})
     try:
         yield
     finally:
-        accel.channels_last = rule
+        training.tune.choose = choose
 
 
 def ours_steps(train_set: datasets.Dataset, device: torch.device, precision: str,
                channels_last: bool | None):
     config = training.TrainConfig(epochs=100, batch_size=BATCH, lr=LR, val_fraction=0.0,
                                   seed=SEED, device=device.type, precision=precision)
-    with forced_layout(channels_last):
+    with forced_layout(channels_last, precision, device):
         trainer = training.Trainer(_model(train_set), train_set, config)
+    if channels_last is None:
+        print(f"  Trainer(precision={precision!r}) measured {trainer.tuned.best} in "
+              f"{trainer.tuned.cost_s:.2f} s: " + ", ".join(
+                  f"{k} {v * 1e3:.2f} ms" for k, v in trainer.tuned.seconds_per_image.items())
+              + " per image")
     trainer.run_steps(WARMUP)
     while True:
         _sync(device)
@@ -175,20 +186,19 @@ def ours_steps(train_set: datasets.Dataset, device: torch.device, precision: str
 
 def speed_section(root: Path, device: torch.device) -> float:
     train_set, _ = datasets.load_dataset("fashion_mnist", data_dir=root, download=False)
-    auto = accel.resolve_precision("auto", device)
     has_bf16 = accel.has_bf16(device)
-    where = (torch.cuda.get_device_name() if device.type == "cuda"
-             else f"CPU {torch.backends.cpu.get_cpu_capability()}")
-    print(f"{where}, native bf16: {has_bf16}, {torch.get_num_threads()} CPU threads; "
-          f"precision 'auto' -> {auto}, channels_last {accel.channels_last(device, auto)}")
+    if device.type == "cuda":
+        print(f"{torch.cuda.get_device_name()}, native bf16: {has_bf16}")
     print(f"{len(train_set)} fake Fashion-MNIST images; timing {STEPS} batches of {BATCH} "
           f"(after {WARMUP} warm-up), best of {ROUNDS} interleaved rounds\n")
     runs = {"reference (torchvision + DataLoader, fp32)": reference_steps(root, train_set, device),
             "ours fp32, NCHW": ours_steps(train_set, device, "fp32", False),
-            "ours fp32, channels_last": ours_steps(train_set, device, "fp32", True)}
+            "ours fp32, channels_last": ours_steps(train_set, device, "fp32", True),
+            "ours fp32, measured layout": ours_steps(train_set, device, "fp32", None)}
     if has_bf16:
         runs["ours bf16, NCHW"] = ours_steps(train_set, device, "bf16", False)
         runs["ours bf16, channels_last"] = ours_steps(train_set, device, "bf16", True)
+        runs["ours auto, measured"] = ours_steps(train_set, device, "auto", None)
     best = {name: float("inf") for name in runs}
     for _ in range(ROUNDS):
         for name, run in runs.items():
@@ -198,9 +208,36 @@ def speed_section(root: Path, device: torch.device) -> float:
     for name, value in rate.items():
         print(f"{name:45s} {value:8.0f} samples/s  {1000 * best[name] / STEPS:6.2f} ms/step  "
               f"x{value / ref:.2f}")
-    ours = f"ours {auto}, {'channels_last' if accel.channels_last(device, auto) else 'NCHW'}"
-    print(f"\nours = Trainer with precision='auto' ({ours})")
-    return rate[ours] / ref
+    peak_share(train_set, device, best["ours fp32, measured layout"] / STEPS)
+    exact = rate["ours fp32, measured layout"] / ref
+    print(f"exact-fp32 ratio: {exact:.2f}")
+    return rate["ours auto, measured"] / ref if has_bf16 else exact
+
+
+def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float) -> None:
+    """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
+    machine's fp32 peak, measured with a large matrix product in this run."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = _model(train_set).to(device).train()
+    x = train_set.normalize(train_set.images[:BATCH]).to(device)
+    with FlopCounterMode(display=False) as fc:
+        F.cross_entropy(model(x), train_set.labels[:BATCH].to(device)).backward()
+    flops = fc.get_total_flops()
+    n = 2048
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    a @ b
+    best = float("inf")
+    for _ in range(5):
+        _sync(device)
+        start = time.perf_counter()
+        a @ b
+        _sync(device)
+        best = min(best, time.perf_counter() - start)
+    peak = 2 * n ** 3 / best
+    print(f"\nthe step: {flops / 1e9:.2f} GFLOP (forward + backward, batch {BATCH}); this "
+          f"machine's fp32 peak (a {n}x{n} matrix product): {peak / 1e9:.0f} GFLOP/s; ours fp32 "
+          f"runs {flops / step_s / 1e9:.0f} GFLOP/s = {flops / step_s / peak:.0%} of it")
 
 
 # --------------------------------------------------------------------------- accuracy
@@ -242,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="where both pipelines train (the accuracy section is CPU only)")
     parser.add_argument("--skip-accuracy", action="store_true")
     args = parser.parse_args(argv)
+    print(machine_line())
     device = accel.resolve_device(args.device)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.manifold import TSNE
 
+from benchmarks._machine import machine_line  # noqa: E402
 from core.data import datasets
 from core.interpret import embeddings
 from core.models import checkpoints
@@ -75,6 +76,7 @@ def interleaved(runs: dict, rounds: int) -> dict:
 
 
 def main() -> None:
+    print(machine_line())
     iterations = int(sys.argv[1]) if len(sys.argv) > 1 else ITERATIONS
     x, labels = features()
     print(f"data: {x.shape[0]} x {x.shape[1]} CNN features (small_cnn pool2, global average "

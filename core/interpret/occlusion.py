@@ -23,6 +23,7 @@ that cannot be deep-copied falls back to autocast with a channels_last input. In
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from core.checks import (
     is_int,
     plain,
 )
-from core.runtime import accel
+from core.runtime import accel, tune
 from core.runtime.accel import bf16_copy
 from core.runtime.graph import GUARD, check_model, fits
 from core.runtime.incremental import LocalRunner
@@ -51,6 +52,7 @@ __all__ = [
     "attribution_map",
     "baseline_image",
     "BASELINES",
+    "BATCH_SIZES",
     "estimate_seconds",
     "MAX_PASSES",
     "NOISE_STD",
@@ -65,6 +67,8 @@ __all__ = [
 BASELINES = ("zero", "mean", "blur", "noise")
 MAX_PASSES = 65_536  # forward passes one map may cost (224 px, window 16, stride 1: 43,682)
 NOISE_STD = 0.25  # pixel-space std of the "noise" occluder, around mid grey 0.5
+# occluded copies per forward pass that a measured run (``batch_size=BATCH_SIZES``) tries
+BATCH_SIZES = (16, 32, 64, 128)
 
 
 # --------------------------------------------------------------------------- plan
@@ -184,6 +188,28 @@ def _occluded(x: Tensor, base: Tensor, p: Plan, first: int, count: int) -> Tenso
     return torch.where(inside.unsqueeze(1), base, x)  # (count, 1, H, W) mask -> (count, C, H, W)
 
 
+def position_at(p: Plan, y: float, x: float) -> tuple[int, int]:
+    """The grid position whose occluder is centred nearest pixel (y, x): where a click on the
+    image puts the occluder.
+
+    Args:
+        p: the plan; y, x: a point in pixel-index coordinates (may lie outside the image).
+    Returns:
+        (row, col), 0 <= row < p.rows, 0 <= col < p.cols.
+    """
+    if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in (y, x)):
+        raise InputError(f"a point must be two finite numbers, got ({y!r}, {x!r})",
+                         "occlusion_point", y=plain(y), x=plain(x))
+    row = round((y - (p.window[0] - 1) / 2) / p.stride[0])
+    col = round((x - (p.window[1] - 1) / 2) / p.stride[1])
+    return min(max(row, 0), p.rows - 1), min(max(col, 0), p.cols - 1)
+
+
+def centre(p: Plan, row: int, col: int) -> tuple[float, float]:
+    """The (y, x) pixel at the centre of the occluder at grid position (row, col)."""
+    return row * p.stride[0] + (p.window[0] - 1) / 2, col * p.stride[1] + (p.window[1] - 1) / 2
+
+
 def occluded_input(x: Tensor, row: int, col: int, plan: Plan, base: Tensor) -> Tensor:
     """The image with the occluder at grid position (row, col), for the walk-through.
 
@@ -230,6 +256,9 @@ class OcclusionResult:
     seconds: float  # wall time of the forward passes
     stopped: bool  # True when should_stop() ended it early
     incremental: bool = False  # True when only the changed windows were recomputed
+    batch_size: int = 0  # occluded copies per forward pass, as used
+    channels_last: bool = False  # the memory layout of the passes (incremental: always NHWC)
+    tuned: tune.Choice | None = None  # what was measured when the batch size was left to it
 
 
 def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor:
@@ -262,7 +291,8 @@ def _check_target(target: Any, k: int) -> None:
 def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
               stride: int | tuple[int, int], baseline: str = "zero", target: int | None = None,
               mean: Sequence[float] | float, std: Sequence[float] | float,
-              batch_size: int = 64, precision: str = "fp32", incremental: bool = True,
+              batch_size: int | Sequence[int] = 64, precision: str = "fp32",
+              incremental: bool = True,
               seed: int = 0, progress: Callable[[int, int], None] | None = None,
               should_stop: Callable[[], bool] | None = None) -> OcclusionResult:
     """Occlusion sensitivity maps (Zeiler & Fergus 2014, Fig. 7).
@@ -274,7 +304,11 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         baseline: one of BASELINES (see `baseline_image`); seed: for "noise".
         target: class to follow; None = the unoccluded prediction.
         mean, std: the model's input normalisation (per channel or one value).
-        batch_size: occluded copies per forward pass (memory: batch_size x C x H x W floats).
+        batch_size: occluded copies per forward pass (memory: batch_size x C x H x W floats),
+            or several to choose from (e.g. ``BATCH_SIZES``): the fastest per position on this
+            machine, measured on the first positions with the layouts (NCHW / channels_last) of
+            full passes, within the precision asked for (``core.runtime.tune``; once per
+            process, model, image size and occluder).
         precision: "fp32", "bf16" (a private bf16 channels_last copy of the model,
             see `bf16_copy`, under autocast; softmax in fp32) or "auto" (bf16 where the CPU
             computes it natively).
@@ -291,10 +325,11 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
     x = check_image(x).detach()
     p = plan(tuple(x.shape[-2:]), window, stride)
     base = baseline_image(x, baseline, mean=mean, std=std, seed=seed)
-    check_int("batch_size", batch_size, 1)
+    sizes = _batch_sizes(batch_size)
     prec = accel.resolve_precision(precision, x.device)
     nhwc = prec == "bf16" and accel.channels_last(x.device, prec)
     start = time.perf_counter()
+    shared = model
     if prec == "bf16":
         private = bf16_copy(model)  # the shared model is only read
         if private is not None:
@@ -309,12 +344,60 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         batches = _Batches(model, runner, xin, bin_, p, prec, nhwc)
         if runner is not None and not batches.agrees():
             batches.runner = runner = None
-        maps, stopped = _scan(batches, p, t, batch_size, progress, should_stop)
+        tuned = None
+        if len(sizes) > 1:
+            tuned = _tune(shared, batches, sizes)
+            batches.nhwc = tuned.best.channels_last
+        size = tuned.best.batch_size if tuned is not None else sizes[0]
+        maps, stopped = _scan(batches, p, t, size, progress, should_stop)
     prob, top_prob, top_cls = maps
     p0 = float(base_probs[t])
     return OcclusionResult(prob, (p0 - prob).astype(np.float32), top_cls, top_prob, p0, t,
                            base_probs.cpu().numpy(), p, baseline, prec,
-                           time.perf_counter() - start, stopped, runner is not None)
+                           time.perf_counter() - start, stopped, runner is not None, size,
+                           batches.nhwc or runner is not None, tuned)
+
+
+def _batch_sizes(batch_size: int | Sequence[int]) -> tuple[int, ...]:
+    """One batch size, or the candidates to measure (sorted, each checked >= 1)."""
+    if isinstance(batch_size, Sequence) and not isinstance(batch_size, str):
+        if not batch_size:
+            raise InputError("batch_size needs at least one candidate", "number_min",
+                             name="batch_size", value=0, low=1)
+        return tuple(sorted({check_int("batch_size", b, 1) for b in batch_size}))
+    return (check_int("batch_size", batch_size, 1),)
+
+
+def _tune(shared: nn.Module, batches: _Batches, sizes: tuple[int, ...]) -> tune.Choice:
+    """The fastest batch size (and, for full passes, memory layout) per position, measured
+    on the first positions of this very map (``core.runtime.tune``), once per process.
+
+    Incremental passes carry their windows in channels_last (``LocalRunner``), so only the
+    batch size is theirs to choose; full passes also try NCHW against channels_last inputs.
+    """
+    n = batches.p.rows * batches.p.cols
+    useful = tuple(b for b in sizes if b < n) + (min(n, sizes[-1]),)
+    useful = tuple(sorted(set(useful)))
+    layouts = (True,) if batches.runner is not None or batches.prec == "bf16" else (False, True)
+    key = ("occlusion", tuple(batches.x.shape), batches.p.window, batches.p.stride,
+           batches.prec, batches.runner is not None, useful, layouts)
+
+    def measure() -> tune.Choice:
+        nhwc = batches.nhwc
+        candidates = [tune.Setup(cl, batches.prec, b) for b in useful for cl in layouts]
+
+        def make_run(setup: tune.Setup) -> Callable[[], object]:
+            def run() -> object:
+                batches.nhwc = setup.channels_last
+                return batches.probs(0, setup.batch_size)
+            return run
+
+        try:
+            return tune.measure(candidates, make_run, device=batches.x.device)
+        finally:
+            batches.nhwc = nhwc
+
+    return tune.cached(shared, key, measure)
 
 
 def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
@@ -322,10 +405,12 @@ def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, in
                      incremental: bool = True, sample: int = 32) -> float:
     """Estimated wall time of `occlusion` with these settings, in seconds.
 
-    Runs the set-up (the unoccluded pass, the incremental runner and its check) and two batches
-    of ``sample`` positions the way `occlusion` would, and extrapolates the second batch's time
-    to all positions. Measured on ResNet-18 at 224 px: within 6% of the real run with batches of
-    32 (batches of 8 overestimate by ~40%: small batches cost more per position).
+    Runs the set-up (the unoccluded pass, the incremental runner and its check) and three
+    batches of ``sample`` positions the way `occlusion` would, and extrapolates the faster of the
+    second and third batches to all positions: one batch slowed by another process (a browser
+    drawing, a second session) must not turn a tenth of a second into several. Measured on
+    ResNet-18 at 224 px: within 6% of the real run with batches of 32 (batches of 8 overestimate
+    by ~40%: small batches cost more per position).
     """
     p = plan(tuple(check_image(x).shape[-2:]), window, stride)
     check_int("sample", sample, 1)
@@ -334,11 +419,11 @@ def estimate_seconds(model: nn.Module, x: Tensor, *, window: int | tuple[int, in
     occlusion(model, x, window=window, stride=stride, baseline="mean", mean=0.0, std=1.0,
               batch_size=sample, precision=precision, incremental=incremental,
               progress=lambda done, total: stamps.append(time.perf_counter()),
-              should_stop=lambda: len(stamps) >= 2)
+              should_stop=lambda: len(stamps) >= 3)
     positions = p.rows * p.cols
-    if len(stamps) < 2:  # the whole map fitted in one batch
+    if len(stamps) < 3:  # the whole map fitted in one or two batches
         return stamps[-1] - start
-    per_batch = stamps[1] - stamps[0]
+    per_batch = min(stamps[1] - stamps[0], stamps[2] - stamps[1])
     return (stamps[0] - per_batch - start) + per_batch * positions / sample
 
 

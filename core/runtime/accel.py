@@ -6,6 +6,9 @@ channels_last always paid and bf16 paid on top of it where the CPU has native bf
 lab's models are launch-bound, so "auto" stays fp32 there (bf16 can still be asked for). The
 fp32 path stays exact (no autocast at all). Also: the private bf16 channels_last copy of a
 shared model (``bf16_copy``).
+
+These rules are the defaults where nothing is timed; training, backbone features and occlusion
+time their layout (and batch size) on the machine instead (``core.runtime.tune``).
 """
 
 from __future__ import annotations

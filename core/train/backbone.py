@@ -22,7 +22,7 @@ from core.checks import check_choice, check_int
 from core.data import datasets
 from core.data.fit import InputFit
 from core.models.archs import TORCHVISION_ARCHS
-from core.runtime import accel, graph
+from core.runtime import accel, graph, tune
 from core.train.training import _default_init
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
 # (about 36 images/s), 64 is slower again; FinetuneRun.run_for uses smaller batches to keep
 # within its chunk.
 FEATURE_BATCH = 32
+TUNE_BATCH = 8  # images per timed pass when the Extractor measures its layout
 MAX_IMAGE_SIZE = 512
 
 
@@ -140,7 +141,12 @@ class Extractor:
                  precision: str) -> None:
         self.backbone, self._flat = _backbone(model, arch, device)
         self.fit, self.device, self.precision = fit, device, precision
-        self.channels_last = accel.channels_last(device, precision)
+        # NCHW or channels_last, timed on this machine (core.runtime.tune; once per process
+        # for this backbone and input size; a backbone too slow to time twice keeps the first)
+        example = fit(torch.full((1, *fit.source), 128, dtype=torch.uint8)).to(device)
+        self.tuned = tune.choose(self.backbone, example, precision=precision,
+                                 batch_sizes=(TUNE_BATCH,), repeats=1, by_architecture=True)
+        self.channels_last = self.tuned.best.channels_last
 
     @property
     def shape(self) -> tuple[int, ...] | None:

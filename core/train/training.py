@@ -9,7 +9,10 @@ run is cut into chunks, and no other session's random numbers are disturbed.
 
 Speed comes from the data pipeline: the dataset stays as one in-memory uint8 tensor (moved to
 the GPU once), a batch is an index into it, normalised as a whole; no PIL, no DataLoader.
-channels_last and bf16 autocast are used where ``core.runtime.accel`` measured them faster.
+The memory layout (channels_last or NCHW) and, for precision "auto", bf16 autocast against fp32
+are chosen by timing a few steps of the architecture on this machine (``core.runtime.tune``,
+once per process): a layout changes only how sums are grouped, so within a process the same seed
+still gives the same weights, and across machines they agree to fp32 rounding.
 
 Run ``python -m core.train --help`` for the command line.
 """
@@ -33,7 +36,7 @@ from core import paths
 from core.checks import InputError, Keyed, check_bool, check_choice, check_int, is_real
 from core.data import datasets
 from core.models import builder, cards, checkpoints
-from core.runtime import accel, graph
+from core.runtime import accel, graph, tune
 from core.train.evaluation import accuracy, make_card
 
 __all__ = [
@@ -58,6 +61,11 @@ __all__ = [
 ProgressCallback = Callable[[float, str], None]  # (fraction done in [0, 1], message)
 CHECKPOINT_EVERY = 25  # steps between in-memory restore points (divergence rewinds to one)
 EVAL_BATCH = 512
+# the trainer's layout (and, for precision "auto", precision) is measured on a private copy at
+# this batch size (or the run's, if smaller), for at most about this long (a large model gets
+# its first candidate only: channels_last, the layout that won on every CPU measured so far)
+TUNE_BATCH = 16
+TUNE_BUDGET_S = 1.0
 
 
 # --------------------------------------------------------------------------- configuration
@@ -304,7 +312,8 @@ class Trainer:
             optimizer state from before that step.
         divergence: None, or the same as a ``DivergedError`` with a key and values
             (``core.checks.Keyed``), for the dashboard to say it in the user's language.
-        device, precision, channels_last: what ``core.runtime.accel`` chose.
+        device, precision, channels_last: what ``core.runtime.accel`` and the measurement
+            chose; tuned: that measurement (``core.runtime.tune.Choice``).
     Calls are serialised by a lock, so overlapping Streamlit reruns cannot interleave steps.
     """
 
@@ -326,9 +335,16 @@ class Trainer:
                 "model_type", value=type(model).__name__)
         self.config = config
         self.device = accel.resolve_device(config.device)
-        self.precision = accel.resolve_precision(config.precision, self.device)
-        self.channels_last = accel.channels_last(self.device, self.precision)
+        accel.resolve_precision(config.precision, self.device)  # bf16 without support: refused
         self._data = train_set
+        # layout and (for "auto") precision by measuring a few steps of this architecture on
+        # this machine (core.runtime.tune, on a private copy; once per process)
+        example = train_set.normalize(train_set.images[:1]).to(self.device)
+        self.tuned = tune.choose(model, example, kind="train", precision=config.precision,
+                                 batch_sizes=(min(config.batch_size, TUNE_BATCH),),
+                                 repeats=1, budget_s=TUNE_BUDGET_S)
+        self.precision = self.tuned.best.precision
+        self.channels_last = self.tuned.best.channels_last
         self._images = train_set.images.to(self.device)  # the whole set, once (no copy on CPU)
         self._labels = train_set.labels.to(self.device)
         train_idx, val_idx = stratified_split(train_set.labels, config.val_fraction, config.seed)

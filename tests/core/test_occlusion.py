@@ -272,3 +272,72 @@ def test_estimate_seconds():
         occlusion.estimate_seconds(model, x, window=4, stride=1, sample=0)
     with pytest.raises(ValueError, match="larger than the image"):
         occlusion.estimate_seconds(model, x, window=29, stride=1)
+
+
+def test_estimate_extrapolates_the_faster_timed_batch(monkeypatch):
+    """A timed batch slowed by another process (here the third: 1.9 s against 0.1 s) does not
+    inflate the estimate: set-up (first stamp less one batch) + the faster batch per batch."""
+    clock = iter([0.0, 0.0, 1.0, 1.1, 3.0, 3.0])  # estimate, run start, 3 batches, run end
+    monkeypatch.setattr(occlusion.time, "perf_counter", lambda: next(clock))
+    est = occlusion.estimate_seconds(small_cnn(), torch.randn(1, 1, 28, 28), window=4,
+                                     stride=1, sample=8)
+    assert est == pytest.approx((1.0 - 0.1) + 0.1 * 25 * 25 / 8)
+
+
+@pytest.mark.parametrize("hw,window,stride", [((28, 28), 5, 2), ((28, 20), (7, 3), (3, 2)),
+                                              ((9, 9), 9, 1), ((30, 30), 4, 4)])
+def test_a_click_places_the_occluder_at_the_nearest_centre(hw, window, stride):
+    """position_at against a direct search: the position whose patch centre is nearest the
+    clicked point, for points inside and outside the image (seeded, no ties)."""
+    from core.interpret.occlusion import centre, plan, position_at
+
+    p = plan(hw, window, stride)
+    rng = np.random.default_rng(0)
+    centres = {(r, c): centre(p, r, c) for r in range(p.rows) for c in range(p.cols)}
+    for y, x in rng.uniform(-3, max(hw) + 3, size=(200, 2)):
+        distance = {rc: (y - cy) ** 2 + (x - cx) ** 2 for rc, (cy, cx) in centres.items()}
+        assert position_at(p, float(y), float(x)) == min(distance, key=distance.get)
+    for rc, (cy, cx) in centres.items():  # each centre is its own position
+        assert position_at(p, cy, cx) == rc
+
+
+def test_a_click_needs_a_finite_point():
+    from core.checks import InputError
+    from core.interpret.occlusion import plan, position_at
+
+    with pytest.raises(InputError):
+        position_at(plan((28, 28), 5, 2), float("nan"), 3.0)
+
+
+# --------------------------------------------------------------------------- measured batch
+@pytest.mark.parametrize("incremental", [True, False])
+def test_a_measured_batch_size_gives_the_fixed_batch_maps_and_is_cached(incremental, untouched):
+    from core.runtime import tune
+
+    tune.clear()
+    model = small_cnn(batch_norm=True)
+    torch.manual_seed(3)
+    x = torch.randn(1, 1, 28, 28)
+    kw = dict(window=5, stride=2, incremental=incremental, **MNIST)
+    fixed = occlusion.occlusion(model, x, batch_size=64, **kw)
+    with untouched(model):
+        tuned = occlusion.occlusion(model, x, batch_size=(8, 16, 32), **kw)
+    assert tuned.tuned is not None and not tuned.tuned.cached
+    assert tuned.batch_size == tuned.tuned.best.batch_size in (8, 16, 32)
+    assert {s.precision for s in tuned.tuned.seconds_per_image} == {"fp32"}  # exact: fp32 only
+    layouts = {s.channels_last for s in tuned.tuned.seconds_per_image}
+    assert layouts == ({True} if incremental else {False, True})  # windows are NHWC already
+    np.testing.assert_allclose(tuned.prob_map, fixed.prob_map, atol=1e-6, rtol=0)
+    np.testing.assert_array_equal(tuned.class_map, fixed.class_map)
+    again = occlusion.occlusion(model, x, batch_size=(8, 16, 32), **kw)
+    assert again.tuned.cached and again.batch_size == tuned.batch_size
+    np.testing.assert_allclose(again.prob_map, fixed.prob_map, atol=1e-6, rtol=0)
+    assert fixed.tuned is None and fixed.batch_size == 64
+    tune.clear()
+
+
+def test_measured_batch_sizes_are_checked():
+    model, x = small_cnn(), torch.zeros(1, 1, 28, 28)
+    for bad in ((), (0, 8), (8.5,)):
+        with pytest.raises(ValueError, match="batch_size"):
+            occlusion.occlusion(model, x, window=4, stride=4, batch_size=bad, **MNIST)
