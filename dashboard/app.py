@@ -18,13 +18,16 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import errors, i18n, navigation, sidebar  # noqa: E402
+from dashboard import errors, i18n, links, navigation, sidebar  # noqa: E402
 
 st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
 
+links.start()  # the first run's address, checked once the view is drawn
 i18n.resolve()  # before any text: the page titles below are in the chosen language
 current = st.navigation(navigation.sections())
+st.session_state[navigation.PAGE_KEY] = current.url_path or "home"
 with errors.boundary("sidebar"):
     sidebar.render()
+notice = st.empty()  # above the page: what a link asked for that the view could not take
 with errors.boundary(f"page {current.url_path or 'home'}"):
-    current.run()
+    links.run_page(current, notice)

@@ -139,6 +139,24 @@ def dataset(name: str) -> tuple[Dataset, Dataset]:
         return _registered_dataset(name)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def ink_box(name: str) -> int | None:
+    """The typical ink box of a registered grey dataset's training digits
+    (``core.data.drawing.ink_box``); None when it cannot be had (not downloaded, no ink)."""
+    from core.checks import InputError
+    from core.data import catalog, drawing
+    from core.data.datasets import DatasetUnavailableError
+
+    info = catalog.DATASETS.get(name)
+    if info is None or info.channels != 1:
+        return None
+    try:
+        train = _registered_dataset(name)[0]
+        return drawing.ink_box(train.images.numpy())
+    except (DatasetUnavailableError, InputError):
+        return None
+
+
 @st.cache_data(max_entries=1, show_spinner=False)
 def notes_flatten_demo():
     """The course notes' network run with its wrong and its right flatten size (once)."""
@@ -153,6 +171,19 @@ def layer_table(loaded: LoadedModel):
     from core.interpret import layers
 
     return layers.layer_table(loaded.model, tuple(loaded.card.input_shape))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def feature_vector(loaded: LoadedModel, _image, image_id: str, layer: str):
+    """One image's output of ``layer`` (the model's embedding layer), flattened to (D,), for
+    the image identified by ``image_id`` (a PIL image, converted to the model's input)."""
+    from core.data import images
+    from core.interpret import layers
+
+    card = loaded.card
+    _, x = images.prepare_input(_image, input_shape=card.input_shape, mean=card.mean,
+                                std=card.std)
+    return layers.activations(loaded.model, x, [layer])[layer][0].flatten().numpy()
 
 
 def top_activating(loaded: LoadedModel, split, layer: str, channel: int, k: int,

@@ -9,7 +9,7 @@ the caller's to translate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +18,7 @@ from dashboard import i18n, texts
 
 HIGHLIGHT = "#d62728"
 CHOSEN = "#ff7f0e"
+TILE_WIDTH = 700  # px: about how wide a grid of tiles is drawn (a page column)
 
 
 def _words() -> dict[str, str]:
@@ -139,42 +140,78 @@ def image(array: np.ndarray, *, title: str = "", height: int = 320,
     return _localised(fig)
 
 
+def with_click_points(fig: go.Figure, points: np.ndarray, data: np.ndarray,
+                      hover: str) -> go.Figure:
+    """Invisible points over an image (``image``) that a click selects: Plotly selects the
+    point nearest the click (``st.plotly_chart(on_select=...)`` hands over its customdata).
+
+    Args:
+        points: (N, 2) (y, x) pixel coordinates; data: (N, ...) each point's customdata;
+        hover: the points' hover text (a Plotly hovertemplate).
+    """
+    fig.add_trace(go.Scatter(
+        x=points[:, 1], y=points[:, 0], mode="markers", customdata=data, showlegend=False,
+        marker=dict(size=14, color="rgba(0, 0, 0, 0)"), hovertemplate=hover + "<extra></extra>",
+        selected=dict(marker=dict(color="rgba(0, 0, 0, 0)")),
+        unselected=dict(marker=dict(opacity=0))))
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return fig
+
+
 def feature_maps(maps: np.ndarray, names: list[str], *, cols: int = 8, signed: bool = False,
                  height_per_row: int = 150, title: str = "") -> go.Figure:
     """A grid of feature maps sharing one colour scale, so strengths compare across maps.
 
+    Drawn as tiles on one pair of axes (one heatmap trace per map, offset by ``x0``/``y0``,
+    each map's name above it): the browser lays out one plot however many maps, where a
+    subplot per map cost it a set of axes each. Hover says the map's name, the row and column
+    inside that map and the value.
+
     Args:
         maps: (M, H, W) values.
         signed: a diverging scale centred on 0 (for maps that can be negative, e.g. before ReLU).
+        height_per_row: about how many pixels a row of maps gets.
     """
-    from plotly.subplots import make_subplots
-
-    cell_value = _words()["hover_cell_value"]
+    hover = _words()["hover_tile_value"]
     m = np.asarray(maps, dtype=float)
-    n = len(m)
+    n, h, w = m.shape
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, horizontal_spacing=0.01,
-                        vertical_spacing=min(0.08, 0.3 / rows))
+    # pixels per map pixel: the row height asked for, unless the row would not fit the width
+    ppu = min(max(height_per_row - 20, 10) / h, TILE_WIDTH / (cols * w))
+    gap = max(1, int(np.ceil(6 / ppu)))  # between tiles
+    band = max(1, int(np.ceil(16 / ppu)))  # above each tile, for its name
+    pitch_x, pitch_y = w + gap, h + band + gap
     bound = float(np.abs(m).max()) if m.size else 1.0
     lo, hi = (-bound, bound) if signed else (float(m.min()), float(m.max()))
     if hi <= lo:
         hi = lo + 1.0  # a constant map still needs a range
+    rc = np.stack(np.meshgrid(np.arange(h), np.arange(w), indexing="ij"), axis=-1)  # (H, W, 2)
+    rc = rc.astype(np.int16 if max(h, w) < 2**15 else np.int32)
+    fig = go.Figure()
     for i, fmap in enumerate(m):
-        fig.add_trace(
-            go.Heatmap(z=fmap, zmin=lo, zmax=hi, coloraxis="coloraxis", name=names[i],
-                       hovertemplate=f"{names[i]}<br>{cell_value}<extra></extra>"),
-            row=i // cols + 1, col=i % cols + 1,
-        )
+        r, c = divmod(i, cols)
+        fig.add_trace(go.Heatmap(
+            z=fmap, x0=c * pitch_x, dx=1, y0=r * pitch_y + band, dy=1, coloraxis="coloraxis",
+            name=names[i], customdata=rc, hoverongaps=False,
+            hovertemplate=f"{names[i]}<br>{hover}<extra></extra>"))
+    for i, name in enumerate(names[:n]):
+        r, c = divmod(i, cols)
+        fig.add_annotation(text=name, x=c * pitch_x + (w - 1) / 2, y=r * pitch_y + band - 0.5,
+                           xref="x", yref="y", yanchor="bottom", showarrow=False,
+                           font_size=11)
+    total_w, total_h = cols * pitch_x - gap, rows * pitch_y - gap
+    top = 40 if title else 10
     fig.update_layout(
         coloraxis=dict(colorscale="RdBu_r" if signed else "Viridis", cmin=lo, cmax=hi,
                        colorbar=dict(thickness=12)),
-        height=height_per_row * rows + 60, margin=dict(l=5, r=5, t=40 if title else 25, b=5),
-        title=title or None,
+        height=int(total_h * ppu) + top + 10, margin=dict(l=5, r=5, t=top, b=5),
+        title=title or None, plot_bgcolor="rgba(0,0,0,0)",
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_annotations(font_size=11)
+    fig.update_xaxes(visible=False, range=[-0.5, total_w - 0.5], constrain="domain",
+                     constraintoward="left")
+    fig.update_yaxes(visible=False, range=[total_h - 0.5, -0.5], scaleanchor="x",
+                     constrain="domain", constraintoward="top")
     return _localised(fig)
 
 
@@ -216,6 +253,52 @@ def filter_mosaic(tiles: np.ndarray, *, hover: str, cols: int = 8, title: str = 
                       margin=dict(l=5, r=5, t=35 if title else 5, b=5))
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
+    return _localised(fig)
+
+
+def image_tiles(pictures: Sequence[np.ndarray], titles: Sequence[str], *, cols: int = 4,
+                boxes: Sequence[tuple[int, int, int, int] | None] = (),
+                height_per_row: int = 150) -> go.Figure:
+    """Pictures of one size side by side in one figure (one image trace each, on one pair of
+    axes), each with its title above it and an optional outlined box (``image``'s boxes).
+
+    Args:
+        pictures: (H, W) grayscale or (H, W, 3) RGB, values in [0, 1] or uint8 0..255.
+        boxes: per picture, (r0, r1, c0, c1) half-open, or None.
+    """
+    tiles = []
+    for p in pictures:
+        a = np.asarray(p)
+        a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
+        tiles.append(np.repeat(a[..., None], 3, axis=-1) if a.ndim == 2 else a)
+    n = len(tiles)
+    h, w = tiles[0].shape[:2]
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    ppu = min(max(height_per_row - 20, 10) / h, TILE_WIDTH / (cols * w))
+    gap = max(1, int(np.ceil(8 / ppu)))
+    band = max(1, int(np.ceil(16 / ppu)))
+    pitch_x, pitch_y = w + gap, h + band + gap
+    fig = go.Figure()
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, cols)
+        x0, y0 = c * pitch_x, r * pitch_y + band
+        fig.add_trace(go.Image(z=np.clip(tile, 0, 1) * 255, x0=x0, y0=y0, name=titles[i],
+                               hovertemplate=f"{titles[i]}<extra></extra>"))
+        fig.add_annotation(text=titles[i], x=x0 + (w - 1) / 2, y=y0 - 0.5, xref="x", yref="y",
+                           yanchor="bottom", showarrow=False, font_size=11)
+        box = boxes[i] if i < len(boxes) else None
+        if box is not None:
+            r0, r1, c0, c1 = box
+            fig.add_shape(type="rect", x0=x0 + c0 - 0.5, x1=x0 + c1 - 0.5, y0=y0 + r0 - 0.5,
+                          y1=y0 + r1 - 0.5, line=dict(color=HIGHLIGHT, width=2))
+    total_w, total_h = cols * pitch_x - gap, rows * pitch_y - gap
+    fig.update_layout(height=int(total_h * ppu) + 20, margin=dict(l=5, r=5, t=10, b=5),
+                      plot_bgcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(visible=False, range=[-0.5, total_w - 0.5], constrain="domain",
+                     constraintoward="left")
+    fig.update_yaxes(visible=False, range=[total_h - 0.5, -0.5], scaleanchor="x",
+                     constrain="domain", constraintoward="top")
     return _localised(fig)
 
 
@@ -561,12 +644,14 @@ STYLE_LOSS_COLOURS = {"total": "#222222", "content": "#1f77b4", "style": CHOSEN,
 
 
 def style_losses(steps, series: dict[str, list[float]], *, title: str = "",
-                 height: int = 300) -> go.Figure:
+                 height: int = 300,
+                 stages: Sequence[tuple[float, str]] = ()) -> go.Figure:
     """Loss curves over optimisation steps on a log y axis (zero values leave no point).
 
     Args:
         steps: the step numbers (x).
         series: name -> values, e.g. {"total": [...], "content": [...], "style": [...]}.
+        stages: (x, label) where a coarse-to-fine stage begins: a dotted line, labelled.
     """
     words = _words()
     fig = go.Figure()
@@ -577,6 +662,9 @@ def style_losses(steps, series: dict[str, list[float]], *, title: str = "",
             fig.add_trace(go.Scatter(x=list(steps), y=y, mode="lines",
                                      name=words.get(f"series_{name}", name),
                                      line=dict(color=STYLE_LOSS_COLOURS.get(name))))
+    for x, label in stages:
+        fig.add_vline(x=x, line=dict(dash="dot", width=1, color="grey"),
+                      annotation_text=label, annotation_position="top right")
     fig.update_yaxes(type="log", title_text=words["loss"])
     fig.update_xaxes(title_text=words["step"], rangemode="tozero")
     fig.update_layout(title=title or None, height=height,

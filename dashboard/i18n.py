@@ -19,6 +19,10 @@ from numbers import Real
 LANGS = ("en", "es")
 LANG_NAMES = {"en": "English", "es": "Español"}
 LANG_KEY = "lang"  # the switch's widget key, and the URL parameter's name
+# The language again, under a key no widget owns: Streamlit drops a widget's state when a page
+# switch interrupts a run before the widget was drawn (a click on the navigation during the
+# first run), and the language must survive that.
+KEPT_KEY = "lang_kept"
 DEFAULT = "en"
 _NBSP = "\u00a0"
 
@@ -52,17 +56,20 @@ def resolve() -> str:
 
     The switch's value wins; then the URL (``?lang=es``, for a link handed out); then the
     browser's language. A choice that comes from the URL or the browser is written into the
-    session, so the switch shows it and the URL keeps it on every page.
+    session, so the switch shows it and the URL keeps it on every page; a switch whose state
+    Streamlit dropped on a page switch takes the session's language back from ``KEPT_KEY``.
     """
     import streamlit as st
 
     chosen = st.session_state.get(LANG_KEY)
-    if chosen in LANGS:
-        return chosen
-    wanted = st.query_params.get(LANG_KEY)
-    lang = wanted if wanted in LANGS else browser_lang(_locale())
-    st.session_state[LANG_KEY] = lang
-    return lang
+    if chosen not in LANGS:
+        chosen = st.session_state.get(KEPT_KEY)
+        if chosen not in LANGS:
+            wanted = st.query_params.get(LANG_KEY)
+            chosen = wanted if wanted in LANGS else browser_lang(_locale())
+        st.session_state[LANG_KEY] = chosen
+    st.session_state[KEPT_KEY] = chosen
+    return chosen
 
 
 def keep_in_url(lang: str) -> None:

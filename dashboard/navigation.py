@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import texts
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGE_KEY = "current_page"  # the session state key of the page this run draws (its PageInfo key)
 
 
 @dataclass(frozen=True)

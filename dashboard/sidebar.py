@@ -6,16 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from core.models import archs
-from dashboard import i18n, state, texts
+from dashboard import i18n, links, state, texts, widgets
 
 
 def render() -> None:
     lang = i18n.current()
     T = texts.get("sidebar", lang)
+    state.recall_choices()
+    links.restore_choices()
     state.apply_pending_selection()
     with st.sidebar:
         st.radio(T["language"], i18n.LANGS, format_func=i18n.LANG_NAMES.get, horizontal=True,
-                 key=i18n.LANG_KEY)
+                 key=i18n.LANG_KEY, on_change=links.relabel)
         i18n.keep_in_url(lang)
         st.markdown(f"**{T['active']}**")
         st.selectbox(
@@ -33,14 +35,18 @@ def render() -> None:
         if st.session_state.get(state.MODEL_KEY) not in labels:
             st.session_state[state.MODEL_KEY] = choices[0].ref
         st.selectbox(T["model"], list(labels), format_func=labels.get, key=state.MODEL_KEY)
+        state.remember_choices()
+        links.keep_choices()
         choice = state.active_model()
         if choice is not None and choice.imagenet_key is not None:
-            st.toggle(T["random_weights"], key=state.RANDOM_KEY, help=T["random_weights_help"])
+            st.toggle(T["random_weights"], key=state.RANDOM_KEY, help=T["random_weights_help"],
+                      bind=widgets.URL)
             st.caption(_imagenet_summary(T, choice.imagenet_key))
         elif choice is not None and choice.card is not None:
             st.caption(_card_summary(T, choice.card))
         elif choice is not None:
             st.caption(T["untrained"])
+        links.copy_button()
 
 
 def _imagenet_summary(T: dict, key: str) -> str:

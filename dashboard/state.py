@@ -119,6 +119,26 @@ def request_select(ref: str, dataset: str) -> None:
     st.session_state[PENDING_KEY] = (ref, dataset)
 
 
+# The sidebar's dataset and model again, under keys no widget owns: Streamlit drops a widget's
+# state when a page switch interrupts a run before the widget was drawn, and the active model
+# must not fall back to the default because a navigation link was clicked mid-run.
+KEPT_KEYS = {DATASET_KEY: "active_dataset_kept", MODEL_KEY: "active_model_kept"}
+
+
+def recall_choices() -> None:
+    """Called by the sidebar first: a dropped dataset or model choice taken back."""
+    for key, kept in KEPT_KEYS.items():
+        if key not in st.session_state and kept in st.session_state:
+            st.session_state[key] = st.session_state[kept]
+
+
+def remember_choices() -> None:
+    """Called by the sidebar once its dataset and model widgets are drawn."""
+    for key, kept in KEPT_KEYS.items():
+        if key in st.session_state:
+            st.session_state[kept] = st.session_state[key]
+
+
 def apply_pending_selection() -> None:
     """Called by the sidebar before it draws its widgets."""
     pending = st.session_state.pop(PENDING_KEY, None)

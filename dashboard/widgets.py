@@ -1,4 +1,4 @@
-"""Reusable inputs and page parts: the page header, the image, model and target pickers, the
+"""Reusable inputs and page parts: the page header, the model and target pickers, the
 run / Stop / progress block of long work, and the one image identity. Each returns plain
 values; widget keys are prefixed by the caller's page key."""
 
@@ -6,23 +6,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image
 
 from dashboard import errors, i18n, texts
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from core.data.datasets import Dataset
     from dashboard.cache import LoadedModel
 
 R = TypeVar("R")
+# Widgets with ``bind=URL`` keep their value in the address (their key is the parameter's
+# name), so a copied link opens the same view; Streamlit ignores a value they cannot take.
+URL = "query-params"
+# Widgets with ``persist_state=SESSION`` keep their value while they are not drawn: those of a
+# tab or section that is closed (only the open one runs) are there again when it reopens.
+SESSION = "session"
 Progress = Callable[[float, str], Any]  # st.progress(...).progress: (fraction, text)
 
 
@@ -66,16 +69,18 @@ def pair_input(
     if square:
         value = st.number_input(
             label, min_value=min_value, max_value=max_value, value=default, step=1, key=key,
-            help=help,
+            help=help, bind=URL,
         )
         return int(value), int(value)
     words = texts.get("common")
     start = int(st.session_state.get(key, default))
     left, right = st.columns(2)
     h = left.number_input(words["pair_height"].format(label=label), min_value=min_value,
-                          max_value=max_value, value=start, step=1, key=f"{key}_h", help=help)
+                          max_value=max_value, value=start, step=1, key=f"{key}_h", help=help,
+                          bind=URL)
     w = right.number_input(words["pair_width"].format(label=label), min_value=min_value,
-                           max_value=max_value, value=start, step=1, key=f"{key}_w", help=help)
+                           max_value=max_value, value=start, step=1, key=f"{key}_w", help=help,
+                           bind=URL)
     return int(h), int(w)
 
 
@@ -134,63 +139,6 @@ def matrix_input(
         matrix = check_grid(edited.to_numpy(dtype=object))
     st.session_state[f"{key}_last"] = matrix
     return matrix
-
-
-@dataclass(frozen=True)
-class PickedImage:
-    """An image chosen by :func:`image_picker`."""
-
-    image: Image.Image  # 8-bit "L" or "RGB"
-    caption: str
-    label: int | None = None  # true class index when it comes from the dataset
-    index: int | None = None  # index into the dataset's test split
-
-
-IMAGE_SOURCES = ("dataset", "sample", "upload")
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
-
-
-def image_picker(key: str, *, labels: dict[str, str], default: str = "dataset",
-                 dataset: Dataset | None = None) -> PickedImage | None:
-    """Choose an image: a test-split sample of ``dataset``, a bundled sample, or an upload.
-
-    Args:
-        labels: the page's text (``texts.get`` includes the picker's shared strings).
-        dataset: the test split (``core.data.datasets.Dataset``) or None when unavailable.
-    Returns:
-        The picked image, or None (after showing why) when there is none yet or it is bad.
-    """
-    from core.data import images, samples
-
-    labels = texts.get("common") | dict(labels)  # the page's words over the shared ones
-    sources = [s for s in IMAGE_SOURCES if s != "dataset" or dataset is not None]
-    source = st.radio(labels["source"], sources, index=sources.index(default)
-                      if default in sources else 0, horizontal=True, key=f"{key}_source",
-                      format_func=lambda s: labels[f"src_{s}"])
-    if source == "dataset":
-        idx = int(st.number_input(labels["index"], 0, len(dataset) - 1, 0, key=f"{key}_index"))
-        label = int(dataset.labels[idx])
-        shown = (labels["folder_dataset"] if dataset.name == "folder"
-                 else texts.dataset_title(dataset.name))
-        caption = labels["picked_caption"].format(
-            dataset=shown, index=idx, label=texts.class_names([dataset.classes[label]])[0])
-        return PickedImage(images.tensor_to_image(dataset.images[idx]), caption, label, idx)
-    if source == "sample":
-
-        def sample_title(k: str) -> str:  # closes over this run's words (see format_func)
-            return labels.get(f"sample_{k}", samples.SAMPLES[k].title)
-
-        name = st.selectbox(labels["sample"], list(samples.SAMPLES), key=f"{key}_sample",
-                            format_func=sample_title)
-        return PickedImage(samples.sample_image(name), sample_title(name))
-    upload = st.file_uploader(labels["upload_image"], type=UPLOAD_TYPES, key=f"{key}_upload")
-    if upload is None:
-        return None
-    try:
-        return PickedImage(images.decode_image(upload.getvalue()), upload.name)
-    except images.ImageError as err:
-        st.error(labels["bad_image"].format(error=errors.message(err)))
-        return None
 
 
 def selected_point(event) -> dict | None:
@@ -286,13 +234,14 @@ def target_picker(T: dict[str, str], key: str, classes: Sequence[str], *, label:
     Returns the class index; for "predicted", ``pred`` (None: let the algorithm take it).
     """
     kinds = [k for k in TARGETS if k != "true" or label is not None]
-    kind = st.radio(T["target"], kinds, horizontal=True, key=f"{key}_target",
+    kind = st.radio(T["target"], kinds, horizontal=True, key=f"{key}_target", bind=URL,
                     format_func=lambda k: T[f"target_{k}"])
     if kind == "true":
         return int(label)
     if kind == "chosen":
         return int(st.selectbox(T["chosen"], range(len(classes)), index=pred or 0,
-                                key=f"{key}_chosen", format_func=lambda i: classes[i]))
+                                key=f"{key}_chosen", format_func=lambda i: classes[i],
+                                bind=URL))
     return pred
 
 

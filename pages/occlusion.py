@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.data import images
-from dashboard import errors, texts, widgets
+from dashboard import errors, picker, texts, widgets
 from dashboard.views import any_model, occlusion
 
 T = texts.get("occlusion")
@@ -19,8 +19,10 @@ test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 3])
 with left:
-    picked = widgets.image_picker("occ_img", labels=T, dataset=test,
-                                  default=any_model.image_source("occ_img", card, test))
+    picked = picker.image_picker("occ_img", labels=T, dataset=test,
+                                 default=any_model.image_source("occ_img", card, test),
+                                 draw=any_model.draw_style(card),
+                                 predict=any_model.predictor(loaded))
 if picked is None:
     st.info(T["no_image"])
     st.stop()

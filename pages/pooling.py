@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.teach import matrices, pooling
-from dashboard import charts, errors, i18n, texts, widgets
+from dashboard import charts, errors, i18n, links, texts, widgets
 
 LANG = i18n.current()
 T = texts.get("pooling", LANG)  # format_funcs below close over T, read in this run's language
@@ -29,16 +29,29 @@ def _load_preset() -> None:
 c_preset, c_rows, c_cols, c_seed, c_load = st.columns([3, 1, 1, 1, 1.3],
                                                      vertical_alignment="bottom")
 preset = c_preset.selectbox(T["preset"], list(matrices.PRESETS), key=f"{KEY}_preset",
+                            bind="query-params",
                             format_func=lambda k: T.get(f"preset_{k}", matrices.PRESETS[k]))
 sized = matrices.PRESET_SIZED[preset]
-c_rows.number_input(T["rows"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_rows", disabled=not sized)
-c_cols.number_input(T["cols"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_cols", disabled=not sized)
-c_seed.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=not sized)
+c_rows.number_input(T["rows"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_rows",
+                    bind="query-params", disabled=not sized)
+c_cols.number_input(T["cols"], 1, matrices.MAX_SIZE, 6, key=f"{KEY}_cols",
+                    bind="query-params", disabled=not sized)
+c_seed.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed",
+                    bind="query-params", disabled=not sized)
 c_load.button(T["load"], key=f"{KEY}_load", on_click=_load_preset, use_container_width=True)
 
+MATRIX = f"{KEY}_matrix"  # also the address's parameter: rows split by "|", values by ","
+wanted = links.take(MATRIX)
+if wanted is not None and MATRIX not in st.session_state.get(links.CLAIMED_KEY, {}):
+    try:
+        widgets.set_matrix(MATRIX, matrices.parse_matrix(wanted.replace("|", "\n")),
+                           matrices.format_matrix)
+        links.claim(MATRIX, True)
+    except (InputError, ValueError, TypeError):
+        links.claim(MATRIX, False)  # the notice names it; the example matrix stays
 try:
     matrix = widgets.matrix_input(
-        f"{KEY}_matrix",
+        MATRIX,
         initial=matrices.NOTES_EXAMPLE,
         formatter=matrices.format_matrix,
         parse_text=matrices.parse_matrix,
@@ -48,12 +61,15 @@ try:
 except InputError as err:
     st.error(T["bad_matrix"].format(error=errors.message(err, LANG)))
     st.stop()
+same = matrix.shape == matrices.NOTES_EXAMPLE.shape and (matrix == matrices.NOTES_EXAMPLE).all()
+links.keep(MATRIX, None if same else "|".join(
+    ",".join(matrices.format_number(v) for v in row) for row in matrix))
 
 # ---- 2. Parameters ----------------------------------------------------------------------
 st.subheader(T["params_header"])
-op = st.selectbox(T["op"], pooling.OPS, key=f"{KEY}_op",
+op = st.selectbox(T["op"], pooling.OPS, key=f"{KEY}_op", bind="query-params",
                   format_func=lambda k: T.get(f"op_{k}", pooling.OP_TITLES[k]))
-square = st.toggle(T["square"], value=True, key=f"{KEY}_square")
+square = st.toggle(T["square"], value=True, key=f"{KEY}_square", bind="query-params")
 kw: dict = {"op": op}
 limit = matrices.MAX_SIZE
 cols = st.columns(4)
@@ -71,10 +87,10 @@ if op in ("max", "avg"):
         if op == "max":
             kw["dilation"] = widgets.pair_input(T["dilation"], f"{KEY}_dilation", default=1,
                                                 min_value=0, max_value=limit, square=square)
-    kw["ceil_mode"] = st.checkbox(T["ceil_mode"], key=f"{KEY}_ceil_mode")
+    kw["ceil_mode"] = st.checkbox(T["ceil_mode"], key=f"{KEY}_ceil_mode", bind="query-params")
     if op == "avg":
         kw["count_include_pad"] = st.checkbox(T["count_include_pad"], value=True,
-                                              key=f"{KEY}_count_include_pad")
+                                              key=f"{KEY}_count_include_pad", bind="query-params")
 elif op == "adaptive_avg":
     with cols[0]:
         kw["output_size"] = widgets.pair_input(T["output_size"], f"{KEY}_output_size",
@@ -163,7 +179,7 @@ if n > 1:
     b_prev, b_slider, b_next = st.columns([1, 6, 1], vertical_alignment="bottom")
     b_prev.button(T["prev"], key=f"{KEY}_prev", on_click=_step, args=(-1,),
                   disabled=st.session_state[state_key] == 1)
-    b_slider.slider(T["window"], 1, n, key=state_key)
+    b_slider.slider(T["window"], 1, n, key=state_key, bind="query-params")
     b_next.button(T["next"], key=f"{KEY}_next", on_click=_step, args=(1,),
                   disabled=st.session_state[state_key] == n)
 win = result.windows[st.session_state[state_key] - 1]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.data import images
-from dashboard import errors, texts, widgets
+from dashboard import errors, picker, texts, widgets
 from dashboard.views import any_model, saliency
 
 T = texts.get("saliency")
@@ -20,8 +20,10 @@ test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 2])
 with left:
-    picked = widgets.image_picker("sal_img", labels=T, dataset=test,
-                                  default=any_model.image_source("sal_img", card, test))
+    picked = picker.image_picker("sal_img", labels=T, dataset=test,
+                                 default=any_model.image_source("sal_img", card, test),
+                                 draw=any_model.draw_style(card),
+                                 predict=any_model.predictor(loaded))
 if picked is None:
     st.info(T["no_image"])
     st.stop()

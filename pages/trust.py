@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.checks import InputError
-from dashboard import errors, texts, widgets
+from dashboard import errors, picker, texts, widgets
 from dashboard.views import any_model, shortcut, trust
 
 T = texts.get("trust")
@@ -15,7 +15,8 @@ T = texts.get("trust")
 widgets.page_header(T)
 
 section = st.segmented_control(T["section"], shortcut.SECTIONS, default="scores", required=True,
-                               key="trust_section", format_func=lambda s: T[f"section_{s}"])
+                               key="trust_section", bind="query-params",
+                               format_func=lambda s: T[f"section_{s}"])
 if section == "shortcut":
     words = texts.get("shortcut")
     try:
@@ -25,10 +26,26 @@ if section == "shortcut":
     st.stop()
 
 loaded = widgets.active_model("trust")
-split = any_model.dataset_test_split(T)
-if split is None:
+test = any_model.dataset_test_split(T)
+images_from = st.segmented_control(T["images_from"], trust.IMAGE_SETS, default="test",
+                                   required=True, key="trust_images", bind="query-params",
+                                   format_func=lambda k: T[f"images_{k}"])
+if images_from == "own":
+    left, _ = st.columns([1, 2])
+    with left:
+        picked = picker.image_picker(
+            "trust_img", labels=T, dataset=test,
+            default=any_model.image_source("trust_img", loaded.card, test),
+            draw=any_model.draw_style(loaded.card), predict=any_model.predictor(loaded))
+    if picked is None:
+        st.info(T["no_image"])
+        st.stop()
+    split = trust.own_split(loaded, picked)
+elif test is None:
     st.info(T["no_test_split"])
     st.stop()
+else:
+    split = test
 try:
     chosen = trust.settings(T, loaded, split)
     if not chosen.methods:

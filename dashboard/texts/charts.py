@@ -6,7 +6,7 @@ EN = {
     # matrix heatmaps
     "pad": "pad",
     "hover_cell": "row %{y}, col %{x}: %{text}",
-    "hover_cell_value": "row %{y}, col %{x}: %{z:.3f}",
+    "hover_tile_value": "row %{customdata[0]}, col %{customdata[1]}: %{z:.3f}",
     "hover_class_cell": "row %{y}, col %{x}",
     # images and maps over images
     "hover_xy": "x %{x}, y %{y}",
@@ -39,7 +39,7 @@ EN = {
 ES = {
     "pad": "relleno",
     "hover_cell": "fila %{y}, columna %{x}: %{text}",
-    "hover_cell_value": "fila %{y}, columna %{x}: %{z:.3f}",
+    "hover_tile_value": "fila %{customdata[0]}, columna %{customdata[1]}: %{z:.3f}",
     "hover_class_cell": "fila %{y}, columna %{x}",
     "hover_xy": "x %{x}; y %{y}",
     "train_per_step": "entrenamiento (por paso)",

@@ -107,7 +107,6 @@ how deeper layers respond to larger patterns. In the layer table, *jump* is the 
 input pixels between two neighbouring units of a layer. Pick a layer to see its feature maps
 for your image.
 """,
-    "no_model_tab": "No model to look into: the *Inside the network* tab says why.",
     "data_error": "The dataset is not available: {error}",
     "layer_table": "Layer table",
     "col_layer": "layer",
@@ -336,8 +335,6 @@ por eso las capas más profundas responden a patrones más grandes. En la tabla 
 *salto* (*jump*) es la distancia, en píxeles de la entrada, entre dos unidades vecinas de una
 capa. Elige una capa para ver sus mapas de características con tu imagen.
 """,
-    "no_model_tab": "No hay ningún modelo que examinar: la pestaña *Dentro de la red* explica "
-    "por qué.",
     "data_error": "El conjunto de datos no está disponible: {error}",
     "layer_table": "Tabla de capas",
     "col_layer": "capa",

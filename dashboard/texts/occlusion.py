@@ -63,6 +63,8 @@ changes the answer more than covering the animal.
     "walk_header": "Walk through the procedure",
     "position": "Occluder position",
     "walk_image": "Occluded input at position ({r}, {c})",
+    "walk_click": "Click the image to put the occluder there, or slide it along.",
+    "walk_hover": "put the occluder here",
     "walk_scores": "Class probabilities at this position",
     "precision": "Arithmetic",
     "precision_auto": "fast",
@@ -75,6 +77,10 @@ changes the answer more than covering the animal.
     "how_incremental_True": "each position recomputed only the part of each layer the occluder "
     "changes (the rest is reused from the unoccluded pass).",
     "how_incremental_False": "each position ran through the whole network.",
+    "how_batch": "Batches of {batch} positions in {layout}: the fastest of {tried} on this "
+    "machine, measured in {seconds} s the first time.",
+    "how_batch_cached": "Batches of {batch} positions in {layout}: the fastest of {tried} on "
+    "this machine (measured once, reused).",
     "download_png": "Probability map (PNG)",
     "download_npy": "Probability map (.npy)",
     "download_csv": "Maps (CSV)",
@@ -142,6 +148,8 @@ en la nieve; la oclusión lo delata: tapar la nieve cambia la respuesta más que
     "walk_header": "El procedimiento paso a paso",
     "position": "Posición del oclusor",
     "walk_image": "Entrada tapada en la posición ({r}, {c})",
+    "walk_click": "Haz clic en la imagen para poner ahí el oclusor, o desplázalo con el control.",
+    "walk_hover": "poner aquí el oclusor",
     "walk_scores": "Probabilidades de cada clase en esta posición",
     "precision": "Aritmética",
     "precision_auto": "rápida",
@@ -155,6 +163,10 @@ en la nieve; la oclusión lo delata: tapar la nieve cambia la respuesta más que
     "how_incremental_True": "en cada posición se recalculó solo la parte de cada capa que "
     "cambia el oclusor (el resto se reutiliza de la pasada sin tapar).",
     "how_incremental_False": "en cada posición la imagen recorrió la red entera.",
+    "how_batch": "Lotes de {batch} posiciones en {layout}: lo más rápido de {tried} en esta "
+    "máquina, medido en {seconds} s la primera vez.",
+    "how_batch_cached": "Lotes de {batch} posiciones en {layout}: lo más rápido de {tried} en "
+    "esta máquina (medido una vez y reutilizado).",
     "download_png": "Mapa de probabilidad (PNG)",
     "download_npy": "Mapa de probabilidad (.npy)",
     "download_csv": "Mapas (CSV)",

@@ -125,8 +125,10 @@ the finished model. What fights overfitting here:
     "augment_gray": "Augmentation is offered for colour datasets (flipping digits changes them).",
     "precision": "Precision",
     "precision_auto": "auto",
-    "precision_help": "auto: bfloat16 with channels-last memory where this CPU supports it "
-    "(about 2× faster here, accuracy within a few tenths of a percent), else float32.",
+    "precision_help": "auto: bfloat16 where this CPU computes it natively and a few timed "
+    "steps show it faster (accuracy within a few tenths of a percent), else float32.",
+    "how_run": "Steps run on the {device} in {precision}, memory layout {layout}: the fastest "
+    "of {tried}, timed on this machine for this architecture.",
     "name": "Model name",
     "default_name": "{arch} on {dataset}",
     "bad_config": "These settings cannot be used: {error}",
@@ -414,9 +416,11 @@ terminado. Lo que aquí combate el sobreajuste:
     "cambia).",
     "precision": "Precisión",
     "precision_auto": "automática",
-    "precision_help": "automática: bfloat16 con memoria channels-last donde esta CPU lo admite "
-    "(aquí, unas 2 veces más rápido y con una exactitud que apenas cambia unas décimas "
+    "precision_help": "automática: bfloat16 donde esta CPU lo calcula de forma nativa y unos "
+    "pasos cronometrados muestran que es más rápido (la exactitud apenas cambia unas décimas "
     "porcentuales); si no, float32.",
+    "how_run": "Los pasos se ejecutan en la {device} con {precision}, disposición de memoria "
+    "{layout}: la más rápida de {tried}, cronometrada en esta máquina para esta arquitectura.",
     "name": "Nombre del modelo",
     "default_name": "{arch} con {dataset}",
     "bad_config": "Esta configuración no se puede usar: {error}",

@@ -94,6 +94,13 @@ all?).
     "predicted class: **{maps}** passes for the maps ({detail} per image) and **{curves}** "
     "forward passes for the curves ({points} points per curve, 2 curves × {methods} maps per "
     "image; the first and last points are shared), plus {count} to predict the targets.",
+    "cost_own": "On your image, target = the predicted class: **{maps}** passes for the maps "
+    "({detail}) and **{curves}** forward passes for the curves ({points} points per curve, 2 "
+    "curves × {methods} maps; the first and last points are shared), plus {count} to predict "
+    "the target.",
+    "images_from": "Images",
+    "images_test": "The first test images",
+    "images_own": "One image of yours",
     "fit_images": "The {dataset} test images",
     "run": "Compute the scoreboard",
     "run_note": "It waits for the button: every method runs on every image.",
@@ -251,6 +258,13 @@ cordura de la página de Saliencia (¿depende el mapa de los pesos aprendidos?).
     "**{curves}** pasadas hacia delante para las curvas ({points} puntos por curva, 2 curvas × "
     "{methods} mapas por imagen; el primer y el último punto se comparten), más {count} para "
     "predecir los objetivos.",
+    "cost_own": "Con tu imagen, objetivo = la clase predicha: **{maps}** pasadas para los mapas "
+    "({detail}) y **{curves}** pasadas hacia delante para las curvas ({points} puntos por "
+    "curva, 2 curvas × {methods} mapas; el primer y el último punto se comparten), más {count} "
+    "para predecir el objetivo.",
+    "images_from": "Imágenes",
+    "images_test": "Las primeras imágenes de test",
+    "images_own": "Una imagen tuya",
     "fit_images": "Las imágenes de test de {dataset}",
     "run": "Calcular el marcador",
     "run_note": "Espera al botón: cada método se ejecuta sobre cada imagen.",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from core.data.datasets import Dataset
     from core.models.cards import ModelCard
     from dashboard.cache import LoadedModel
-    from dashboard.widgets import PickedImage
+    from dashboard.picker import DrawStyle, PickedImage, Predict
 
 # A model counts as large from either: ResNet-18 at 224 px (11.7 M parameters) costs ~30 ms
 # per image forward on a 2-core CPU, the digits CNN (28 px, 0.4 M) well under 1 ms.
@@ -60,6 +60,42 @@ def image_source(key: str, card: ModelCard, dataset: Dataset | None) -> str:
     if card.input_shape[0] == 3:
         st.session_state.setdefault(f"{key}_sample", PHOTO)  # until the user picks another
     return "sample"
+
+
+def draw_style(card: ModelCard) -> DrawStyle:
+    """How a drawing becomes this model's image (``dashboard.picker.DrawStyle``): MNIST-style
+    for a square grey model, its digit box the typical one of the images it was trained on
+    (the scikit-learn digits fill their whole 28 px; MNIST's fill 20), or MNIST's 20 of 28
+    scaled to its side when those are not at hand; the drawing as it is for a colour model."""
+    from core.data import drawing
+    from dashboard import cache
+    from dashboard.picker import DrawStyle
+
+    c, h, w = card.input_shape
+    if c != 1 or h != w:
+        return DrawStyle()
+    box = cache.ink_box(card.dataset) if h == drawing.MNIST_SIZE else None
+    if box is None:
+        box = round(drawing.MNIST_BOX * h / drawing.MNIST_SIZE)
+    return DrawStyle(int(h), int(min(max(box, 1), h)))
+
+
+def predictor(loaded: LoadedModel, k: int = 3) -> Predict:
+    """The model's top ``k`` classes (names as the user reads them) for a picked image."""
+    from core.data import images
+    from core.interpret import layers
+
+    card = loaded.card
+    classes = class_names(loaded)
+
+    def top(image):
+        _, x = images.prepare_input(image, input_shape=card.input_shape, mean=card.mean,
+                                    std=card.std)
+        probs = layers.predict(loaded.model, x)[0].numpy()
+        best = sorted(range(len(probs)), key=lambda i: -probs[i])[:k]  # ties: the first class
+        return [(classes[i], float(probs[i])) for i in best]
+
+    return top
 
 
 def dataset_test_split(T: dict) -> Dataset | None:

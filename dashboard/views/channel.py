@@ -36,10 +36,10 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> No
     c1, c2 = st.columns(2)
     deepest = max((i for i, r in enumerate(spatial) if r.output_shape[1] * r.output_shape[2] > 1),
                   default=len(names) - 1)  # the last real maps (not a pooled 1×1)
-    layer = c1.selectbox(T["layer"], names, index=deepest, key=f"{KEY}_layer")
+    layer = c1.selectbox(T["layer"], names, index=deepest, key=f"{KEY}_layer", bind="query-params")
     info = next(r for r in spatial if r.name == layer)
     channel = int(c2.number_input(T["channel"], 0, info.output_shape[0] - 1, 0,
-                                  key=f"{KEY}_channel"))
+                                  key=f"{KEY}_channel", bind="query-params"))
     macs = layers.macs_to(table, layer)
     left, right = st.columns(2)
     with left:
@@ -60,7 +60,7 @@ def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, la
     if test_split is None:
         return
     lang, card, words = i18n.current(), loaded.card, texts.get("common")
-    k = int(st.number_input(T["top_k"], 1, MAX_TOP, 8, key=f"{KEY}_k"))
+    k = int(st.number_input(T["top_k"], 1, MAX_TOP, 8, key=f"{KEY}_k", bind="query-params"))
     n = len(test_split)
     fit = fit_input(tuple(test_split.images.shape[1:]), card.input_shape, mean=card.mean,
                     std=card.std)
@@ -84,14 +84,12 @@ def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, la
     top = top[:k]
     st.caption(T["examples_caption"].format(k=len(top), c=channel, layer=layer))
     classes = texts.class_names(test_split.classes, lang)
-    cols = st.columns(4)
-    for i, ex in enumerate(top):
-        img = images.to_display(test_split.images[ex.index])
-        cls = classes[int(test_split.labels[ex.index])]  # the dataset's label, as such
-        score = i18n.number(float(ex.score), 2, lang)
-        cols[i % 4].plotly_chart(
-            charts.image(img, boxes=[ex.box], height=150, title=f"#{ex.index} · {cls} · {score}"),
-            key=f"{KEY}_example_{i}")
+    titles = [f"#{ex.index} · {classes[int(test_split.labels[ex.index])]} · "  # its label
+              f"{i18n.number(float(ex.score), 2, lang)}" for ex in top]
+    st.plotly_chart(charts.image_tiles([images.to_display(test_split.images[ex.index])
+                                        for ex in top], titles, boxes=[ex.box for ex in top],
+                                       cols=4, height_per_row=150),
+                    key=f"{KEY}_examples")
 
 
 def _actmax(T: dict, loaded: cache.LoadedModel, layer: str, channel: int, macs: int) -> None:
@@ -99,14 +97,20 @@ def _actmax(T: dict, loaded: cache.LoadedModel, layer: str, channel: int, macs: 
     big = card.input_shape[1] * card.input_shape[2] > 64 * 64  # 224 px: each step costs more
     with st.form(f"{KEY}_form", border=False):
         c1, c2, c3 = st.columns(3)
+        keep = widgets.SESSION  # the form's values outlive a visit to another tab
         steps = int(c1.number_input(T["steps"], 1, layers.MAX_STEPS, 50 if big else 200,
-                                    key=f"{KEY}_steps"))
-        lr = c2.number_input(T["lr"], 0.001, 1.0, 0.05, format="%.3f", key=f"{KEY}_lr")
-        jitter = int(c3.number_input(T["jitter"], 0, layers.MAX_JITTER, 2, key=f"{KEY}_jitter"))
+                                    key=f"{KEY}_steps", persist_state=keep))
+        lr = c2.number_input(T["lr"], 0.001, 1.0, 0.05, format="%.3f", key=f"{KEY}_lr",
+                             persist_state=keep)
+        jitter = int(c3.number_input(T["jitter"], 0, layers.MAX_JITTER, 2, key=f"{KEY}_jitter",
+                                     persist_state=keep))
         c4, c5, c6 = st.columns(3)
-        tv = c4.number_input(T["tv"], 0.0, 10.0, 0.3, format="%.3f", key=f"{KEY}_tv")
-        l2 = c5.number_input(T["l2"], 0.0, 10.0, 0.01, format="%.3f", key=f"{KEY}_l2")
-        seed = int(c6.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
+        tv = c4.number_input(T["tv"], 0.0, 10.0, 0.3, format="%.3f", key=f"{KEY}_tv",
+                             persist_state=keep)
+        l2 = c5.number_input(T["l2"], 0.0, 10.0, 0.01, format="%.3f", key=f"{KEY}_l2",
+                             persist_state=keep)
+        seed = int(c6.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed",
+                                   persist_state=keep))
         run = st.form_submit_button(T["run_actmax"], key=f"{KEY}_run")
     st.caption(T["actmax_cost"].format(steps=i18n.integer(steps, lang), layer=layer,
                                        macs=giga(macs, lang),

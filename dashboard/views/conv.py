@@ -12,7 +12,7 @@ from core.checks import InputError
 from core.data import images
 from core.teach import filters, matrices
 from core.teach import kernels as kernel_presets
-from dashboard import charts, errors, widgets
+from dashboard import charts, errors, picker, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -21,17 +21,20 @@ KEY = "layers_conv"
 
 
 def render(T: dict, test_split: Dataset | None = None) -> None:
-    with st.expander(T["conv_theory_title"]):
+    # expanders and tabs track whether they are open: a closed one's charts are not made
+    with st.expander(T["conv_theory_title"], key=f"{KEY}_theory", on_change="rerun") as theory:
         st.markdown(T["conv_theory"])
-        x = np.linspace(-3, 3, 61)
-        st.plotly_chart(charts.line(np.maximum(0, x), title=T["relu_title"], height=220)
-                        .update_traces(x=x), key=f"{KEY}_relu_plot")
+        if theory.open:
+            x = np.linspace(-3, 3, 61)
+            st.plotly_chart(charts.line(np.maximum(0, x), title=T["relu_title"], height=220)
+                            .update_traces(x=x), key=f"{KEY}_relu_plot")
 
     left, right = st.columns([1, 2])
     with left:
-        picked = widgets.image_picker(f"{KEY}_img", labels=T, default="sample",
-                                      dataset=test_split)
-        size = st.slider(T["work_size"], 16, 512, 128, step=16, key=f"{KEY}_size")
+        picked = picker.image_picker(f"{KEY}_img", labels=T, default="sample", follow=False,
+                                     dataset=test_split)
+        size = st.slider(T["work_size"], 16, 512, 128, step=16, key=f"{KEY}_size",
+                         bind="query-params")
     if picked is None:
         st.info(T["no_image"])
         return
@@ -43,23 +46,26 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         mode = "gray"
         if array.ndim == 3:
             mode = st.radio(T["mode"], filters.MODES, horizontal=True, key=f"{KEY}_mode",
+                            bind="query-params",
                             format_func=lambda m: T[f"mode_{m}"])
         chosen = st.multiselect(T["kernels"], list(kernel_presets.KERNELS),
                                 default=list(kernel_presets.DEFAULT_FILTER_BANK),
                                 max_selections=filters.MAX_FILTERS, key=f"{KEY}_kernels",
+                                bind="query-params",
                                 format_func=lambda k: kernel_title(T, k))
         kernels = [kernel_presets.KERNELS[k].weights for k in chosen]
         names = [kernel_title(T, k) for k in chosen]
-        if st.toggle(T["custom"], key=f"{KEY}_custom"):
+        if st.toggle(T["custom"], key=f"{KEY}_custom", bind="query-params"):
             custom = _custom_kernel(T)
             if custom is None:
                 return
             kernels.append(custom)
             names.append(T["custom_name"])
         c1, c2 = st.columns(2)
-        stride = int(c1.number_input(T["stride"], 1, filters.MAX_STRIDE, 1, key=f"{KEY}_stride"))
+        stride = int(c1.number_input(T["stride"], 1, filters.MAX_STRIDE, 1, key=f"{KEY}_stride",
+                                     bind="query-params"))
         padding = int(c2.number_input(T["padding"], 0, filters.MAX_KERNEL, 1,
-                                      key=f"{KEY}_padding"))
+                                      key=f"{KEY}_padding", bind="query-params"))
     if not kernels:
         st.info(T["need_kernel"])
         return
@@ -71,12 +77,15 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         return
 
     with right:
-        with st.expander(T["kernel_values"]):
-            cols = st.columns(min(4, len(names)))
-            for i, (name, k) in enumerate(zip(names, walk.kernels, strict=True)):
-                cols[i % len(cols)].plotly_chart(
-                    charts.matrix_heatmap(k, title=name, colorscale="RdBu", zmid=0, height=220),
-                    key=f"{KEY}_kernel_{i}")
+        with st.expander(T["kernel_values"], key=f"{KEY}_kernel_values",
+                         on_change="rerun") as values:
+            if values.open:
+                cols = st.columns(min(4, len(names)))
+                for i, (name, k) in enumerate(zip(names, walk.kernels, strict=True)):
+                    cols[i % len(cols)].plotly_chart(
+                        charts.matrix_heatmap(k, title=name, colorscale="RdBu", zmid=0,
+                                              height=220),
+                        key=f"{KEY}_kernel_{i}")
         st.markdown(f"**{T['shapes']}:** " + " → ".join(
             f"{stage_name(T, name)} {' × '.join(map(str, shape))}"
             for name, shape in walk.shapes))
@@ -84,9 +93,12 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         st.code(walk.formula, language=None)
 
     cols = 4 if mode == "gray" else 3
-    tabs = st.tabs([T["stage_conv"], T["stage_relu"], T["stage_pool"]])
+    tabs = st.tabs([T["stage_conv"], T["stage_relu"], T["stage_pool"]], key=f"{KEY}_stage",
+                   bind=widgets.URL)
     for tab, stage, signed in zip(tabs, ("conv", "relu", "pooled"), (True, False, False),
                                   strict=True):
+        if not tab.open:
+            continue
         with tab:
             st.plotly_chart(
                 charts.feature_maps(getattr(walk, stage), list(walk.names), cols=cols,
@@ -95,7 +107,8 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
 
 
 def _custom_kernel(T: dict) -> np.ndarray | None:
-    size = st.radio(T["custom_size"], [3, 5], horizontal=True, key=f"{KEY}_custom_size")
+    size = st.radio(T["custom_size"], [3, 5], horizontal=True, key=f"{KEY}_custom_size",
+                    bind="query-params")
     # 3x3: the Laplacian; 5x5: a wide outline detector (-1 around, 24 in the centre)
     initial = kernel_presets.KERNELS["laplacian"].weights if size == 3 else \
         np.where(np.arange(25).reshape(5, 5) == 12, 24.0, -1.0)

@@ -69,25 +69,30 @@ def settings_form(T: dict, loaded: LoadedModel, splits: dict[str, Dataset]) -> S
     default = embeddings.default_feature_layer(loaded.model, loaded.card.arch)
     with st.form(f"{KEY}_form"):
         c1, c2, c3, c4 = st.columns(4)
-        layer = c1.selectbox(T["layer"], layers, index=layers.index(default), key=f"{KEY}_layer")
-        mode = c1.radio(T["mode"], ["gap", "flatten"], key=f"{KEY}_mode",
+        layer = c1.selectbox(T["layer"], layers, index=layers.index(default), key=f"{KEY}_layer",
+                             bind="query-params")
+        mode = c1.radio(T["mode"], ["gap", "flatten"], key=f"{KEY}_mode", bind="query-params",
                         format_func=lambda m: T[f"mode_{m}"])
         split = c2.radio(T["split"], ["test", "train"], horizontal=True, key=f"{KEY}_split",
+                         bind="query-params",
                          format_func=lambda s: T[f"split_{s}"])
         total = len(splits[split])
         # its own widget on a large model, so that its default (fewer images) applies
         count = c2.slider(T["count"], min(100, total), total,
                           min(total, LARGE_COUNT if large else COUNT), step=1,
-                          key=f"{KEY}_count_{split}" + ("_large" if large else ""))
+                          key=f"{KEY}_count_{split}" + ("_large" if large else ""),
+                          bind="query-params")
         method = c3.radio(T["method"], ["pca", "tsne"], horizontal=True, key=f"{KEY}_method",
+                          bind="query-params",
                           format_func=lambda m: T[f"method_{m}"])
-        dims = c3.radio(T["dims"], [2, 3], horizontal=True, key=f"{KEY}_dims")
-        raw = c3.toggle(T["raw"], True, key=f"{KEY}_raw")
-        perplexity = c4.slider(T["perplexity"], 5.0, 100.0, 30.0, 1.0, key=f"{KEY}_perplexity")
+        dims = c3.radio(T["dims"], [2, 3], horizontal=True, key=f"{KEY}_dims", bind="query-params")
+        raw = c3.toggle(T["raw"], True, key=f"{KEY}_raw", bind="query-params")
+        perplexity = c4.slider(T["perplexity"], 5.0, 100.0, 30.0, 1.0, key=f"{KEY}_perplexity",
+                               bind="query-params")
         # 400: the schedule benchmarks/tsne.py measures (>= 5x scikit-learn, same quality)
         iterations = int(c4.number_input(T["iterations"], 250, 5000, 400, 50,
-                                         key=f"{KEY}_iterations"))
-        seed = int(c4.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
+                                         key=f"{KEY}_iterations", bind="query-params"))
+        seed = int(c4.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed", bind="query-params"))
         submitted = st.form_submit_button(T["compute"], type="primary")
     lang = i18n.current()
     if method == "tsne" and count > TSNE_CAP:
@@ -194,7 +199,8 @@ def show(T: dict, loaded: LoadedModel, split: Dataset, s: Settings, result: Resu
     f = result.features
     if same:
         colour = st.radio(T["colour"], ["label", "pred", "correct"], horizontal=True,
-                          key=f"{KEY}_colour", format_func=lambda c: T[f"colour_{c}"])
+                          key=f"{KEY}_colour",
+                          bind="query-params", format_func=lambda c: T[f"colour_{c}"])
     else:
         colour = "label"
         st.caption(T["other_classes"].format(model=loaded.card.name,
@@ -263,7 +269,7 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
     n = len(f.indices)
     if st.session_state.get(f"{KEY}_row", 0) > n - 1:
         st.session_state[f"{KEY}_row"] = 0  # fewer points than before
-    row = int(st.number_input(T["row"], 0, n - 1, key=f"{KEY}_row",
+    row = int(st.number_input(T["row"], 0, n - 1, key=f"{KEY}_row", bind="query-params",
                               label_visibility="collapsed"))
     st.session_state[f"{KEY}_selected"] = row
     left, right = st.columns([1, 2])
@@ -282,9 +288,9 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
             st.image(image, width=140,
                      caption=T["point_label"].format(index=index, label=label))
         if split.split == "test" and st.button(T["open_occlusion"], key=f"{KEY}_to_occlusion"):
-            _open_on("occlusion", "occ_img", index)
+            _open_on("occlusion", index)
         if split.split == "test" and st.button(T["open_saliency"], key=f"{KEY}_to_saliency"):
-            _open_on("saliency", "sal_img", index)
+            _open_on("saliency", index)
     with right:
         nn_rows, dist = embeddings.nearest_neighbours(f.vectors, row, k=8)
         st.caption(T["neighbours"].format(k=len(nn_rows)))
@@ -296,10 +302,10 @@ def _selected_point(T: dict, loaded: LoadedModel, split: Dataset, f: Features,
             for r, d in zip(nn_rows, dist, strict=True)])
 
 
-def _open_on(page: str, picker_key: str, index: int) -> None:
-    """Hand a test image over to another page's image picker and go there."""
-    from dashboard import navigation
+def _open_on(page: str, index: int) -> None:
+    """Make a test image the session's chosen image (``dashboard.picker``) and open a page
+    that takes it."""
+    from dashboard import navigation, picker, state
 
-    st.session_state[f"{picker_key}_source"] = "dataset"
-    st.session_state[f"{picker_key}_index"] = index
+    picker.choose("dataset", index, owner=KEY, dataset=state.active_dataset(), page="embeddings")
     st.switch_page(navigation.page(page))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.checks import InputError
 from core.teach import explainers, matrices
-from dashboard import cache, charts, errors, i18n
+from dashboard import cache, charts, errors, i18n, widgets
 
 KEY = "layers_explain"
 
@@ -25,8 +25,10 @@ def _softmax(T: dict) -> None:
     st.subheader(T["softmax_header"])
     st.markdown(T["softmax_text"])
     c1, c2 = st.columns([2, 1])
-    text = c1.text_input(T["logits"], "2.0, 1.0, 0.1, -1.0", key=f"{KEY}_logits")
-    temperature = c2.slider(T["temperature"], 0.1, 5.0, 1.0, 0.1, key=f"{KEY}_temperature")
+    text = c1.text_input(T["logits"], "2.0, 1.0, 0.1, -1.0", key=f"{KEY}_logits",
+                         persist_state=widgets.SESSION)
+    temperature = c2.slider(T["temperature"], 0.1, 5.0, 1.0, 0.1, key=f"{KEY}_temperature",
+                            persist_state=widgets.SESSION)
     try:
         logits = matrices.parse_matrix(text).ravel()
         probs = explainers.softmax(logits, temperature)
@@ -44,8 +46,10 @@ def _dropout(T: dict, feature_vector: np.ndarray | None) -> None:
     st.subheader(T["dropout_header"])
     st.markdown(T["dropout_text"])
     c1, c2 = st.columns(2)
-    p = c1.slider(T["dropout_p"], 0.0, 0.9, 0.5, 0.05, key=f"{KEY}_p")
-    seed = int(c2.number_input(T["dropout_seed"], 0, 10_000, 0, key=f"{KEY}_seed"))
+    p = c1.slider(T["dropout_p"], 0.0, 0.9, 0.5, 0.05, key=f"{KEY}_p",
+                  persist_state=widgets.SESSION)
+    seed = int(c2.number_input(T["dropout_seed"], 0, 10_000, 0, key=f"{KEY}_seed",
+                               persist_state=widgets.SESSION))
     values = feature_vector if feature_vector is not None else \
         np.round(np.random.default_rng(1).gamma(2.0, 0.5, 32), 2)
     demo = explainers.dropout_demo(values[:64], p, seed=seed)

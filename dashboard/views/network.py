@@ -18,13 +18,14 @@ import torch
 from core.data import images
 from core.data.fit import fit_input
 from core.interpret import layers
-from dashboard import cache, charts, i18n, state, widgets
+from dashboard import cache, charts, i18n, picker, state, widgets
 from dashboard.views import any_model
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
 
 KEY = "layers_net"
+FEATURE_KEY = f"{KEY}_feature"  # (model id, embedding vector) of the image inspected last
 SORTS = ("mean", "max", "index")
 TOP_CLASSES = 10  # a model with more classes (ImageNet's 1000) shows its most probable ones
 MAX_FILTERS = 256
@@ -53,8 +54,9 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
     with left:
         # a dataset image when it already fits the model, else a sample (a photo for colour)
         source = any_model.image_source(f"{KEY}_img", card, test_split)
-        picked = widgets.image_picker(f"{KEY}_img", labels=T, default=source,
-                                      dataset=test_split)
+        picked = picker.image_picker(f"{KEY}_img", labels=T, default=source,
+                                     dataset=test_split, draw=any_model.draw_style(card),
+                                     predict=any_model.predictor(loaded))
     if picked is None:
         st.info(T["no_image"])
         return None
@@ -66,11 +68,12 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
     with right:
         c1, c2, c3 = st.columns([2, 2, 1])
         default = _default_layer(table)
-        layer = c1.selectbox(T["layer"], names, index=names.index(default), key=f"{KEY}_layer")
-        sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort",
+        layer = c1.selectbox(T["layer"], names, index=names.index(default), key=f"{KEY}_layer",
+                             bind="query-params")
+        sort = c2.radio(T["sort"], SORTS, horizontal=True, key=f"{KEY}_sort", bind="query-params",
                         format_func=lambda s: T[f"sort_{s}"])
         limit = int(c3.number_input(T["max_maps"], 1, 256, _default_count(rows[default]),
-                                    key=f"{KEY}_limit"))
+                                    key=f"{KEY}_limit", bind="query-params"))
     feature = _feature_layer(loaded, names)
     acts, probs = layers.activations_and_probs(model, x, list(dict.fromkeys([layer, feature])))
     probs = probs[0].numpy()  # (K,)
@@ -102,7 +105,39 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> In
             st.plotly_chart(charts.bars(act[order].numpy(), [str(i) for i in order],
                                         value_format=".2f", height=260), key=f"{KEY}_vector")
     _weights(T, loaded)
-    return Inspected(loaded, x, acts[feature][0].flatten().numpy())
+    inspected = Inspected(loaded, x, acts[feature][0].flatten().numpy())
+    st.session_state[FEATURE_KEY] = (loaded.model_id, inspected.feature_vector)
+    return inspected
+
+
+def feature_vector(test_split: Dataset | None) -> np.ndarray | None:
+    """The active model's embedding vector the explainers' dropout demo starts from, without
+    drawing this section: that of the image inspected here last (this session, this model),
+    else that of the image this section starts on (computed once, cached); None without a
+    model (this section says why)."""
+    from core.data import samples
+    from core.models.checkpoints import CheckpointError
+    from core.models.imagenet import WeightsUnavailableError
+
+    try:
+        loaded = cache.active_model()
+    except (WeightsUnavailableError, CheckpointError):
+        return None
+    if loaded is None:
+        return None
+    stored = st.session_state.get(FEATURE_KEY)
+    if stored is not None and stored[0] == loaded.model_id:
+        return stored[1]
+    card = loaded.card
+    if any_model.fits_dataset(card, test_split):
+        image = images.tensor_to_image(test_split.images[0])
+        image_id = f"dataset:{state.active_dataset()}:{test_split.split}:0"
+    else:
+        name = st.session_state.get(f"{KEY}_img_sample") or (
+            any_model.PHOTO if card.input_shape[0] == 3 else next(iter(samples.SAMPLES)))
+        image, image_id = samples.sample_image(name), f"sample:{name}"
+    names = [row.name for row in cache.layer_table(loaded)[1:]]
+    return cache.feature_vector(loaded, image, image_id, _feature_layer(loaded, names))
 
 
 def _default_layer(table: list[layers.LayerInfo]) -> str:
@@ -127,7 +162,7 @@ def _feature_layer(loaded: cache.LoadedModel, names: list[str]) -> str:
     return spec.feature_layer if spec and spec.feature_layer in names else names[-2]
 
 
-def _fit_caption(T: dict, picked: widgets.PickedImage, split: Dataset | None,
+def _fit_caption(T: dict, picked: picker.PickedImage, split: Dataset | None,
                  card) -> str | None:
     """What is done to the picked image to make it the model's input, or None (nothing)."""
     kw = {"mean": card.mean, "std": card.std}
@@ -140,7 +175,7 @@ def _fit_caption(T: dict, picked: widgets.PickedImage, split: Dataset | None,
 
 
 def _prediction(T: dict, probs: np.ndarray, loaded: cache.LoadedModel,
-                picked: widgets.PickedImage, split: Dataset | None, lang: str) -> None:
+                picked: picker.PickedImage, split: Dataset | None, lang: str) -> None:
     """The predicted class, the true one when it is one of the model's classes, the bars."""
     from dashboard import texts
 
@@ -169,7 +204,7 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
         return
     st.markdown(f"**{T['weights']}**")
     c1, c2 = st.columns(2)
-    layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer")
+    layer = c1.selectbox(T["weights_layer"], convs, key=f"{KEY}_weights_layer", bind="query-params")
     w = layers.filter_weights(loaded.model, layer)  # (out, in, kh, kw)
     out, cin, kh, kw = w.shape
     if cin == 3:  # a first layer on colour images: each filter is a small colour picture
@@ -184,7 +219,8 @@ def _weights(T: dict, loaded: cache.LoadedModel) -> None:
     if cin == 1:  # first layer of a grayscale model: one image per filter
         maps, names = w[:, 0], [T["filter_name"].format(i=i) for i in range(out)]
     else:
-        pick = int(c2.number_input(T["weights_out"], 0, out - 1, 0, key=f"{KEY}_weights_out"))
+        pick = int(c2.number_input(T["weights_out"], 0, out - 1, 0, key=f"{KEY}_weights_out",
+                                   bind="query-params"))
         maps, names = w[pick], [T["in_channel_name"].format(i=i) for i in range(cin)]
     st.plotly_chart(charts.feature_maps(maps[:64], names[:64], cols=8, signed=True,
                                         height_per_row=110), key=f"{KEY}_weights")

@@ -6,7 +6,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, errors, i18n
+from dashboard import charts, errors, i18n, widgets
 
 KEY = "train_pg"
 
@@ -18,14 +18,17 @@ def render(T: dict) -> None:
     st.markdown(T["pg_text"])
     c1, c2, c3, c4 = st.columns(4)
     name = c1.selectbox(T["pg_surface"], list(playground.SURFACES), key=f"{KEY}_surface",
+                        persist_state=widgets.SESSION,
                         format_func=lambda s: T.get(f"surface_{s}", playground.SURFACES[s].title))
     d = playground.DEFAULTS
     surface = playground.SURFACES[name]
     lr = c2.number_input(T["pg_lr"], 0.0001, 1.0, float(surface.lr), format="%.4f",
-                         key=f"{KEY}_lr_{name}")  # each surface has its own sensible step size
+                         # each surface has its own sensible step size
+                         key=f"{KEY}_lr_{name}", persist_state=widgets.SESSION)
     momentum = c3.slider(T["pg_momentum"], 0.0, 0.99, float(d["momentum"]), 0.01,
-                         key=f"{KEY}_momentum")
-    steps = int(c4.number_input(T["pg_steps"], 1, 1000, int(d["steps"]), key=f"{KEY}_steps"))
+                         key=f"{KEY}_momentum", persist_state=widgets.SESSION)
+    steps = int(c4.number_input(T["pg_steps"], 1, 1000, int(d["steps"]), key=f"{KEY}_steps",
+                                persist_state=widgets.SESSION))
     if f"surface_{name}_text" in T:
         st.caption(T[f"surface_{name}_text"])
     if surface.formula:

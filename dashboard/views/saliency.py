@@ -84,26 +84,33 @@ def settings(T: dict, loaded: LoadedModel) -> SaliencySettings:
         default_layer = None
     offered = tuple(k for k in saliency.METHODS if default_layer or k not in CAM_METHODS)
     methods = st.multiselect(T["methods"], offered, default=offered, key=f"{KEY}_methods",
+                             bind="query-params",
                              format_func=lambda k: _title(T, k))
     if default_layer is None:
         st.caption(T["no_conv"])
     card = loaded.card
     with st.expander(T["settings"]):
         c1, c2, c3 = st.columns(3)
-        noise = c1.slider(T["sg_noise"], 0.0, 0.5, 0.15, 0.01, key=f"{KEY}_sg_noise")
-        samples = c1.slider(T["sg_samples"], 1, 100, 25, key=f"{KEY}_sg_samples")
-        steps = c2.slider(T["ig_steps"], 2, 300, 50, key=f"{KEY}_ig_steps")
+        noise = c1.slider(T["sg_noise"], 0.0, 0.5, 0.15, 0.01, key=f"{KEY}_sg_noise",
+                          bind="query-params")
+        samples = c1.slider(T["sg_samples"], 1, 100, 25, key=f"{KEY}_sg_samples",
+                            bind="query-params")
+        steps = c2.slider(T["ig_steps"], 2, 300, 50, key=f"{KEY}_ig_steps", bind="query-params")
         baseline = c2.selectbox(T["ig_baseline"], saliency.IG_BASELINES, key=f"{KEY}_ig_baseline",
+                                bind="query-params",
                                 format_func=lambda b: T[f"base_{b}"])
         rule = c2.selectbox(T["ig_method"], saliency.IG_METHODS, key=f"{KEY}_ig_method",
+                            bind="query-params",
                             help=T["ig_method_help"])
         layer = None if default_layer is None else c3.selectbox(
             T["layer"], layers, index=layers.index(default_layer), key=f"{KEY}_layer",
+            bind="query-params",
             help=T["layer_help"])
         precision = "fp32"
         if accel.cpu_has_bf16():
             precision = c3.radio(T["precision"], ["fp32", "bf16"], horizontal=True,
-                                 key=f"{KEY}_precision", help=T["precision_help"])
+                                 key=f"{KEY}_precision",
+                                 bind="query-params", help=T["precision_help"])
     batch = LARGE_BATCH if any_model.is_large(loaded) else SMALL_BATCH
     params = {
         "vanilla": {},
@@ -180,7 +187,8 @@ def grid(T: dict, loaded: LoadedModel, x: torch.Tensor, results: dict[str, Attri
 
     card = loaded.card
     picture = images.to_display(images.denormalize(x, card.mean, card.std))
-    opacity = float(st.slider(T["opacity"], 0.0, 1.0, 0.7, 0.05, key=f"{KEY}_opacity"))
+    opacity = float(st.slider(T["opacity"], 0.0, 1.0, 0.7, 0.05, key=f"{KEY}_opacity",
+                              bind="query-params"))
     keys = list(results)
     for first in range(0, len(keys), COLS):
         for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):

@@ -101,35 +101,43 @@ def settings(T: dict, dataset: str, train: Dataset, test: Dataset, *, locked: bo
     names = texts.class_names(train.classes)
     c1, c2, c3 = st.columns(3)
     target = c1.selectbox(T["target"], range(len(names)), index=0, key=f"{KEY}_target",
+                          bind="query-params",
                           format_func=lambda i: names[i], help=T["target_help"],
                           disabled=locked)
     kind = c2.selectbox(T["cue"], cues.CUES, index=cues.CUES.index("snow"), key=f"{KEY}_cue",
+                        bind="query-params",
                         format_func=lambda k: T[f"cue_{k}"], disabled=locked)
     options: dict[str, Any] = {}
     if kind == "square":
         options["corner"] = c3.selectbox(T["corner"], cues.CORNERS, key=f"{KEY}_corner",
+                                         bind="query-params",
                                          format_func=lambda k: T[f"corner_{k}"],
                                          disabled=locked)
         options["size"] = int(c3.number_input(
             T["size"], 1, side, cues.Cue("square").pixels(side), key=f"{KEY}_size_{side}",
+            bind="query-params",
             help=T["size_help"].format(side=side), disabled=locked))
     elif kind == "frame":
         options["colour"] = c3.selectbox(T["colour"], list(cues.COLOURS),
                                          index=list(cues.COLOURS).index("yellow"),
-                                         key=f"{KEY}_colour",
+                                         key=f"{KEY}_colour", bind="query-params",
                                          format_func=lambda k: T[f"colour_{k}"],
                                          disabled=locked)
         options["size"] = int(c3.number_input(
             T["width"], 1, side, cues.Cue("frame").pixels(side), key=f"{KEY}_width_{side}",
+            bind="query-params",
             help=T["size_help"].format(side=side), disabled=locked))
     else:
         options["density"] = float(c3.slider(T["density"], 0.05, 0.5, 0.2, 0.05,
-                                             key=f"{KEY}_density", help=T["density_help"],
+                                             key=f"{KEY}_density",
+                                             bind="query-params", help=T["density_help"],
                                              disabled=locked))
     c1, c2 = st.columns(2)
     share_target = c1.slider(T["share_target"], 0, 100, 100, 5, key=f"{KEY}_share_target",
+                             bind="query-params",
                              disabled=locked)
     share_other = c2.slider(T["share_other"], 0, 100, 0, 5, key=f"{KEY}_share_other",
+                            bind="query-params",
                             disabled=locked)
     d = shortcut.DEFAULT_CONFIG
     train_words = texts.get("train")
@@ -137,18 +145,20 @@ def settings(T: dict, dataset: str, train: Dataset, test: Dataset, *, locked: bo
         t1, t2, t3 = st.columns(3)
         arch_names = list(training_archs())
         arch = t1.selectbox(T["arch"], arch_names, index=arch_names.index(training.DEFAULT_ARCH),
-                            key=f"{KEY}_arch", disabled=locked,
+                            key=f"{KEY}_arch", bind="query-params", disabled=locked,
                             format_func=lambda a: train_setup.arch_title(train_words, a))
         epochs = int(t1.number_input(T["epochs"], 1, 100, d.epochs, key=f"{KEY}_epochs",
+                                     bind="query-params",
                                      disabled=locked))
         lang = i18n.current()
         lr = t2.select_slider(T["lr"], sorted({*train_setup.LR_CHOICES, d.lr}), d.lr,
-                              key=f"{KEY}_lr",
+                              key=f"{KEY}_lr", bind="query-params",
                               disabled=locked, format_func=lambda v: i18n.general(v, lang, "g"))
         batch = t2.select_slider(T["batch_size"], sorted({*BATCH_SIZES, d.batch_size}),
                                  d.batch_size,
-                                 key=f"{KEY}_batch", disabled=locked)
+                                 key=f"{KEY}_batch", bind="query-params", disabled=locked)
         seed = int(t3.number_input(T["seed"], 0, 2**31 - 1, d.seed, key=f"{KEY}_seed",
+                                   bind="query-params",
                                    help=T["seed_help"], disabled=locked))
     cue = cues.Cue(kind, seed=seed, **options)
     if kind != "snow":
@@ -158,7 +168,7 @@ def settings(T: dict, dataset: str, train: Dataset, test: Dataset, *, locked: bo
                          share_other=share_other / 100, arch=arch, config=config)
     with st.expander(T["explanations"]):
         e1, e2 = st.columns(2)
-        which = e1.selectbox(T["which"], cues.WHICH, key=f"{KEY}_which",
+        which = e1.selectbox(T["which"], cues.WHICH, key=f"{KEY}_which", bind="query-params",
                              format_func=lambda k: T[f"which_{k}"], disabled=locked)
         own = int((test.labels == int(target)).sum())
         total = own if which == "target" else len(test) - own
@@ -166,11 +176,12 @@ def settings(T: dict, dataset: str, train: Dataset, test: Dataset, *, locked: bo
                                     key=f"{KEY}_images_{which}",
                                     help=T["images_help"].format(total=i18n.integer(total)),
                                     disabled=locked))
-        explain = e2.selectbox(T["explain"], isc.EXPLAIN, key=f"{KEY}_explain",
+        explain = e2.selectbox(T["explain"], isc.EXPLAIN, key=f"{KEY}_explain", bind="query-params",
                                format_func=lambda k: T[f"explain_{k}"], disabled=locked)
         trust_words = texts.get("trust")
         chosen = st.multiselect(T["methods"], isc.DEFAULT_METHODS,
                                 default=list(isc.DEFAULT_METHODS), key=f"{KEY}_methods",
+                                bind="query-params",
                                 format_func=lambda m: trust_view.method_title(
                                     trust_words, m, mark=True), disabled=locked)
     methods = tuple(m for m in isc.DEFAULT_METHODS if m in chosen)

@@ -63,9 +63,9 @@ def render(T: dict) -> None:
     with right:
         c1, c2 = st.columns(2)
         true = c1.selectbox(T["cell_true"], range(len(classes)), format_func=classes.__getitem__,
-                            key=f"{KEY}_true")
+                            key=f"{KEY}_true", persist_state=widgets.SESSION)
         pred = c2.selectbox(T["cell_pred"], range(len(classes)), format_func=classes.__getitem__,
-                            key=f"{KEY}_pred")
+                            key=f"{KEY}_pred", persist_state=widgets.SESSION)
         from core.train import evaluation
 
         cell = evaluation.cell_examples(ev, true, pred, k=24)
@@ -89,7 +89,8 @@ def render(T: dict) -> None:
         st.caption(T["evolution_none"])
         return
     epochs = [e for e, _ in snaps]
-    epoch = st.select_slider(T["evolution_epoch"], epochs, epochs[-1], key=f"{KEY}_epoch")
+    epoch = st.select_slider(T["evolution_epoch"], epochs, epochs[-1], key=f"{KEY}_epoch",
+                             persist_state=widgets.SESSION)
     layer, w = next(iter(dict(snaps)[epoch].items()))
     w = w.numpy()  # (out, in, kh, kw)
     maps = w[:, 0] if w.shape[1] == 1 else w.mean(axis=1)

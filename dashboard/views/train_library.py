@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import paths
 from core.models import cards
-from dashboard import errors, i18n, state, texts
+from dashboard import errors, i18n, state, texts, widgets
 from dashboard.views.train_setup import arch_title
 
 KEY = "train_library"
@@ -50,6 +50,7 @@ def render(T: dict) -> None:
         labels = {path.name: f"{model_name(path, card)} ({path.name})" for path, card in entries}
         by_name = {path.name: (path, card) for path, card in entries}
         chosen = st.selectbox(T["library_model"], list(by_name), key=f"{KEY}_chosen",
+                              persist_state=widgets.SESSION,
                               format_func=labels.__getitem__)
         path, card = by_name[chosen]
         shortcut_note(T, card)
@@ -128,18 +129,24 @@ def _form(L: dict, kind: str) -> dict | None:
     st.caption(L["pth_intro"] if kind == "pth" else L["onnx_intro"])
     if kind == "pth":
         form["arch"] = st.selectbox(L["arch"], list(TORCHVISION_ARCHS), key=f"{KEY}_arch",
+                                    persist_state=widgets.SESSION,
                                     format_func=lambda a: TORCHVISION_ARCHS[a].title)
-    classes = st.text_area(L["classes"], key=f"{KEY}_classes", help=L["classes_help"])
+    classes = st.text_area(L["classes"], key=f"{KEY}_classes",
+                           persist_state=widgets.SESSION, help=L["classes_help"])
     form["classes"] = [line.strip() for line in classes.splitlines() if line.strip()] or None
     form["input_size"] = int(st.number_input(
         L["input_size"], min_value=1, max_value=1024, value=224, step=1, key=f"{KEY}_size",
+                                             persist_state=widgets.SESSION,
         help=L["input_size_help_onnx"] if kind == "onnx" else None))
     c1, c2 = st.columns(2)
-    mean = c1.text_input(L["mean"], key=f"{KEY}_mean", placeholder="0.485, 0.456, 0.406",
+    mean = c1.text_input(L["mean"], key=f"{KEY}_mean",
+                         persist_state=widgets.SESSION, placeholder="0.485, 0.456, 0.406",
                          help=L["norm_help"])
-    std = c2.text_input(L["std"], key=f"{KEY}_std", placeholder="0.229, 0.224, 0.225",
+    std = c2.text_input(L["std"], key=f"{KEY}_std",
+                        persist_state=widgets.SESSION, placeholder="0.229, 0.224, 0.225",
                         help=L["norm_help"])
-    form["name"] = st.text_input(L["name"], key=f"{KEY}_name", help=L["name_help"]) or None
+    form["name"] = st.text_input(L["name"], key=f"{KEY}_name",
+                                 persist_state=widgets.SESSION, help=L["name_help"]) or None
     ok = True
     for field, text in (("mean", mean), ("std", std)):
         try:

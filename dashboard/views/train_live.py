@@ -134,6 +134,14 @@ def _discard() -> None:
     st.session_state.pop(RUN, None)
 
 
+def _how(T: dict, trainer: Trainer) -> str:
+    """How the steps run: device, precision and the memory layout measured on this machine."""
+    tuned = trainer.tuned
+    tried = ", ".join(dict.fromkeys(s.layout for s in tuned.seconds_per_image))
+    return T["how_run"].format(device=trainer.device.type.upper(), precision=trainer.precision,
+                               layout=tuned.best.layout, tried=tried)
+
+
 def _save(run: Run) -> None:
     """Save the run's model (finished or stopped) with its card and snapshots; make it active."""
     from core.models import checkpoints, snapshots
@@ -194,6 +202,8 @@ def _step_and_show(T: dict, run: Run) -> None:
         epoch=p.epoch, epochs=p.epochs, step=count(p.step),
         steps_per_epoch=count(p.steps_per_epoch), rate=i18n.integer(round(p.samples_per_s)),
         eta=_eta(p.eta_s)))
+    if getattr(trainer, "tuned", None) is not None:  # a Trainer (fine-tuning measures apart)
+        st.caption(_how(T, trainer))
     if trainer.diverged:
         st.error(_diverged(T, run))
     elif trainer.finished and run.saved:

@@ -69,6 +69,7 @@ def render(T: dict, *, locked: bool) -> Setup | None:
 
     st.subheader(T["model_header"])
     start = st.radio(T["start_from"], ["lab", "imagenet"], horizontal=True, key=f"{KEY}_source",
+                     persist_state=widgets.SESSION,
                      format_func=lambda s: T[f"start_{s}"], disabled=locked)
     if start == "imagenet":
         return _finetune_setup(T, locked, key, train, test)
@@ -93,7 +94,8 @@ def _name(T: dict, default: str, locked: bool) -> str:
     if not locked and st.session_state.get(key) in (None, st.session_state.get(last)):
         st.session_state[key] = default
     st.session_state[last] = default
-    return st.text_input(T["name"], key=key, disabled=locked, max_chars=80)
+    return st.text_input(T["name"], key=key,
+                         persist_state=widgets.SESSION, disabled=locked, max_chars=80)
 
 
 def count(n: int) -> str:
@@ -131,6 +133,7 @@ def _folder_upload(T: dict, locked: bool) -> None:
         upload = st.file_uploader(T["folder_upload"], type=["zip"], key=f"{KEY}_folder_zip",
                                   disabled=locked)
         st.select_slider(T["folder_size"], FOLDER_SIZES, 32, key=f"{KEY}_folder_size",
+                         persist_state=widgets.SESSION,
                          disabled=locked)
         st.button(T["folder_load"], key=f"{KEY}_folder_load", disabled=locked or upload is None,
                   on_click=_load_folder, args=(T,))
@@ -175,25 +178,31 @@ def _architecture(T: dict, locked: bool, train: Dataset) -> Architecture | None:
 
     names = list(archs.ARCHS)
     arch = st.selectbox(T["arch"], names, index=names.index("small_cnn"), key=f"{KEY}_arch",
+                        bind="query-params",
                         format_func=lambda a: arch_title(T, a), disabled=locked)
     spec = archs.ARCHS[arch]
     st.caption(T.get(f"arch_{arch}_description", spec.description))
     d = spec.defaults
     cols = st.columns(4)
     channels = cols[0].text_input(T["channels"], ", ".join(map(str, d["channels"])),
-                                  key=f"{KEY}_channels_{arch}", disabled=locked)
+                                  key=f"{KEY}_channels_{arch}",
+                                  bind="query-params", disabled=locked)
     options = {
         "kernel_size": cols[1].selectbox(T["kernel_size"], [3, 5, 7],
                                          index=[3, 5, 7].index(d["kernel_size"]),
-                                         key=f"{KEY}_kernel_{arch}", disabled=locked),
+                                         key=f"{KEY}_kernel_{arch}",
+                                         bind="query-params", disabled=locked),
         "batch_norm": cols[2].toggle(T["batch_norm"], d["batch_norm"], key=f"{KEY}_bn_{arch}",
+                                     bind="query-params",
                                      disabled=locked),
     }
     if "dropout" in d:
         options["dropout"] = cols[3].slider(T["dropout"], 0.0, 0.8, float(d["dropout"]), 0.05,
-                                            key=f"{KEY}_dropout", disabled=locked)
+                                            key=f"{KEY}_dropout",
+                                            bind="query-params", disabled=locked)
         options["hidden"] = int(cols[3].number_input(T["hidden"], 8, 1024, int(d["hidden"]),
-                                                     key=f"{KEY}_hidden", disabled=locked))
+                                                     key=f"{KEY}_hidden",
+                                                     bind="query-params", disabled=locked))
     c, h, _ = train.image_shape
     try:
         options["channels"] = _channels(channels)
@@ -228,6 +237,7 @@ def _optimiser(T: dict, locked: bool, *, colour: bool,
 
     c1, c2, c3, c4 = st.columns(4)
     optimizer = c1.radio(T["optimizer"], ["adam", "sgd"], horizontal=True, key=f"{KEY}_optimizer",
+                         bind="query-params",
                          format_func=lambda o: T[f"opt_{o}"], disabled=locked)
     lang = i18n.current()  # for the format_funcs, which AppTest also calls outside the run
 
@@ -235,29 +245,37 @@ def _optimiser(T: dict, locked: bool, *, colour: bool,
         return i18n.general(v, lang, "g")
 
     lr = c2.select_slider(T["lr"], LR_CHOICES, 1e-3 if optimizer == "adam" else 3e-2,
-                          key=f"{KEY}_lr_{optimizer}", disabled=locked, format_func=number)
+                          key=f"{KEY}_lr_{optimizer}",
+                          bind="query-params", disabled=locked, format_func=number)
     momentum = c3.slider(T["momentum"], 0.0, 0.99, 0.9, 0.01, key=f"{KEY}_momentum",
+                         bind="query-params",
                          disabled=locked or optimizer != "sgd")
-    nesterov = c4.toggle(T["nesterov"], False, key=f"{KEY}_nesterov",
+    nesterov = c4.toggle(T["nesterov"], False, key=f"{KEY}_nesterov", bind="query-params",
                          disabled=locked or optimizer != "sgd")
     c1, c2, c3, c4, c5 = st.columns(5)
     weight_decay = c1.select_slider(T["weight_decay"], [0.0, 1e-5, 1e-4, 5e-4, 1e-3, 1e-2], 1e-4,
-                                    key=f"{KEY}_wd", disabled=locked, format_func=number)
+                                    key=f"{KEY}_wd",
+                                    bind="query-params", disabled=locked, format_func=number)
     batch_size = c2.select_slider(T["batch_size"], [8, 16, 32, 64, 128, 256, 512], 32,
-                                  key=f"{KEY}_batch", disabled=locked)
+                                  key=f"{KEY}_batch", bind="query-params", disabled=locked)
     # defaults: >= 97% test accuracy on digits for every seed we tried (0-3), a few seconds
-    epochs = int(c3.number_input(T["epochs"], 1, 100, 12, key=f"{KEY}_epochs", disabled=locked))
+    epochs = int(c3.number_input(T["epochs"], 1, 100, 12, key=f"{KEY}_epochs",
+                                 bind="query-params", disabled=locked))
     val_fraction = c4.slider(T["val_fraction"], 0.0, 0.5, 0.1, 0.05, key=f"{KEY}_val",
+                             bind="query-params",
                              disabled=locked)
-    seed = int(c5.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed", disabled=locked))
+    seed = int(c5.number_input(T["seed"], 0, 2**31 - 1, 0, key=f"{KEY}_seed",
+                               bind="query-params", disabled=locked))
     precision = st.radio(T["precision"], ["auto", "fp32", "bf16"], horizontal=True,
-                         key=f"{KEY}_precision", disabled=locked, help=T["precision_help"],
+                         key=f"{KEY}_precision",
+                         bind="query-params", disabled=locked, help=T["precision_help"],
                          format_func=lambda p: T["precision_auto"] if p == "auto" else p)
     augment = False
     if augment_note is not None:
         st.caption(augment_note)
     elif colour:
-        augment = st.toggle(T["augment"], False, key=f"{KEY}_augment", disabled=locked)
+        augment = st.toggle(T["augment"], False, key=f"{KEY}_augment",
+                            bind="query-params", disabled=locked)
     else:
         st.caption(T["augment_gray"])
     try:
@@ -327,14 +345,17 @@ def _finetune_model(T: dict, locked: bool, key: str, train: Dataset) -> _Choice 
                                           mb=i18n.number(spec.weights_mb, 1, lang))
 
     arch = st.selectbox(T["ft_arch"], names, index=names.index("resnet18"), key=f"{KEY}_ft_arch",
+                        persist_state=widgets.SESSION,
                         format_func=option, disabled=locked)
     spec = archs.TORCHVISION_ARCHS[arch]
     st.caption(T["ft_paper"].format(paper=spec.paper))
     c1, c2 = st.columns(2)
     mode = c1.radio(T["ft_mode"], list(finetune.MODES), key=f"{KEY}_ft_mode",
+                    persist_state=widgets.SESSION,
                     format_func=lambda m: T[f"ft_mode_{m}"], disabled=locked)
     sizes = [s for s in FT_SIZES if s >= spec.min_size]
     size = c2.select_slider(T["ft_size"], sizes, sizes[-1], key=f"{KEY}_ft_size",
+                            persist_state=widgets.SESSION,
                             disabled=locked)
     fit = fit_input(train.image_shape, (3, size, size), mean=imagenet.IMAGENET_MEAN,
                     std=imagenet.IMAGENET_STD)
@@ -373,7 +394,8 @@ def _weights(T: dict, locked: bool, arch: str) -> str | None:
         st.error(T["ft_download_failed"].format(error=failed))
     st.button(T["ft_download"].format(mb=i18n.number(spec.weights_mb, 1)),
               key=f"{KEY}_ft_download", on_click=_download, args=(arch,), disabled=locked)
-    if not st.toggle(T["ft_random"], False, key=f"{KEY}_ft_random", disabled=locked):
+    if not st.toggle(T["ft_random"], False, key=f"{KEY}_ft_random",
+                     persist_state=widgets.SESSION, disabled=locked):
         st.info(T["ft_choose_weights"])
         return None
     st.warning(T["ft_random_note"])

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from core.interpret.trust import Scoreboard
 
 KEY = "trust"
+IMAGE_SETS = ("test", "own")  # the scoreboard's images: the first test images, or one of yours
+OWN = "own"  # the name of the one-image split of a picked image
 MAX_STORED = 8  # finished scoreboards kept in the session (going back shows them at once)
 CAM_METHODS = ("gradcam", "guided_gradcam")  # the methods that need a conv layer's maps
 FRACTIONS = (0.1, 0.3, 0.5)  # the per-image view's deleted copies
@@ -92,16 +94,23 @@ def settings(T: dict, loaded: LoadedModel, split: Dataset) -> TrustSettings:
     kind = "_large" if large else ""  # one widget per kind of model: its defaults apply
     _, h, w = card.input_shape
     c1, c2, c3 = st.columns(3)
-    count = c1.number_input(T["count"], min_value=1, value=min(d.count, len(split)), step=1,
-                            key=f"{KEY}_count{kind}",
-                            help=T["count_help"].format(total=i18n.integer(len(split))))
+    if split.name == OWN:  # one image of the user's
+        count = 1
+        c1.metric(T["count"], 1)
+    else:
+        count = c1.number_input(T["count"], min_value=1, value=min(d.count, len(split)),
+                                step=1, key=f"{KEY}_count{kind}", bind="query-params",
+                                help=T["count_help"].format(total=i18n.integer(len(split))))
     step = c2.number_input(T["step"], value=d.step, step=0.05, format="%.3f", key=f"{KEY}_step",
+                           bind="query-params",
                            help=T["step_help"])
     baseline = c3.selectbox(T["baseline"], faithfulness.BASELINES,
                             index=faithfulness.BASELINES.index(d.baseline), key=f"{KEY}_baseline",
+                            bind="query-params",
                             format_func=lambda b: T[f"baseline_{b}"], help=T["baseline_help"])
     offered = _offered(loaded)
     methods = st.multiselect(T["methods"], offered, default=offered, key=f"{KEY}_methods",
+                             bind="query-params",
                              format_func=lambda k: method_title(T, k, mark=True))
     if "gradcam" not in offered:
         st.caption(T["no_conv"])
@@ -142,6 +151,22 @@ def _dataset_name(split: Dataset) -> str:
             else texts.dataset_title(split.name))
 
 
+def own_split(loaded: LoadedModel, picked) -> Dataset:
+    """A picked image of the user's (a drawing, a photo, an upload, or one test image) as a
+    one-image test split in the model's input shape, normalised as its card says; it has no
+    true class (the scoreboard explains the predicted one)."""
+    import torch
+
+    from core.data import images
+    from core.data.datasets import Dataset
+
+    card = loaded.card
+    pixels, _ = images.prepare_input(picked.image, input_shape=card.input_shape,
+                                     mean=card.mean, std=card.std)
+    return Dataset(OWN, "test", pixels.unsqueeze(0).contiguous(),
+                   torch.zeros(1, dtype=torch.int64), ("?",), tuple(card.mean), tuple(card.std))
+
+
 def _wanted(loaded: LoadedModel, split: Dataset, s: TrustSettings) -> tuple:
     """The identity of a scoreboard: model, images (their content), every setting."""
     params = tuple((m, tuple(sorted(s.params.get(m, {}).items()))) for m in s.methods)
@@ -163,7 +188,7 @@ def run(T: dict, loaded: LoadedModel, split: Dataset, s: TrustSettings) -> Store
     curve_passes = faithfulness.curve_passes(s.count, len(s.methods), h * w, s.step)
     detail = ", ".join(f"{method_title(T, m)} {i18n.integer(n)}" for m, n in per_map.items()
                        if n)  # the references cost nothing
-    st.markdown(T["cost"].format(
+    st.markdown(T["cost_own" if split.name == OWN else "cost"].format(
         count=i18n.integer(s.count), total=i18n.integer(len(split)),
         dataset=_dataset_name(split), maps=i18n.integer(map_passes), detail=detail or "—",
         curves=i18n.integer(curve_passes), points=i18n.integer(points),

@@ -19,6 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+LOG_TAIL = 6000  # characters of the server's log shown with a failed browser test
+_server_log: list[Path] = []  # the running server's log, for failure reports
 
 
 def _chromium() -> str | None:
@@ -60,6 +62,7 @@ def app_url(tmp_path_factory, chromium_path, _default_checkpoint) -> str:
     port = _free_port()
     env = dict(os.environ, CNNLAB_HOME=str(home), PYTHONUNBUFFERED="1")
     log = (home / "server.log").open("w")
+    _server_log[:] = [home / "server.log"]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -89,6 +92,28 @@ def app_url(tmp_path_factory, chromium_path, _default_checkpoint) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what the page showed and the end of the server's log, so
+    that a failure on a CI machine can be understood without rerunning it there."""
+    report = yield
+    if report.when == "call" and report.failed:
+        page = item.funcargs.get("page")
+        if page is not None:
+            try:
+                state = page.locator("[data-testid='stApp']").get_attribute(
+                    "data-test-script-state", timeout=2_000)
+                text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
+                report.sections.append(("browser page", f"{page.url}\nscript state: {state}\n"
+                                        f"{text}"))
+            except Exception as e:  # the page itself may be what broke
+                report.sections.append(("browser page", f"could not read the page: {e!r}"))
+        if _server_log and _server_log[0].exists():
+            log = _server_log[0].read_text(errors="replace")
+            report.sections.append(("streamlit server log", log[-LOG_TAIL:]))
+    return report
 
 
 @pytest.fixture(scope="session")

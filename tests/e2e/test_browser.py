@@ -145,7 +145,14 @@ def test_embeddings_click_a_point_shows_its_image(page, app_url):
 def test_occlusion_map(page, app_url):
     page.goto(f"{app_url}/occlusion")
     wait_idle(page)
-    page.get_by_text("Unoccluded:").wait_for(timeout=120_000)
+    summary = page.get_by_text("Unoccluded:")
+    run = page.get_by_role("button", name="Run the occlusion experiment")
+    # the map runs by itself when its measured estimate is under 2 s; on a machine slowed by
+    # other work (the browser drawing the previous page, say) the page asks first
+    summary.or_(run).first.wait_for(timeout=120_000)
+    if run.is_visible():
+        run.click()
+    summary.wait_for(timeout=120_000)
     # Plotly draws the chart (and its title) after the summary text: wait for it to be visible
     page.get_by_text("Most probable class with the occluder").first.wait_for(timeout=60_000)
 
@@ -180,6 +187,7 @@ def test_style_transfer_short_run_shows_the_result(page, app_url):
     steps.press("Enter")
     page.get_by_text("5 steps at").first.wait_for()
     wait_idle(page)
+    assert page.get_by_text("Peak memory of the largest stage").is_visible()
     start.click()
     page.get_by_text("Finished: 5 steps").wait_for(timeout=120_000)
     wait_idle(page)

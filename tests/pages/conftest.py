@@ -42,11 +42,22 @@ def app(request, _default_checkpoint, _cnnlab_home):
     st.cache_data.clear()
     st.cache_resource.clear()
 
-    def open_page(key: str = "home", lang: str | None = None) -> AppTest:
-        """The app on page ``key``, opened from a link with ``?lang=<lang>`` if given."""
+    def open_page(key: str = "home", lang: str | None = None,
+                  link: dict | None = None) -> AppTest:
+        """The app on page ``key``, opened from a link with ``?lang=<lang>`` if given; with
+        ``link`` (its other parameters), the session's first run is on that page, as when a
+        copied link is opened."""
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         if lang is not None:
             at.query_params["lang"] = lang
+        if link is not None:
+            for name, value in link.items():
+                at.query_params[name] = value
+            if key != "home":
+                at.switch_page(f"../pages/{key}.py")
+            at.run()
+            assert not at.exception, [e.message for e in at.exception]
+            return at
         at.run()
         if key != "home":
             at.switch_page(f"../pages/{key}.py")
@@ -87,3 +98,21 @@ def advance(at, until, limit: int = 60):
         if until(at):
             return at
     raise AssertionError("the run did not get there")
+
+
+def open_tab(at, key: str, label: str):
+    """Open the tab ``label`` of the tabs with widget key ``key`` (as a click on it does: the
+    tabs track which one is open, and only that one runs) and rerun. Tabs bound to the URL
+    read it there too (AppTest sends its query parameters with every run, where a browser's
+    address changes with the click)."""
+    at.session_state[key] = label
+    if key in at.query_params:
+        at.query_params[key] = label
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def chart_ids(at) -> list[str]:
+    """The widget keys of the Plotly charts this run drew (the part after Streamlit's id)."""
+    return [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")]

@@ -9,6 +9,7 @@ import pytest
 
 from core.checks import InputError
 from dashboard import errors, texts
+from tests.pages.conftest import chart_ids, open_tab
 
 INTERNAL = texts.get("common")["internal_error"]
 
@@ -50,15 +51,17 @@ def test_a_bug_inside_a_model_is_an_internal_error_with_the_traceback_in_the_log
 
 def test_a_bug_in_one_tab_leaves_the_other_tabs_working(app, monkeypatch, caplog):
     monkeypatch.setattr("core.teach.explainers.softmax", _fail_with(KeyError("z")))
+    words = texts.get("layers")
     with caplog.at_level(logging.ERROR, logger=errors.LOG.name):
         at = app("layers")
+        assert not _errors(at) and "layers_conv_maps_conv" in chart_ids(at)  # not open yet
+        open_tab(at, "layers_tab", words["tab_explainers"])
     assert not at.exception
     assert _errors(at) == [INTERNAL.format(kind="KeyError")]
-    keys = {c.proto.id for c in at.get("plotly_chart")}
-    assert any("layers_conv_maps_conv" in k for k in keys)  # the tabs before it drew theirs
-    assert any("layers_net_maps" in k for k in keys)
-    assert not any("layers_explain_dropout_chart" in k for k in keys)  # its own tab stopped
+    assert "layers_explain_dropout_chart" not in chart_ids(at)  # its own tab stopped
     assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+    open_tab(at, "layers_tab", words["tab_network"])  # the other tabs still work
+    assert not _errors(at) and "layers_net_maps" in chart_ids(at)
 
 
 def test_st_stop_and_rerun_pass_through_the_boundary():

@@ -57,6 +57,30 @@ def test_the_choice_survives_a_page_switch_and_stays_in_the_url(app):
     assert at.query_params["lang"] == "en"
 
 
+def test_the_language_and_model_survive_a_page_switch_that_drops_the_sidebar_widgets(app):
+    """A click on the navigation during a run makes Streamlit drop the state of the widgets
+    that run had not drawn yet (its page-change reset); the session keeps its language and
+    its model all the same, whatever the URL says by then."""
+    from dashboard import state
+
+    at = _open(app, lang="es")
+    chosen = "imagenet:squeezenet1_1"
+    assert at.sidebar.selectbox(key=state.MODEL_KEY).value != chosen
+    at.sidebar.selectbox(key=state.MODEL_KEY).set_value(chosen).run()
+    for key in (i18n.LANG_KEY, state.DATASET_KEY, state.MODEL_KEY):
+        del at.session_state[key]  # what the reset does to the widgets' state
+    at.query_params.clear()  # the new page's address carries none of them yet
+    for node in at.sidebar:  # nor does the browser send their values
+        if getattr(node, "key", None) in (i18n.LANG_KEY, state.DATASET_KEY, state.MODEL_KEY):
+            node._value = None
+    at.switch_page("../pages/pooling.py").run()
+    assert not at.exception
+    assert _switch(at).value == "es"
+    assert at.title[0].value == texts.get("pooling", "es")["title"]
+    assert at.query_params["lang"] == "es"
+    assert at.sidebar.selectbox(key=state.MODEL_KEY).value == chosen
+
+
 def test_with_no_choice_the_browser_language_decides(app, monkeypatch):
     monkeypatch.setattr(i18n, "_locale", lambda: "es-MX")
     assert _switch(_open(app, lang=None)).value == "es"

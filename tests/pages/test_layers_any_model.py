@@ -23,13 +23,16 @@ from torchvision.models.feature_extraction import create_feature_extractor
 from core.data import datasets, images, samples
 from core.data.fit import fit_input
 from core.models import cards, checkpoints, imagenet
-from tests.pages.conftest import APP, TIMEOUT, chart_spec, plotly_array
+from dashboard import texts
+from tests.pages.conftest import APP, TIMEOUT, chart_spec, open_tab, plotly_array
 
 MEAN, STD = list(imagenet.IMAGENET_MEAN), list(imagenet.IMAGENET_STD)
 
 
-def _open(ref: str, lang: str | None = None, **session) -> AppTest:
-    """The Layers page with ``ref`` active from its first run (the sidebar's choice)."""
+def _open(ref: str, lang: str | None = None, tab: str | None = "tab_network",
+          **session) -> AppTest:
+    """The Layers page with ``ref`` active from its first run (the sidebar's choice), its tab
+    ``tab`` open (only the open tab runs)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if lang is not None:
         at.query_params["lang"] = lang
@@ -39,6 +42,15 @@ def _open(ref: str, lang: str | None = None, **session) -> AppTest:
     at.run()
     at.switch_page("../pages/layers.py")
     at.run()
+    _ok(at)
+    if tab is not None:
+        _tab(at, tab, lang)
+    return at
+
+
+def _tab(at: AppTest, tab: str, lang: str | None = None) -> AppTest:
+    """Open the Layers tab ``tab`` (its text key: "tab_filter", ...) and rerun."""
+    open_tab(at, "layers_tab", texts.get("layers", lang or "en")[tab])
     _ok(at)
     return at
 
@@ -148,6 +160,8 @@ def test_resnet18_layer_table_feature_maps_and_prediction(resnet, resnet18_weigh
     # (torch's count: 2 FLOPs a multiply-add; every conv, not the final fc, is up to layer4)
     from torch.utils.flop_counter import FlopCounterMode
 
+    _tab(at, "tab_filter")
+
     counter = FlopCounterMode(display=False)
     with counter, torch.no_grad():
         model(x)
@@ -186,6 +200,7 @@ def test_resnet18_with_a_digit_converts_it_visibly_and_leaves_the_model_untouche
         at.selectbox(key="layers_net_layer").set_value("layer4.1.relu_1").run()
         _ok(at)
         assert _heatmaps(chart_spec(at, "layers_net_maps"))[0].shape == (7, 7)
+        _tab(at, "tab_filter")
         at.number_input(key="layers_channel_steps").set_value(2)
         at.button(key="layers_channel_run").click().run()
         _ok(at)
@@ -208,6 +223,8 @@ def test_resnet18_in_spanish(app, resnet18_weights):
     assert re.search(r"\d,\d\u00a0%", predicted)
     title = chart_spec(at, "layers_net_probs")["layout"]["title"]["text"]
     assert title == "Las 10 clases más probables de 1.000"
+    _tab(at, "tab_filter", "es")
+    captions = [c.value for c in at.caption]
     assert any(b.label == "Buscar las imágenes que más lo activan" for b in at.button)
     assert any(re.match(r"Coste: 360 imágenes × 1 pasada hacia delante hasta layer4\.1\.relu_1 "
                         r"\(1,\d\d G multiplicaciones", c) for c in captions), captions
@@ -220,11 +237,12 @@ def test_resnet18_offline_names_the_file_and_offers_random_weights(app, hub_dir,
     at.run()
     at.switch_page("../pages/layers.py")
     at.run()
-    assert not at.exception
-    message = " ".join(e.value for e in at.error)
-    assert "resnet18-f37072fd.pth" in message and str(hub_dir / "checkpoints") in message
-    assert any(i.value.startswith("No model to look into") for i in at.info)  # the filter tab
+    assert not at.exception and not at.error
     assert _heatmaps(chart_spec(at, "layers_conv_maps_conv"))  # convolution by hand works
+    for tab in ("tab_filter", "tab_network"):  # each tab that needs the model says why
+        open_tab(at, "layers_tab", texts.get("layers")[tab])
+        message = " ".join(e.value for e in at.error)
+        assert "resnet18-f37072fd.pth" in message and str(hub_dir / "checkpoints") in message
     at.button(key="layers_random").click().run()
     _ok(at)
     assert any("random weights" in w.value for w in at.warning)
@@ -289,6 +307,7 @@ def test_an_imported_pth_model(imported_pth):
     # what a filter looks for: cheap at 64 px, so the top digits come at once, each digit
     # converted as the fit says; the same images a direct loop over torch finds
     layer = "features.12.expand3x3_activation"
+    _tab(at, "tab_filter")
     at.selectbox(key="layers_channel_layer").set_value(layer).run()
     at.number_input(key="layers_channel_channel").set_value(5).run()
     _ok(at)
@@ -300,8 +319,8 @@ def test_an_imported_pth_model(imported_pth):
     out = create_feature_extractor(_private(model), return_nodes=[layer])((converted - m) / s)
     best = out[layer][:, 5].flatten(1).amax(1)
     order = torch.sort(best, descending=True, stable=True).indices[:8].tolist()
-    titles = [chart_spec(at, f"layers_channel_example_{i}")["layout"]["title"]["text"]
-              for i in range(8)]
+    titles = [a["text"] for a in chart_spec(at, "layers_channel_examples")["layout"]
+              ["annotations"]]
     assert [t.split(" · ")[0] for t in titles] == [f"#{i}" for i in order]
     assert [t.split(" · ")[1] for t in titles] == [test.classes[int(test.labels[i])]
                                                  for i in order]  # the dataset's labels

@@ -14,12 +14,22 @@ from core.data import datasets, images, samples
 from core.interpret import layers as inspect
 from core.models import checkpoints
 from core.teach import filters, kernels
+from dashboard import texts
+from tests.pages.conftest import chart_ids, open_tab, plotly_array
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
+
+EN, ES = texts.get("layers", "en"), texts.get("layers", "es")
 
 
 def _heatmaps(spec: dict) -> list[np.ndarray]:
     return [plotly_array(t["z"]) for t in spec["data"] if t["type"] == "heatmap"]
+
+
+def _tab(at, tab: str, words: dict = EN):
+    """Open the Layers tab ``tab`` (its text key) as a click on it does."""
+    open_tab(at, "layers_tab", words[tab])
+    assert not at.error, [e.value for e in at.error]
+    return at
 
 
 @pytest.fixture
@@ -30,7 +40,7 @@ def layers(app, trained_default):
 
 
 def test_renders_with_the_default_model(layers, trained_default):
-    at = layers
+    at = _tab(layers, "tab_network")
     model, card = checkpoints.load_checkpoint(trained_default)
     # the layer table lists every layer with shapes from a real forward pass
     table = next(df.value for df in at.dataframe if "receptive field" in df.value.columns)
@@ -50,8 +60,80 @@ def test_renders_with_the_default_model(layers, trained_default):
     order = inspect.channel_order(act, by="mean")
     assert len(maps) == 32 and maps[0].shape == (28, 28)
     np.testing.assert_allclose(maps[0], act[order[0]].numpy(), rtol=1e-5, atol=1e-6)
+    # one figure for all 32 maps, on one pair of axes; hover names the channel and the place
+    spec = _chart(at, "layers_net_maps")
+    assert {t.get("xaxis", "x") for t in spec["data"]} == {"x"}
+    first = spec["data"][0]
+    name = EN["channel_name"].format(c=order[0])
+    assert first["hovertemplate"].startswith(f"{name}<br>row %{{customdata[0]}}, col %")
+    rc = plotly_array(first["customdata"])
+    assert rc.shape == (28, 28, 2) and tuple(rc[3, 5]) == (3, 5)
+    assert [a["text"] for a in spec["layout"]["annotations"]] == [
+        EN["channel_name"].format(c=c) for c in order[:32]]
     # the explainers tab: the notes' flatten size and torch's own error
+    _tab(at, "tab_explainers")
     assert any("(1x4608 and 128x10)" in c.value for c in at.code)
+
+
+def test_only_the_open_tab_does_its_work(app, trained_default, monkeypatch):
+    """A closed tab computes nothing: no forward pass and no chart until it is opened, and its
+    widgets have their values again when the user comes back to it."""
+    from core.interpret import layers as core_layers
+
+    calls = []
+    real = core_layers.activations_and_probs
+    monkeypatch.setattr(core_layers, "activations_and_probs",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = app("layers")
+    assert not at.error
+    assert not calls  # the network tab is closed: no forward pass
+    assert chart_ids(at) == ["layers_conv_input", "layers_conv_maps_conv"]  # one stage shown
+    _tab(at, "tab_network")
+    assert calls and all(k.startswith("layers_net") for k in chart_ids(at))
+    at.selectbox(key="layers_net_layer").set_value("conv2").run()  # bound to the address
+    _tab(at, "tab_explainers")
+    assert all(k.startswith("layers_explain") for k in chart_ids(at))
+    at.slider(key="layers_explain_p").set_value(0.25).run()  # kept in the session
+    at.number_input(key="layers_explain_seed").set_value(7).run()
+    _tab(at, "tab_filter")
+    at.number_input(key="layers_channel_steps").set_value(30)  # a form: kept once submitted
+    at.button(key="layers_channel_run").click().run()
+    n = len(calls)
+    _tab(at, "tab_conv")
+    assert len(calls) == n
+    _tab(at, "tab_explainers")
+    assert at.slider(key="layers_explain_p").value == 0.25
+    assert at.number_input(key="layers_explain_seed").value == 7
+    _tab(at, "tab_network")
+    assert at.selectbox(key="layers_net_layer").value == "conv2"
+    _tab(at, "tab_filter")
+    assert at.number_input(key="layers_channel_steps").value == 30
+
+
+def test_explainers_use_the_network_vector_when_the_network_tab_is_closed(app, trained_default):
+    """The dropout demo starts from the model's embedding vector for the network tab's image,
+    whether or not that tab was drawn in this session."""
+    from core.models import archs
+
+    model, card = checkpoints.load_checkpoint(trained_default)
+    _, test = datasets.load_digits()
+    _, x = images.prepare_input(images.tensor_to_image(test.images[0]),
+                                input_shape=card.input_shape, mean=card.mean, std=card.std)
+    layer = archs.ARCHS[card.arch].feature_layer
+    vector = inspect.activations(model, x, [layer])[layer][0].flatten().numpy()
+    at = app("layers", link={"layers_tab": EN["tab_explainers"]})  # never opened the network
+    assert not at.error
+    spec = _chart(at, "layers_explain_dropout_chart")
+    n = min(64, len(vector))
+    np.testing.assert_allclose(_heatmaps(spec)[0].ravel()[:n], vector[:n], rtol=1e-5, atol=1e-6)
+    _tab(at, "tab_network")
+    at.number_input(key="layers_net_img_index").set_value(4).run()  # another image there
+    _, x4 = images.prepare_input(images.tensor_to_image(test.images[4]),
+                                 input_shape=card.input_shape, mean=card.mean, std=card.std)
+    v4 = inspect.activations(model, x4, [layer])[layer][0].flatten().numpy()
+    _tab(at, "tab_explainers")
+    spec = _chart(at, "layers_explain_dropout_chart")
+    np.testing.assert_allclose(_heatmaps(spec)[0].ravel()[:n], v4[:n], rtol=1e-5, atol=1e-6)
 
 
 def test_switching_kernel_preset_changes_the_feature_map(layers):
@@ -75,6 +157,7 @@ def test_stride_and_padding_change_shapes_and_formula(layers):
     at.number_input(key="layers_conv_padding").set_value(0).run()
     formula = next(c.value for c in at.code if c.value.startswith("H1"))
     assert "⌊(128 + 2·0 − 3) / 2⌋ + 1 = 63" in formula
+    open_tab(at, "layers_conv_stage", EN["stage_pool"])  # only the open stage is drawn
     pooled = _heatmaps(_chart(at, "layers_conv_maps_pooled"))
     assert pooled[0].shape == (31, 31)
 
@@ -105,13 +188,14 @@ def test_upload_rgb_image_per_channel(layers):
         ("red.png", buf.getvalue(), "image/png")).run()
     at.radio(key="layers_conv_mode").set_value("per_channel").run()
     assert not at.error
+    open_tab(at, "layers_conv_stage", EN["stage_relu"])
     maps = _chart(at, "layers_conv_maps_relu")
     titles = [a["text"] for a in maps["layout"]["annotations"]]
     assert titles[:3] == ["Sobel x · R", "Sobel x · G", "Sobel x · B"]
 
 
 def test_activation_maximisation_runs_and_increases(layers):
-    at = layers
+    at = _tab(layers, "tab_filter")
     at.selectbox(key="layers_channel_layer").set_value("relu1").run()
     at.number_input(key="layers_channel_steps").set_value(30)  # a form: submitted together
     at.button(key="layers_channel_run").click().run()
@@ -121,7 +205,7 @@ def test_activation_maximisation_runs_and_increases(layers):
 
 
 def test_top_examples_match_core(layers, trained_default):
-    at = layers
+    at = _tab(layers, "tab_filter")
     model, card = checkpoints.load_checkpoint(trained_default)
     _, test = datasets.load_digits()
     at.selectbox(key="layers_channel_layer").set_value("conv2").run()
@@ -129,9 +213,14 @@ def test_top_examples_match_core(layers, trained_default):
     mean, std = torch.tensor(card.mean).view(-1, 1, 1), torch.tensor(card.std).view(-1, 1, 1)
     top = inspect.top_activating(model, test.images, "conv2", 5, k=8,
                                  normalize=lambda im: (im.float() / 255 - mean) / std)
-    titles = [_chart(at, f"layers_channel_example_{i}")["layout"]["title"]["text"]
-              for i in range(8)]
+    spec = _chart(at, "layers_channel_examples")  # one figure: an image trace per example
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert [t.split(" · ")[0] for t in titles] == [f"#{ex.index}" for ex in top]
+    assert [t["type"] for t in spec["data"]] == ["image"] * 8
+    pictures = [plotly_array(t["z"]) for t in spec["data"]]
+    for got, ex in zip(pictures, top, strict=True):  # each the dataset's image, grey as RGB
+        np.testing.assert_allclose(got[..., 0], test.images[ex.index][0].numpy(), atol=0.51)
+    assert len(spec["layout"]["shapes"]) == 8  # each with its receptive field outlined
 
 
 def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch, hub_dir, no_network):
@@ -149,8 +238,10 @@ def test_unavailable_dataset_keeps_the_page_usable(layers, monkeypatch, hub_dir,
     at = layers
     at.sidebar.selectbox(key="active_dataset").set_value("mnist").run()
     assert not at.exception
+    open_tab(at, "layers_tab", EN["tab_network"])
     warnings = " ".join(w.value for w in at.warning)
     assert "MNIST" in warnings and "raw" in warnings  # names the directory for the files
+    open_tab(at, "layers_tab", EN["tab_conv"])
     assert _heatmaps(_chart(at, "layers_conv_maps_conv"))  # the conv section still renders
 
 
@@ -172,6 +263,7 @@ def test_spanish_page_renders_its_tables_and_numbers_in_spanish(capas):
     theory = " ".join(m.value for m in at.markdown)
     assert "mapa de características" in theory and "max(0, x)" in theory
     # the layer table: Spanish column names, the input row and core's details in Spanish
+    _tab(at, "tab_network", ES)
     table = next(df.value for df in at.dataframe if "campo receptivo" in df.value.columns)
     assert table["capa"].iloc[0] == "entrada"
     rows = table.set_index("capa")
@@ -183,8 +275,10 @@ def test_spanish_page_renders_its_tables_and_numbers_in_spanish(capas):
     predicted = next(m.value for m in at.markdown if m.value.startswith("Clase predicha"))
     assert re.search(r"\d,\d\u00a0%", predicted)
     # the channel examples' scores and the dropout means with a decimal comma
-    title = _chart(at, "layers_channel_example_0")["layout"]["title"]["text"]
+    _tab(at, "tab_filter", ES)
+    title = _chart(at, "layers_channel_examples")["layout"]["annotations"][0]["text"]
     assert re.fullmatch(r"#\d+ · \S+ · -?\d+,\d\d", title)
+    _tab(at, "tab_explainers", ES)
     assert any(re.search(r"media de entrada -?\d+,\d{3}", c.value) for c in at.caption)
     # the notes' flatten size, grouped the Spanish way
     assert any("32 × 12 × 12 = **4.608**" in m.value for m in at.markdown)
@@ -207,6 +301,7 @@ def test_spanish_widgets_kernels_errors_and_logits(capas):
     assert not at.exception
     assert any(e.value.startswith("Esta convolución no se puede calcular") for e in at.error)
     # logits typed with a decimal point are labelled with a decimal comma
+    _tab(at, "tab_explainers", ES)
     at.text_input(key="layers_explain_logits").input("0.5, 1.5, -2.25").run()
     labels = list(_chart(at, "layers_explain_softmax_chart")["data"][0]["x"])
     assert labels == ["z1 = 0,5", "z2 = 1,5", "z3 = -2,25"]

@@ -12,6 +12,8 @@ import torchvision
 from torch import nn
 
 from core.models import cards
+from dashboard import texts
+from tests.pages.conftest import open_tab
 
 KEY = "train_library"
 
@@ -46,6 +48,7 @@ def _upload(at, name: str, data: bytes):
 
 def test_a_pth_with_its_form_joins_the_library_and_becomes_active(app, _cnnlab_home):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     before = _library(_cnnlab_home)
     _upload(at, "leaves.pth", _pth())
     assert not at.exception and not at.error
@@ -69,6 +72,7 @@ def test_a_pth_with_its_form_joins_the_library_and_becomes_active(app, _cnnlab_h
 
 def test_an_onnx_file_is_converted_and_saved_with_its_graph(app, _cnnlab_home):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     graph = _onnx_bytes()
     _upload(at, "tiny.onnx", graph)
     assert f"{KEY}_arch" not in [s.key for s in at.selectbox]  # no architecture to choose
@@ -87,6 +91,7 @@ def test_bad_files_show_a_message_and_change_nothing(app, _cnnlab_home, tmp_path
             return (open, (str(tmp_path / "pwned"), "w"))
 
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     before = _library(_cnnlab_home)
     cases = [
         ("evil.pth", _pth(obj={"w": torch.zeros(1), "x": CreatesAFile()}), "Python objects"),
@@ -110,6 +115,7 @@ def test_bad_files_show_a_message_and_change_nothing(app, _cnnlab_home, tmp_path
 
 def test_the_import_form_and_its_errors_in_spanish(app, _cnnlab_home):
     at = app("train", lang="es")
+    open_tab(at, "train_tab", texts.get("train", "es")["tab_library"])
     torch.manual_seed(0)
     state = torchvision.models.get_model("resnet18", weights=None, num_classes=3).state_dict()
     state["layer1.0.conv1.weight"] = torch.zeros(64, 64, 5, 5)

@@ -7,6 +7,8 @@ import pytest
 from core.data import cues, datasets
 from core.models import checkpoints
 from core.train import shortcut, training
+from dashboard import texts
+from tests.pages.conftest import open_tab
 
 KEY = "train_library"
 
@@ -32,6 +34,7 @@ def saved(_cnnlab_home):
 ])
 def test_the_library_names_the_cue_of_a_shortcut_model(app, saved, lang, words):
     at = app("train", lang=lang)
+    open_tab(at, "train_tab", texts.get("train", lang)["tab_library"])
     at.selectbox(key=f"{KEY}_chosen").set_value(saved.name).run()
     assert not at.exception, [e.message for e in at.exception]
     note = next(c.value for c in at.caption if "7" in c.value and "**" in c.value)
@@ -41,4 +44,5 @@ def test_the_library_names_the_cue_of_a_shortcut_model(app, saved, lang, words):
 
 def test_other_models_get_no_such_note(app, _cnnlab_home):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     assert not any("shortcut lab" in c.value for c in at.caption)

@@ -20,7 +20,8 @@ MODULES = sorted(p.stem for p in (ROOT / "dashboard" / "texts").glob("*.py")
                  if p.stem != "__init__")
 # tables read by a key built elsewhere: error keys come from core (tests/core/test_error_keys),
 # dataset keys are "<dataset>_title"/"<dataset>_description", classes are the datasets' names
-LOOKUP_TABLES = {"errors", "errors_imports", "errors_finetune", "errors_trust", "datasets",
+LOOKUP_TABLES = {"errors", "errors_imports", "errors_finetune", "errors_trust", "errors_inputs",
+                 "datasets",
                  "navigation"}
 
 

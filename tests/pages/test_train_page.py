@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from core.models import builder, cards, checkpoints
-from dashboard import i18n
+from dashboard import i18n, texts
 from tests.pages.conftest import advance as _advance
+from tests.pages.conftest import chart_ids, open_tab, plotly_array
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
 
 
 def test_page_shows_data_architecture_and_parameter_count(app):
@@ -81,6 +81,7 @@ def test_bad_zip_of_images_shows_an_error(app):
 
 def test_bad_model_upload_shows_an_error(app):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     at.file_uploader(key="train_library_upload").set_value(
         ("model.zip", b"PK\x03\x04 broken", "application/zip")).run()
     assert not at.exception
@@ -89,6 +90,7 @@ def test_bad_model_upload_shows_an_error(app):
 
 def test_model_upload_round_trip(app, trained_default):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
     data = checkpoints.export_zip(trained_default)
     at.file_uploader(key="train_library_upload").set_value(
         ("default.zip", data, "application/zip")).run()
@@ -98,6 +100,7 @@ def test_model_upload_round_trip(app, trained_default):
 
 def test_evaluation_of_the_default_model(app, trained_default):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_eval"])
     card = cards.read_card(trained_default)
     metric = next(m for m in at.metric if m.label == "Test accuracy")
     assert metric.value == f"{card.metrics['test_accuracy']:.1%}"
@@ -111,6 +114,7 @@ def test_evaluation_of_the_default_model(app, trained_default):
 
 def test_playground_tells_the_momentum_story(app):
     at = app("train")
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_playground"])
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(lines) == 3
     assert "local minimum" in lines[0] and "global minimum" in lines[1]
@@ -161,6 +165,7 @@ def test_spanish_stop_says_where_the_run_stopped(app, _cnnlab_home):
 
 def test_spanish_evaluation_uses_the_decimal_comma(app, trained_default):
     at = app("train", lang="es")
+    open_tab(at, "train_tab", texts.get("train", "es")["tab_eval"])
     card = cards.read_card(trained_default)
     metric = next(m for m in at.metric if m.label == "Exactitud en test")
     assert metric.value == i18n.percent(card.metrics["test_accuracy"], lang="es")
@@ -176,6 +181,7 @@ def test_spanish_evaluation_uses_the_decimal_comma(app, trained_default):
 
 def test_spanish_playground_names_the_minima_with_decimal_commas(app):
     at = app("train", lang="es")
+    open_tab(at, "train_tab", texts.get("train", "es")["tab_playground"])
     at.slider(key="train_pg_momentum").set_value(0.5).run()
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(lines) == 3
@@ -185,3 +191,45 @@ def test_spanish_playground_names_the_minima_with_decimal_commas(app):
     assert all(point.search(line) for line in lines)
     assert all(line.endswith(("el mínimo global.", "un mínimo local.", "lejos de los mínimos.",
                               "ha divergido.")) for line in lines)
+
+
+# --------------------------------------------------------------------------- lazy tabs
+
+def test_only_the_open_tab_does_its_work_and_each_keeps_its_settings(app, monkeypatch):
+    """A closed tab computes nothing (no optimiser runs, no evaluation) until it is opened,
+    and its widgets have their values again when the user comes back to it."""
+    from core.train import playground
+
+    runs = []
+    real = playground.compare
+    monkeypatch.setattr(playground, "compare", lambda *a, **k: runs.append(1) or real(*a, **k))
+    words = texts.get("train", "en")
+    at = app("train")
+    assert not runs and chart_ids(at) == []  # the Train tab: settings, no chart yet
+    at.number_input(key="train_seed").set_value(5).run()  # bound to the address
+    open_tab(at, "train_tab", words["tab_playground"])
+    assert runs and chart_ids(at) == ["train_pg_chart"]
+    at.slider(key="train_pg_momentum").set_value(0.5).run()  # kept in the session
+    at.number_input(key="train_pg_steps").set_value(40).run()
+    open_tab(at, "train_tab", words["tab_eval"])
+    assert "train_pg_chart" not in chart_ids(at) and "train_eval_confusion" in chart_ids(at)
+    n = len(runs)
+    open_tab(at, "train_tab", words["tab_train"])
+    assert len(runs) == n and not any(k.startswith("train_eval") for k in chart_ids(at))
+    assert at.number_input(key="train_seed").value == 5
+    open_tab(at, "train_tab", words["tab_playground"])
+    assert at.slider(key="train_pg_momentum").value == 0.5
+    assert at.number_input(key="train_pg_steps").value == 40
+
+
+def test_a_run_goes_on_while_another_tab_is_open(app, _cnnlab_home):
+    at = app("train")
+    at.selectbox(key="train_arch").set_value("seed_net").run()
+    at.number_input(key="train_epochs").set_value(2).run()
+    at.button(key="train_start").click().run()
+    open_tab(at, "train_tab", texts.get("train", "en")["tab_library"])
+    assert any(b.key.startswith("train_library") for b in at.button)
+    _advance(at, lambda a: a.session_state["train_run"].trainer.finished)  # still training
+    assert not at.session_state["train_run"].running  # finished and saved: its tab rests
+    entries = cards.list_library(_cnnlab_home / "models")
+    assert any(c.arch == "seed_net" and c.metrics["epochs"] == 2 for _, c in entries)

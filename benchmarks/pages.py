@@ -1,0 +1,207 @@
+"""Felt speed: how long each page takes to become idle in a real browser (issue 19).
+
+Run from the repository root: ``python benchmarks/pages.py`` (in the venv; needs Debian's
+Chromium, or CNNLAB_CHROMIUM=/path). It trains the default digits model into a temporary
+CNNLAB_HOME, starts the real server as ``make run`` does (``python -m streamlit run
+dashboard/app.py``) and opens each page in Chromium. A page is *idle* when the script run has
+finished (``stApp`` data-test-script-state=notRunning), the page's heading is there, every
+Plotly chart has drawn its SVG and every image has loaded, and all of that has held for
+``STABLE`` seconds (the time reported is when it first held).
+
+Printed per page, in seconds:
+
+* ``first``: the first visit of the page after a warm-up visit of every page in another
+  browser session (so torch is imported and the models are loaded, as for any user after the
+  first);
+* ``later``: the median of ``VISITS`` later visits (a reload of the page's URL);
+* with ``SESSIONS`` browser sessions opening the page at the same moment: the median and the
+  maximum.
+
+Targets (issue 19), on a 2-core machine: each page's default view idle within **2 s** after
+warm-up (``later``), and within **5 s** at the median with 8 concurrent sessions. The timings
+depend on whatever else runs on the machine: run it more than once on a shared one.
+
+The last line is ``ratio: X.XX`` = 2.0 s / the worst page's ``later`` time (higher is better;
+>= 1 meets the single-session target). This is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._machine import machine_line  # noqa: E402
+
+TARGET = 2.0  # s: a page's default view idle after warm-up, one session (issue 19)
+TARGET_CONCURRENT = 5.0  # s: the median with SESSIONS sessions at once (issue 19)
+SESSIONS = 8
+VISITS = 3  # later visits per page, single session
+STABLE = 0.25  # s the idle condition must hold
+TIMEOUT = 180.0  # s before a page counts as never idle
+PAGES = ("home", "layers", "pooling", "train", "embeddings", "occlusion", "saliency", "trust",
+         "style_transfer")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic",
+                 "--no-first-run"]
+
+# true when the run is over and everything the run sent has been drawn
+IDLE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector("[data-testid='stMain']");
+  if (!main || !main.querySelector('h1')) return false;
+  const status = "[data-testid='stStatusWidget'] [data-testid='stStatusWidgetRunningIcon']";
+  if (document.querySelector(status)) return false;
+  for (const c of main.querySelectorAll("[data-testid='stPlotlyChart']")) {
+    if (!c.querySelector('.main-svg')) return false;
+  }
+  for (const img of main.querySelectorAll('img')) {
+    if (!img.complete) return false;
+  }
+  return true;
+}"""
+
+
+def _chromium() -> str:
+    for path in (os.environ.get("CNNLAB_CHROMIUM"), "/usr/bin/chromium",
+                 "/usr/bin/chromium-browser", shutil.which("chromium")):
+        if path and Path(path).exists():
+            return path
+    sys.exit("Chromium not found: install Debian's chromium or set CNNLAB_CHROMIUM")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """The real server, as tests/e2e/conftest.py starts it; returns (process, url)."""
+    port = _free_port()
+    env = dict(os.environ, CNNLAB_HOME=str(home), PYTHONUNBUFFERED="1")
+    log = (home / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit("server did not start:\n" + (home / "server.log").read_text())
+        time.sleep(0.25)
+
+
+async def visit(page, url: str) -> float:
+    """Seconds from navigating to ``url`` until the page is idle (inf if it never is)."""
+    t0 = time.perf_counter()
+    await page.goto(url)
+    since = None
+    while time.perf_counter() - t0 < TIMEOUT:
+        now = time.perf_counter()
+        if await page.evaluate(IDLE_JS):
+            since = now if since is None else since
+            if now - since >= STABLE:
+                return since - t0
+        else:
+            since = None
+        await asyncio.sleep(0.05)
+    return float("inf")
+
+
+async def measure(url: str) -> dict[str, dict[str, float]]:
+    from playwright.async_api import async_playwright
+
+    results: dict[str, dict[str, float]] = {p: {} for p in PAGES}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=_chromium(), headless=True,
+                                           args=CHROMIUM_ARGS)
+
+        async def new_page():
+            ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            return ctx, await ctx.new_page()
+
+        ctx, page = await new_page()  # warm-up: every page once, in its own session
+        for name in PAGES:
+            await visit(page, f"{url}/{name if name != 'home' else ''}")
+        await ctx.close()
+
+        for name in PAGES:
+            page_url = f"{url}/{name if name != 'home' else ''}"
+            ctx, page = await new_page()
+            results[name]["first"] = await visit(page, page_url)
+            later = [await visit(page, page_url) for _ in range(VISITS)]
+            results[name]["later"] = statistics.median(later)
+            await ctx.close()
+            print(f"  {name:15s} first {results[name]['first']:6.2f}  later "
+                  f"{results[name]['later']:6.2f}  ({' '.join(f'{t:.2f}' for t in later)})",
+                  flush=True)
+
+        pairs = [await new_page() for _ in range(SESSIONS)]
+        for name in PAGES:
+            page_url = f"{url}/{name if name != 'home' else ''}"
+            times = await asyncio.gather(*(visit(p, page_url) for _, p in pairs))
+            results[name]["median8"] = statistics.median(times)
+            results[name]["max8"] = max(times)
+            print(f"  {name:15s} {SESSIONS} sessions: median {results[name]['median8']:6.2f}  "
+                  f"max {results[name]['max8']:6.2f}", flush=True)
+        for ctx, _ in pairs:
+            await ctx.close()
+        await browser.close()
+    return results
+
+
+def main() -> None:
+    print(machine_line())
+    from core.models import cards
+    from core.train import training
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        training.train_default_model(home / "models" / cards.DEFAULT_MODEL_DIR)
+        proc, url = start_server(home)
+        try:
+            results = asyncio.run(measure(url))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    print(f"\n{'page':15s} {'first':>7s} {'later':>7s} {'median' + str(SESSIONS):>9s} "
+          f"{'max' + str(SESSIONS):>7s}   (seconds until idle; targets: later <= {TARGET:.0f}, "
+          f"median{SESSIONS} <= {TARGET_CONCURRENT:.0f})")
+    for name, r in results.items():
+        print(f"{name:15s} {r['first']:7.2f} {r['later']:7.2f} {r['median8']:9.2f} "
+              f"{r['max8']:7.2f}")
+    worst = max(results, key=lambda n: results[n]["later"])
+    print(f"worst page after warm-up: {worst} ({results[worst]['later']:.2f} s)")
+    print(f"ratio: {TARGET / results[worst]['later']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
