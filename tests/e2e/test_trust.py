@@ -34,14 +34,17 @@ def test_trust_scoreboard_then_one_images_curves(page, app_url):
     wait_idle(page)
     page.wait_for_function(
         "() => document.querySelector('.st-key-trust_image input').value.startsWith('#3 ')")
+    # while Streamlit swaps the chart, the old and the new one can both be in the page: wait
+    # until one is left, with a line per method in each panel, and the lines are image 3's own
+    page.wait_for_function(
+        """([n, d]) => {
+            const charts = document.querySelectorAll('.st-key-trust_image_curves .js-plotly-plot');
+            if (charts.length !== 1) return false;
+            const line = charts[0].querySelector('.scatterlayer .trace path.js-line');
+            return charts[0].querySelectorAll('.scatterlayer .trace').length === n
+                && line !== null && line.getAttribute('d') !== d;
+        }""", arg=[2 * len(trust.MAP_METHODS), before], timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'.st-key-trust_image_maps .js-plotly-plot').length === 1")
     chart = page.locator(".st-key-trust_image_curves .js-plotly-plot")
-    chart.wait_for()
-    chart.scroll_into_view_if_needed()
-    lines = chart.locator(".scatterlayer .trace")
-    page.wait_for_function("(n) => document.querySelectorAll("
-                           "'.st-key-trust_image_curves .scatterlayer .trace').length >= n",
-                           arg=2 * len(trust.MAP_METHODS), timeout=60_000)
-    page.wait_for_function("([sel, d]) => document.querySelector(sel).getAttribute('d') !== d",
-                           arg=[first_line, before], timeout=60_000)  # image 3's own curves
-    assert lines.count() == 2 * len(trust.MAP_METHODS)  # deletion and insertion panels
-    assert page.locator(".st-key-trust_image_maps .js-plotly-plot").count() == 1
+    assert chart.locator(".scatterlayer .trace").count() == 2 * len(trust.MAP_METHODS)
