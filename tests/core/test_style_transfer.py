@@ -176,7 +176,8 @@ def test_losses_decrease_with_random_weights(shared, content, style, optimizer):
     assert last.style < first.style
     for h in run.history:
         assert h.total == pytest.approx(h.content + h.style + h.tv, rel=1e-5)
-    assert first.content == 0.0  # initialised with the content image itself
+    # initialised with the content image itself (L-BFGS: within half a grey level of it)
+    assert first.content == pytest.approx(0.0, abs=1e-5)
     assert run.step() is None  # finished: nothing more
 
 
@@ -218,7 +219,8 @@ def test_colour_preservation_keeps_the_contents_chroma(shared, content, style):
     free_iq = rgb_to_yiq(free.image_tensor())[:, 1:]
     kept_err = (shown - reference).abs().mean().item()
     free_err = (free_iq - reference).abs().mean().item()
-    assert kept_err < 0.01 and free_err > 5 * kept_err
+    # clipping for display costs a little chroma where a colour leaves [0, 1]
+    assert kept_err < 0.02 and free_err > 5 * kept_err
     assert kept._x.shape[1] == 1  # only the luminance is optimised
 
 
@@ -240,10 +242,26 @@ def test_inits(shared, content, style):
     a = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
     b = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=3))
     c = transfer.StyleTransfer(shared, content, style, _config(init="noise", seed=4))
-    assert torch.equal(a._x, b._x) and not torch.equal(a._x, c._x)
+    assert torch.equal(a.current(), b.current()) and not torch.equal(a.current(), c.current())
     s = transfer.StyleTransfer(shared, content, style, _config(init="style"))
-    assert s._x.shape == (1, 3, 24, 32)
-    assert (s._x - transfer.to_batch(content, (24, 32))).abs().mean() > 0.05
+    assert s.current().shape == (1, 3, 24, 32)
+    assert (s.current() - transfer.to_batch(content, (24, 32))).abs().mean() > 0.05
+    # from the content: its image (L-BFGS starts from its logits, within half a grey level)
+    start = transfer.StyleTransfer(shared, content, style, _config()).current()
+    assert torch.equal(start, transfer.to_batch(content, (24, 32)))
+
+
+@pytest.mark.parametrize("colour", ["style", "luminance"])
+def test_l_bfgs_scores_the_image_it_shows(shared, content, style, colour):
+    """L-BFGS moves logits: every image it scores is in (0, 1), so the image shown (clipped)
+    is the image whose loss the history records, and the loss falls."""
+    run = transfer.StyleTransfer(shared, content, style, _config(steps=8, colour=colour))
+    run.run_steps(7)
+    shown = run.current()  # what the page shows now, and where the next step evaluates
+    assert 0 < shown.min() and shown.max() < 1
+    run.step()
+    assert float(run.losses(shown)[0]) == pytest.approx(run.history[-1].total, rel=1e-5)
+    assert run.history[-1].total < run.history[0].total
 
 
 def test_nan_stops_and_keeps_the_last_good_image(shared, content, style, monkeypatch):
