@@ -157,6 +157,40 @@ def ink_box(name: str) -> int | None:
         return None
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def dataset_colours(name: str) -> tuple[tuple[float, ...], ...] | None:
+    """The square root of a registered RGB dataset's colour covariance, from its training
+    images (``core.interpret.featvis.colour_sqrt``); None when it cannot be had."""
+    from core.checks import InputError
+    from core.data import catalog
+    from core.data.datasets import DatasetUnavailableError
+    from core.interpret import featvis
+
+    info = catalog.DATASETS.get(name)
+    if info is None or info.channels != 3:
+        return None
+    try:
+        sqrt = featvis.colour_sqrt(_registered_dataset(name)[0].images)
+    except (DatasetUnavailableError, InputError):
+        return None
+    return tuple(tuple(float(v) for v in row) for row in sqrt.tolist())
+
+
+def colours_for(loaded: LoadedModel) -> tuple[str, tuple[tuple[float, ...], ...] | None]:
+    """Where a model's colour decorrelation comes from and its matrix: ("grey", None) for a
+    grey model, ("dataset", its dataset's) for a lab model of an RGB dataset, else
+    ("imagenet", Lucid's ImageNet matrix)."""
+    from core.interpret import featvis
+
+    if loaded.card.input_shape[0] != 3:
+        return "grey", None
+    if not loaded.imagenet:
+        own = dataset_colours(loaded.card.dataset or "")
+        if own is not None:
+            return "dataset", own
+    return "imagenet", featvis.IMAGENET_COLOUR_SQRT
+
+
 @st.cache_data(max_entries=1, show_spinner=False)
 def notes_flatten_demo():
     """The course notes' network run with its wrong and its right flatten size (once)."""
@@ -195,6 +229,12 @@ def top_activating(loaded: LoadedModel, split, layer: str, channel: int, k: int,
     Args:
         progress: ``progress(fraction, text)`` (an ``st.progress`` bar's method) or None.
     """
+    return top_per_channel(loaded, split, layer, (channel,), k=k, progress=progress)[0]
+
+
+def top_per_channel(loaded: LoadedModel, split, layer: str, channels: tuple[int, ...], *,
+                    k: int = 1, progress=None):
+    """`top_activating` for several channels of a layer in one pass: per channel, its k."""
     from core.interpret import layers
 
     fit = _normalizer(loaded.card, tuple(split.images.shape[1:]))
@@ -204,8 +244,8 @@ def top_activating(loaded: LoadedModel, split, layer: str, channel: int, k: int,
         def report(done: int, total: int) -> None:
             progress(done / total, f"{done}/{total}")
     with _spinner("cache_top_activating"):
-        return layers.top_activating(loaded.model, split.images, layer, channel, k=k,
-                                     normalize=fit, batch_size=per_batch, progress=report)
+        return layers.top_per_channel(loaded.model, split.images, layer, channels, k=k,
+                                      normalize=fit, batch_size=per_batch, progress=report)
 
 
 def _normalizer(card: ModelCard, source: tuple[int, int, int]):

@@ -55,11 +55,15 @@ __all__ = [
     "activations",
     "activations_and_probs",
     "ActMaxResult",
+    "ascent_node",
     "channel_order",
+    "check_stats",
+    "check_unit",
     "conv_layer_names",
     "filter_images",
     "filter_weights",
     "layer_names",
+    "layer_row",
     "layer_table",
     "LayerInfo",
     "macs_to",
@@ -69,6 +73,7 @@ __all__ = [
     "receptive_box",
     "top_activating",
     "TopExample",
+    "top_per_channel",
 ]
 
 
@@ -376,7 +381,7 @@ def receptive_box(info: LayerInfo, row: int, col: int,
 
 
 # --------------------------------------------------------------------------- unit selection
-def _layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> LayerInfo:
+def layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> LayerInfo:
     """The layer's table row (its output shape and receptive field), for a known layer."""
     info = next(r for r in layer_table(model, shape) if r.name == layer)
     if len(info.output_shape) not in (1, 3):
@@ -386,7 +391,7 @@ def _layer_row(model: nn.Module, layer: str, shape: tuple[int, int, int]) -> Lay
     return info
 
 
-def _check_unit(info: LayerInfo, channel: Any) -> int:
+def check_unit(info: LayerInfo, channel: Any) -> int:
     return check_int("channel", channel, 0, info.output_shape[0] - 1, where=f" for {info.name!r}")
 
 
@@ -422,6 +427,16 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
         list[TopExample], highest score first (ties: lower index first); boxes in the pixels
         of ``images`` (scaled from the model's input when normalize resizes).
     """
+    return top_per_channel(model, images, layer, [channel], k=k, normalize=normalize,
+                           batch_size=batch_size, progress=progress)[0]
+
+
+def top_per_channel(model: nn.Module, images: Tensor, layer: str, channels: Sequence[int], *,
+                    k: int = 1, normalize: Callable[[Tensor], Tensor], batch_size: int = 256,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> list[list[TopExample]]:
+    """`top_activating` for several channels of one layer in one pass over the images: per
+    channel (in the order given), its k images."""
     if (not isinstance(images, Tensor) or images.dtype != torch.uint8 or images.dim() != 4
             or not len(images)):
         got = (f"{tuple(images.shape)} {images.dtype}" if isinstance(images, Tensor)
@@ -439,8 +454,9 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
     with torch.no_grad():
         x = check_batch(normalize(images[:batch_size]))  # the first batch: the model's input
     shape = tuple(x.shape[1:])  # (C', H', W')
-    info = _layer_row(model, layer, shape)
-    channel = _check_unit(info, channel)
+    info = layer_row(model, layer, shape)
+    channels = [check_unit(info, c) for c in channels]
+    picked = torch.tensor(channels)
     scores, where = [], []
     with torch.no_grad(), fits(f"images converted to {shape}", shape=shape):
         for i in range(0, len(images), batch_size):
@@ -448,28 +464,31 @@ def top_activating(model: nn.Module, images: Tensor, layer: str, channel: int, *
                 x = check_batch(normalize(images[i:i + batch_size]))
             out = run_nodes(model, g, x, {node}, lambda v: v)[node]
             x = None
-            fmap = out[:, channel].reshape(len(out), -1).float()  # (B, H'*W') or (B, 1)
-            best, pos = fmap.max(dim=1)  # first position of the max
+            fmap = out[:, picked].reshape(len(out), len(channels), -1).float()  # (B, K, H'*W')
+            best, pos = fmap.max(dim=2)  # first position of the max
             scores.append(best)
             where.append(pos)
             if progress is not None:
                 progress(min(i + batch_size, len(images)), len(images))
-    score, pos = torch.cat(scores), torch.cat(where)
+    score, pos = torch.cat(scores), torch.cat(where)  # (N, K)
     width = info.output_shape[2] if len(info.output_shape) == 3 else 1
-    order = torch.sort(score, descending=True, stable=True).indices[:k].tolist()
     size, model_size = tuple(images.shape[2:]), shape[1:]
     result = []
-    for i in order:
-        r, c = divmod(int(pos[i]), width)
-        box = receptive_box(info, r, c, model_size)
-        if model_size != size:
-            box = _scale_box(box, model_size, size)
-        result.append(TopExample(i, float(score[i]), (r, c), box))
+    for j in range(len(channels)):
+        order = torch.sort(score[:, j], descending=True, stable=True).indices[:k].tolist()
+        found = []
+        for i in order:
+            r, c = divmod(int(pos[i, j]), width)
+            box = receptive_box(info, r, c, model_size)
+            if model_size != size:
+                box = _scale_box(box, model_size, size)
+            found.append(TopExample(i, float(score[i, j]), (r, c), box))
+        result.append(found)
     return result
 
 
 # --------------------------------------------------------------------------- activation max.
-def _check_stats(name: str, values: Any, channels: int, *, positive: bool) -> Tensor:
+def check_stats(name: str, values: Any, channels: int, *, positive: bool) -> Tensor:
     ok = isinstance(values, Sequence) and len(values) == channels and all(
         isinstance(v, numbers.Real) and math.isfinite(v) and (v > 0 or not positive)
         for v in values)
@@ -486,7 +505,7 @@ def _total_variation(x: Tensor) -> Tensor:
     return (x[..., 1:, :] - x[..., :-1, :]).abs().mean() + (x[..., 1:] - x[..., :-1]).abs().mean()
 
 
-def _ascent_node(model: nn.Module, node: fx.Node) -> fx.Node:
+def ascent_node(model: nn.Module, node: fx.Node) -> fx.Node:
     """The node to climb for a target: a ReLU layer's input, whose gradient does not vanish
     where the unit is switched off (Olah et al. 2017 optimise pre-ReLU values too)."""
     sources = node.all_input_nodes
@@ -531,12 +550,12 @@ def activation_maximisation(model: nn.Module, layer: str, channel: int, *,
         if fn is not None and not callable(fn):
             raise InputError(f"{name} must be callable or None, got {fn!r}", "not_callable",
                              name=name, value=repr(fn))
-    mean_t = _check_stats("mean", mean, shape[0], positive=False)
-    std_t = _check_stats("std", std, shape[0], positive=True)
+    mean_t = check_stats("mean", mean, shape[0], positive=False)
+    std_t = check_stats("std", std, shape[0], positive=True)
     g = model_graph(model)
     node = resolve_layers(g, [layer])[layer]
-    info = _layer_row(model, layer, shape)
-    channel = _check_unit(info, channel)
+    info = layer_row(model, layer, shape)
+    channel = check_unit(info, channel)
 
     like = probe(model, (1, *shape))  # dtype/device of the model's input
     lo, hi = ((0 - mean_t) / std_t).to(like), ((1 - mean_t) / std_t).to(like)  # (1, C, 1, 1)
@@ -545,7 +564,7 @@ def activation_maximisation(model: nn.Module, layer: str, channel: int, *,
     x = torch.maximum(torch.minimum(x, hi), lo).requires_grad_(True)  # private leaf
     opt = torch.optim.Adam([x], lr=lr)
 
-    ascend = _ascent_node(model, node)
+    ascend = ascent_node(model, node)
 
     def unit(at: fx.Node, inp: Tensor) -> Tensor:  # (1,) the unit's activation at node `at`
         return _unit(run_nodes(model, g, inp, {at}, lambda v: v.clone())[at], channel)

@@ -1301,13 +1301,14 @@ SAME_IN_ES = frozenset({"ceil_mode", "count_include_pad"})
 
 # Messages of later areas live in their own modules (one owner each), merged here.
 from dashboard.texts import (  # noqa: E402
+    errors_featvis,
     errors_finetune,
     errors_imports,
     errors_inputs,
     errors_trust,
 )
 
-for _area in (errors_imports, errors_finetune, errors_trust, errors_inputs):
+for _area in (errors_imports, errors_finetune, errors_trust, errors_inputs, errors_featvis):
     EN |= _area.EN
     ES |= _area.ES
     NAMES_EN |= _area.NAMES_EN

@@ -144,17 +144,29 @@ for your image.
     "dataset_label": "Label in the dataset: **{cls}**, which is not one of this model's classes.",
     "top_probabilities": "The {k} most probable of {n} classes",
     # -- 3. what a filter looks for
-    "filter_theory_title": "Theory: activation maximisation and dataset examples",
+    "filter_theory_title": "Theory: feature visualisation and dataset examples",
     "filter_theory": """
 Two ways to ask what a channel responds to. **Dataset examples**: run the whole test split
 and keep the images (and the patch inside the channel's receptive field) that excite it most
 (Yosinski et al., 2015, [Deep Visualization Toolbox](https://arxiv.org/abs/1506.06579)).
-**Activation maximisation**: start from noise and change the *input* by gradient ascent to make
-the channel's mean activation as large as possible, with small random shifts (jitter) and
-penalties on total variation and size to keep the picture natural (Erhan, Bengio, Courville &
-Vincent, 2009, *Visualizing Higher-Layer Features of a Deep Network*, Université de Montréal
-technical report 1341; Olah, Mordvintsev & Schubert, 2017,
-[Feature Visualization](https://distill.pub/2017/feature-visualization/)).
+**Feature visualisation**: start from noise and change the *input* by gradient ascent until
+the channel fires as hard as it can (Erhan, Bengio, Courville & Vincent, 2009). Done on the
+pixels themselves, this mostly finds high-frequency noise that the network happens to answer.
+Olah, Mordvintsev & Schubert (2017, [Feature
+Visualization](https://distill.pub/2017/feature-visualization/)) made it show real features
+with two changes, both here:
+* **A decorrelated image.** The optimiser moves the image's *Fourier coefficients*, each scaled
+  by 1 / frequency, so that a step changes coarse structure as easily as fine detail; and the
+  colour channels are mixed from decorrelated components (the square root of the colour
+  covariance of the training images), so that a step changes brightness and colour in the
+  proportions real photos have.
+* **Transformation robustness.** Every step the image is padded, shifted, zoomed, rotated and
+  shifted again at random; only patterns that keep exciting the channel through all of that
+  survive.
+
+The **diversity** term optimises several images of one channel at once and penalises how alike
+their layer's Gram matrices (the style of their activations) are, so a unit that responds to
+several things shows several of them.
 """,
     "channel": "Channel",
     "top_k": "Top images",
@@ -162,16 +174,57 @@ technical report 1341; Olah, Mordvintsev & Schubert, 2017,
     "box is the receptive field of the strongest unit.",
     "steps": "Steps",
     "lr": "Learning rate",
-    "jitter": "Jitter (px)",
-    "tv": "Total-variation weight",
-    "l2": "L2 weight",
     "seed": "Seed",
-    "run_actmax": "Run activation maximisation",
+    "fv_param": "Image",
+    "fv_param_fourier": "Fourier coefficients (1 / frequency)",
+    "fv_param_pixel": "Pixels",
+    "fv_decorrelate": "Decorrelate colours",
+    "fv_colour_grey": "A grey model: there are no colours to decorrelate.",
+    "fv_colour_dataset": "Colours are decorrelated by the colour covariance of the {dataset} "
+    "training images.",
+    "fv_colour_imagenet": "Colours are decorrelated by ImageNet's colour covariance (Lucid's "
+    "matrix).",
+    "fv_objective": "Objective",
+    "fv_obj_channel": "Channel (mean of its map)",
+    "fv_obj_neuron": "Neuron (the map's centre)",
+    "fv_obj_logit": "Class logit",
+    "fv_class": "Class",
+    "fv_images": "Images",
+    "fv_diversity": "Diversity weight",
+    "fv_diversity_help": "With 2 or more images: how much their activations' Gram matrices are "
+    "pushed apart (Lucid's diversity term), so the images show different things the unit "
+    "responds to.",
+    "fv_robust": "Transformation robustness (random, every step)",
+    "fv_robust_caption": "The defaults are Lucent's for 224 px (pad 12, jitter 8, zoom "
+    "0.9–1.1, rotation ±10°, jitter 4) with the shifts scaled to this {side} px input. All at "
+    "0 and zoom 1–1: no transformations.",
+    "fv_pad": "Pad (px)",
+    "jitter": "Jitter (px)",
+    "fv_jitter2": "Second jitter (px)",
+    "fv_scale_low": "Zoom from",
+    "fv_scale_high": "Zoom to",
+    "fv_rotate": "Rotation (± degrees)",
+    "run_actmax": "Run feature visualisation",
     "actmax_progress": "Step {step}/{steps} · activation {value}",
-    "actmax_result": "Optimised input",
-    "actmax_curve": "Target activation per step",
-    "actmax_cost": "Cost: {steps} steps, each a forward pass up to {layer} ({macs} "
+    "fv_tile": "image {i} · {value}",
+    "fv_result": "Optimised images, each with its unit's activation",
+    "actmax_curve": "Mean activation per step (under the random transformations)",
+    "actmax_cost": "Cost: {steps} steps × {images}, each a forward pass up to {layer} ({macs} "
     "multiply-adds) and its backward pass, on a {shape} input.",
+    "fv_one_image": "1 image",
+    "fv_n_images": "{n} images",
+    "fv_grid_title": "Layer grid",
+    "fv_grid_text": "Feature visualisations of the first channels of {layer}, beside the test "
+    "image that excites each most: the synthetic and the real example side by side. Uses the "
+    "image and robustness settings above.",
+    "fv_grid_n": "Channels",
+    "fv_grid_run": "Visualise the grid",
+    "fv_grid_cost": "Cost: {steps} steps × {n} channels ({chunk} at a time), each a forward "
+    "and backward pass up to {layer} ({macs} multiply-adds), plus one pass of the {images} "
+    "test images.",
+    "fv_grid_synthetic": "Feature visualisation",
+    "fv_grid_real": "Top test image",
+    "fv_grid_tile": "ch {c} · {value}",
     "examples_cost": "Cost: {n} images × 1 forward pass up to {layer} ({macs} multiply-adds "
     "each). That takes a while here: press the button to run it.",
     "run_examples": "Find the top images",
@@ -373,19 +426,32 @@ capa. Elige una capa para ver sus mapas de características con tu imagen.
     "clases de este modelo.",
     "top_probabilities": "Las {k} clases más probables de {n}",
     # -- 3. qué busca un filtro
-    "filter_theory_title": "Teoría: maximización de la activación y ejemplos del conjunto de "
-    "datos",
+    "filter_theory_title": "Teoría: visualización de características y ejemplos del conjunto "
+    "de datos",
     "filter_theory": """
 Hay dos maneras de preguntar a qué responde un canal. **Ejemplos del conjunto de datos**: se
 pasa todo el conjunto de test por la red y se guardan las imágenes que más lo activan, junto con
 la zona de cada una que cae dentro del campo receptivo del canal (Yosinski et al., 2015, [Deep
-Visualization Toolbox](https://arxiv.org/abs/1506.06579)). **Maximización de la activación**:
-se parte de ruido y se modifica la *entrada* por ascenso de gradiente para que la activación
-media del canal sea lo más alta posible, con pequeños desplazamientos aleatorios (*jitter*) y
-penalizaciones sobre la variación total y el tamaño de la imagen para que parezca natural (Erhan,
-Bengio, Courville y Vincent, 2009, *Visualizing Higher-Layer Features of a Deep Network*,
-informe técnico 1341 de la Universidad de Montreal; Olah, Mordvintsev y Schubert, 2017,
-[Feature Visualization](https://distill.pub/2017/feature-visualization/)).
+Visualization Toolbox](https://arxiv.org/abs/1506.06579)). **Visualización de
+características**: se parte de ruido y se modifica la *entrada* por ascenso de gradiente hasta
+que el canal se activa todo lo posible (Erhan, Bengio, Courville y Vincent, 2009). Hecho sobre
+los píxeles, casi siempre encuentra ruido de alta frecuencia al que la red responde por
+casualidad. Olah, Mordvintsev y Schubert (2017, [Feature
+Visualization](https://distill.pub/2017/feature-visualization/)) consiguieron que muestre
+características reales con dos cambios, los dos presentes aquí:
+* **Una imagen decorrelada.** El optimizador mueve los *coeficientes de Fourier* de la imagen,
+  cada uno escalado por 1 / frecuencia, de modo que un paso cambia la estructura gruesa con la
+  misma facilidad que el detalle fino; y los canales de color se mezclan a partir de
+  componentes decorrelados (la raíz cuadrada de la covarianza de color de las imágenes de
+  entrenamiento), de modo que un paso cambia brillo y color en las proporciones de las fotos
+  reales.
+* **Robustez a transformaciones.** En cada paso la imagen se rellena, se desplaza, se amplía,
+  se gira y se vuelve a desplazar al azar; solo sobreviven los patrones que siguen activando el
+  canal a pesar de todo ello.
+
+El término de **diversidad** optimiza a la vez varias imágenes de un mismo canal y penaliza lo
+parecidas que son las matrices de Gram de su capa (el estilo de sus activaciones), de modo que
+una unidad que responde a varias cosas muestra varias de ellas.
 """,
     "channel": "Canal",
     "top_k": "Número de imágenes",
@@ -393,17 +459,58 @@ informe técnico 1341 de la Universidad de Montreal; Olah, Mordvintsev y Schuber
     "recuadro rojo es el campo receptivo de la unidad más activa.",
     "steps": "Iteraciones",
     "lr": "Tasa de aprendizaje",
-    "jitter": "Desplazamiento aleatorio (jitter, px)",
-    "tv": "Peso de la variación total",
-    "l2": "Peso L2",
     "seed": "Semilla",
-    "run_actmax": "Maximizar la activación",
+    "fv_param": "Imagen",
+    "fv_param_fourier": "Coeficientes de Fourier (1 / frecuencia)",
+    "fv_param_pixel": "Píxeles",
+    "fv_decorrelate": "Decorrelar los colores",
+    "fv_colour_grey": "Un modelo en grises: no hay colores que decorrelar.",
+    "fv_colour_dataset": "Los colores se decorrelan con la covarianza de color de las imágenes "
+    "de entrenamiento de {dataset}.",
+    "fv_colour_imagenet": "Los colores se decorrelan con la covarianza de color de ImageNet (la "
+    "matriz de Lucid).",
+    "fv_objective": "Objetivo",
+    "fv_obj_channel": "Canal (media de su mapa)",
+    "fv_obj_neuron": "Neurona (el centro del mapa)",
+    "fv_obj_logit": "Logit de una clase",
+    "fv_class": "Clase",
+    "fv_images": "Imágenes",
+    "fv_diversity": "Peso de la diversidad",
+    "fv_diversity_help": "Con 2 o más imágenes: cuánto se separan las matrices de Gram de sus "
+    "activaciones (el término de diversidad de Lucid), para que las imágenes muestren cosas "
+    "distintas a las que responde la unidad.",
+    "fv_robust": "Robustez a transformaciones (aleatorias, en cada paso)",
+    "fv_robust_caption": "Los valores por defecto son los de Lucent para 224 px (relleno 12, "
+    "jitter 8, zoom 0,9–1,1, giro ±10°, jitter 4) con los desplazamientos escalados a esta "
+    "entrada de {side} px. Todo a 0 y zoom 1–1: sin transformaciones.",
+    "fv_pad": "Relleno (px)",
+    "jitter": "Desplazamiento aleatorio (jitter, px)",
+    "fv_jitter2": "Segundo desplazamiento (px)",
+    "fv_scale_low": "Zoom desde",
+    "fv_scale_high": "Zoom hasta",
+    "fv_rotate": "Giro (± grados)",
+    "run_actmax": "Visualizar la característica",
     "actmax_progress": "Iteración {step}/{steps} · activación {value}",
-    "actmax_result": "Entrada optimizada",
-    "actmax_curve": "Activación del canal en cada iteración",
-    "actmax_cost": "Coste: {steps} iteraciones, cada una con una pasada hacia delante hasta "
-    "{layer} ({macs} multiplicaciones y sumas) y su pasada hacia atrás, con una entrada de "
-    "{shape}.",
+    "fv_tile": "imagen {i} · {value}",
+    "fv_result": "Imágenes optimizadas, cada una con la activación de su unidad",
+    "actmax_curve": "Activación media en cada iteración (con las transformaciones aleatorias)",
+    "actmax_cost": "Coste: {steps} iteraciones × {images}, cada una con una pasada hacia "
+    "delante hasta {layer} ({macs} multiplicaciones y sumas) y su pasada hacia atrás, con una "
+    "entrada de {shape}.",
+    "fv_one_image": "1 imagen",
+    "fv_n_images": "{n} imágenes",
+    "fv_grid_title": "Rejilla de la capa",
+    "fv_grid_text": "Visualizaciones de los primeros canales de {layer}, junto a la imagen de "
+    "test que más activa cada uno: el ejemplo sintético y el real, lado a lado. Usa los ajustes "
+    "de imagen y de robustez de arriba.",
+    "fv_grid_n": "Canales",
+    "fv_grid_run": "Visualizar la rejilla",
+    "fv_grid_cost": "Coste: {steps} iteraciones × {n} canales ({chunk} a la vez), cada una con "
+    "una pasada hacia delante y otra hacia atrás hasta {layer} ({macs} multiplicaciones y "
+    "sumas), más una pasada de las {images} imágenes de test.",
+    "fv_grid_synthetic": "Visualización",
+    "fv_grid_real": "Imagen de test que más lo activa",
+    "fv_grid_tile": "c {c} · {value}",
     "examples_cost": "Coste: {n} imágenes × 1 pasada hacia delante hasta {layer} ({macs} "
     "multiplicaciones y sumas por imagen). Aquí tarda un rato: pulsa el botón para lanzarlo.",
     "run_examples": "Buscar las imágenes que más lo activan",

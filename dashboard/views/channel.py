@@ -1,10 +1,11 @@
-"""Layers page, section 3: what a channel responds to (dataset examples, activation
-maximisation), for any active model.
+"""Layers page, section 3: what a channel responds to (dataset examples, feature
+visualisation, and both for the first channels of a layer side by side), for any active model.
 
-Both are work over many forward passes: each states its cost (from the layer table's
+All are work over many forward passes: each states its cost (from the layer table's
 multiply-adds). The dataset examples run at once when they are cheap (a lab model on its own
 dataset) and wait for a button otherwise (an ImageNet model on the digits resized to 224 px);
-activation maximisation always waits for its button, shows its progress and can be stopped.
+feature visualisation (``core.interpret.featvis``) and the layer grid always wait for their
+button, show their progress and can be stopped; results are kept per settings.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 from core.checks import InputError
 from core.data import images
 from core.data.fit import fit_input
-from core.interpret import layers
+from core.interpret import featvis, layers
 from dashboard import cache, charts, errors, i18n, state, texts, widgets
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 KEY = "layers_channel"
 MAX_TOP = 16  # computed once per (model, dataset, layer, channel); "Top images" slices it
 ASK_MACS = 2e10  # above this many multiply-adds (~0.5 s here) the examples wait for a button
+MAX_BATCH = 8  # images of one unit at once (the diversity term)
+MAX_ROTATE = 360  # the widget allows more than core does, so a nonsense angle gets its message
+GRID_PIXELS = 2**18  # a layer grid optimises at most this many input pixels at once
 
 
 def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> None:
@@ -45,7 +49,9 @@ def render(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None) -> No
     with left:
         _examples(T, loaded, test_split, layer, channel, macs)
     with right:
-        _actmax(T, loaded, layer, channel, macs)
+        settings = _featvis(T, loaded, table, layer, channel)
+    if settings is not None and len(info.output_shape) == 3:
+        _grid(T, loaded, test_split, layer, info.output_shape[0], macs, settings)
 
 
 def giga(macs: float, lang: str) -> str:
@@ -92,55 +98,171 @@ def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, la
                     key=f"{KEY}_examples")
 
 
-def _actmax(T: dict, loaded: cache.LoadedModel, layer: str, channel: int, macs: int) -> None:
-    card, lang, words = loaded.card, i18n.current(), texts.get("common")
+def _settings(T: dict, loaded: cache.LoadedModel) -> tuple[dict, featvis.Objective | None]:
+    """The feature visualisation form: its settings for `featvis.visualise` (the objective
+    aside: its kind, class, images and diversity) and whether it was submitted."""
+    card, lang = loaded.card, i18n.current()
+    side = min(card.input_shape[1:])
     big = card.input_shape[1] * card.input_shape[2] > 64 * 64  # 224 px: each step costs more
+    source, colour = cache.colours_for(loaded)
+    keep = widgets.SESSION  # the form's values outlive a visit to another tab
+    classes = texts.class_names(card.classes, lang)
+    defaults = featvis.Robustness.for_side(side)
     with st.form(f"{KEY}_form", border=False):
+        c1, c2 = st.columns(2)
+        param = c1.selectbox(T["fv_param"], featvis.PARAMS, key=f"{KEY}_param",
+                             format_func=lambda p: T[f"fv_param_{p}"], persist_state=keep)
+        decorrelate = c2.toggle(T["fv_decorrelate"], colour is not None, key=f"{KEY}_decorrelate",
+                                disabled=colour is None, persist_state=keep)
+        c1, c2 = st.columns(2)
+        kind = c1.selectbox(T["fv_objective"], featvis.OBJECTIVES, key=f"{KEY}_objective",
+                            format_func=lambda k: T[f"fv_obj_{k}"], persist_state=keep)
+        target = int(c2.selectbox(T["fv_class"], range(len(classes)), key=f"{KEY}_class",
+                                  format_func=lambda i: classes[i], persist_state=keep))
         c1, c2, c3 = st.columns(3)
-        keep = widgets.SESSION  # the form's values outlive a visit to another tab
-        steps = int(c1.number_input(T["steps"], 1, layers.MAX_STEPS, 50 if big else 200,
+        count = int(c1.number_input(T["fv_images"], 1, MAX_BATCH, 1, key=f"{KEY}_images",
+                                    persist_state=keep))
+        diversity = c2.number_input(T["fv_diversity"], 0.0, 1000.0, 1.0, format="%.2f",
+                                    key=f"{KEY}_diversity", help=T["fv_diversity_help"],
+                                    persist_state=keep)
+        seed = int(c3.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed",
+                                   persist_state=keep))
+        c1, c2 = st.columns(2)
+        steps = int(c1.number_input(T["steps"], 0, layers.MAX_STEPS, 64 if big else 128,
                                     key=f"{KEY}_steps", persist_state=keep))
         lr = c2.number_input(T["lr"], 0.001, 1.0, 0.05, format="%.3f", key=f"{KEY}_lr",
                              persist_state=keep)
-        jitter = int(c3.number_input(T["jitter"], 0, layers.MAX_JITTER, 2, key=f"{KEY}_jitter",
-                                     persist_state=keep))
-        c4, c5, c6 = st.columns(3)
-        tv = c4.number_input(T["tv"], 0.0, 10.0, 0.3, format="%.3f", key=f"{KEY}_tv",
-                             persist_state=keep)
-        l2 = c5.number_input(T["l2"], 0.0, 10.0, 0.01, format="%.3f", key=f"{KEY}_l2",
-                             persist_state=keep)
-        seed = int(c6.number_input(T["seed"], 0, 10_000, 0, key=f"{KEY}_seed",
-                                   persist_state=keep))
+        with st.expander(T["fv_robust"]):
+            st.caption(T["fv_robust_caption"].format(side=side))
+            c1, c2, c3 = st.columns(3)
+            pad = int(c1.number_input(T["fv_pad"], 0, side, defaults.pad, key=f"{KEY}_pad",
+                                      persist_state=keep))
+            jitter = int(c2.number_input(T["jitter"], 0, side // 2, defaults.jitter,
+                                         key=f"{KEY}_jitter", persist_state=keep))
+            jitter2 = int(c3.number_input(T["fv_jitter2"], 0, side // 2, defaults.jitter2,
+                                          key=f"{KEY}_jitter2", persist_state=keep))
+            c1, c2, c3 = st.columns(3)
+            low = c1.number_input(T["fv_scale_low"], 0.25, 4.0, defaults.scale[0],
+                                  format="%.2f", key=f"{KEY}_scale_low", persist_state=keep)
+            high = c2.number_input(T["fv_scale_high"], 0.25, 4.0, defaults.scale[1],
+                                   format="%.2f", key=f"{KEY}_scale_high", persist_state=keep)
+            rotate = c3.number_input(T["fv_rotate"], 0.0, float(MAX_ROTATE), defaults.rotate,
+                                     format="%.1f", key=f"{KEY}_rotate", persist_state=keep)
         run = st.form_submit_button(T["run_actmax"], key=f"{KEY}_run")
-    st.caption(T["actmax_cost"].format(steps=i18n.integer(steps, lang), layer=layer,
-                                       macs=giga(macs, lang),
-                                       shape=" × ".join(map(str, card.input_shape))))
+    st.caption(T[f"fv_colour_{source}"].format(dataset=state.dataset_title(card.dataset or "")))
+    settings = dict(input_shape=tuple(card.input_shape), mean=card.mean, std=card.std,
+                    param=param, colour=colour if decorrelate else None, steps=steps, lr=lr,
+                    seed=seed, robustness=featvis.Robustness(pad, jitter, (low, high), rotate,
+                                                             jitter2))
+    return settings, (kind, target, count, diversity, run)
+
+
+def _featvis(T: dict, loaded: cache.LoadedModel, table, layer: str, channel: int) -> dict | None:
+    """Feature visualisation of the chosen unit; returns the form's settings (None: unusable)."""
+    lang, words = i18n.current(), texts.get("common")
+    settings, (kind, target, count, diversity, run) = _settings(T, loaded)
+    unit, at = (target, table[-1].name) if kind == "logit" else (channel, layer)
+    objective = featvis.Objective(kind, at, (unit,) * count,
+                                  diversity=diversity if count > 1 else 0.0)
+    st.caption(T["actmax_cost"].format(
+        steps=i18n.integer(settings["steps"], lang), layer=at,
+        images=T["fv_one_image"] if count == 1 else T["fv_n_images"].format(n=count),
+        macs=giga(layers.macs_to(table, at), lang),
+        shape=" × ".join(map(str, loaded.card.input_shape))))
     if widgets.was_stopped(f"{KEY}_stop"):
         st.info(words["stopped"])
     result_key = f"{KEY}_result"
-    wanted = (loaded.model_id, layer, channel, steps, lr, jitter, tv, l2, seed)
+    wanted = (loaded.model_id, objective, _frozen(settings))
     if run:
         stop = widgets.stop_button(f"{KEY}_stop", words["stop"])
         bar = st.progress(0.0)
         try:
-            result = layers.activation_maximisation(
-                loaded.model, layer, channel, input_shape=tuple(card.input_shape),
-                mean=card.mean, std=card.std, steps=steps, lr=lr, jitter=jitter, tv_weight=tv,
-                l2_weight=l2, seed=seed,
+            result = featvis.visualise(
+                loaded.model, objective, **settings,
                 progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
                     step=i, steps=n, value=i18n.number(float(v), 3, lang))))
         except InputError as err:
             stop.empty()
+            bar.empty()
             st.error(errors.message(err))
-            return
+            return None
         stop.empty()
         bar.empty()
         st.session_state[result_key] = (wanted, result)
     stored = st.session_state.get(result_key)
-    if stored is None or stored[0][:3] != wanted[:3]:
-        return
+    if stored is None or stored[0][0] != loaded.model_id or stored[0][1].layer != at:
+        return settings
     result = stored[1]
-    st.plotly_chart(charts.image(images.to_display(result.image), height=240,
-                                 title=T["actmax_result"]), key=f"{KEY}_actmax_image")
+    titles = [T["fv_tile"].format(i=i + 1, value=i18n.number(v, 3, lang))
+              for i, v in enumerate(result.activation)]
+    st.caption(T["fv_result"])
+    st.plotly_chart(charts.image_tiles([images.to_display(x) for x in result.images], titles,
+                                       cols=min(4, len(titles)), height_per_row=260),
+                    key=f"{KEY}_actmax_image")
     st.plotly_chart(charts.line(result.trajectory, title=T["actmax_curve"], x_title=T["steps"]),
                     key=f"{KEY}_actmax_curve")
+    return settings
+
+
+def _frozen(settings: dict) -> tuple:
+    """The settings as a hashable key (the colour matrix is a tuple already)."""
+    return tuple((k, v if not isinstance(v, list) else tuple(v)) for k, v in settings.items())
+
+
+def _grid(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, layer: str,
+          channels: int, macs: int, settings: dict) -> None:
+    """The first channels of the layer: each one's feature visualisation beside the test image
+    that excites it most."""
+    lang, words = i18n.current(), texts.get("common")
+    st.subheader(T["fv_grid_title"])
+    st.caption(T["fv_grid_text"].format(layer=layer))
+    n = int(st.number_input(T["fv_grid_n"], 1, min(featvis.MAX_IMAGES, channels),
+                            min(16, channels), key=f"{KEY}_grid_n", bind="query-params"))
+    h, w = loaded.card.input_shape[1:]
+    chunk = max(1, min(featvis.MAX_IMAGES, GRID_PIXELS // (h * w)))
+    count = 0 if test_split is None else len(test_split)
+    notes = [T["fv_grid_cost"].format(steps=i18n.integer(settings["steps"], lang), n=n,
+                                      chunk=min(chunk, n), layer=layer, macs=giga(macs, lang),
+                                      images=i18n.integer(count, lang))]
+    wanted = (loaded.model_id, state.active_dataset(), layer, n, _frozen(settings))
+
+    def work(progress: widgets.Progress):
+        grid = featvis.layer_grid(
+            loaded.model, layer, range(n), chunk=chunk, **settings,
+            progress=lambda i, total: progress(0.9 * i / total, f"{i}/{total}"))
+        top = None
+        if test_split is not None:
+            top = cache.top_per_channel(loaded, test_split, layer, tuple(range(n)),
+                                        progress=lambda f, text: progress(0.9 + 0.1 * f, text))
+        return grid, top
+
+    try:
+        done = widgets.cached_run(f"{KEY}_grid", wanted, work, ask=True, label=T["fv_grid_run"],
+                                  stop_label=words["stop"], stopped=words["stopped"],
+                                  notes=notes)
+    except InputError as err:
+        st.error(errors.message(err))
+        return
+    if done is None:
+        return
+    grid, top = done
+    left, right = st.columns(2)
+    with left:
+        st.caption(T["fv_grid_synthetic"])
+        titles = [T["fv_grid_tile"].format(c=c, value=i18n.number(v, 2, lang))
+                  for c, v in enumerate(grid.activation)]
+        st.plotly_chart(charts.image_tiles([images.to_display(x) for x in grid.images], titles,
+                                           cols=4, height_per_row=150),
+                        key=f"{KEY}_grid_synthetic")
+    if top is None:
+        return
+    with right:
+        st.caption(T["fv_grid_real"])
+        best = [found[0] for found in top]
+        titles = [T["fv_grid_tile"].format(c=c, value=i18n.number(ex.score, 2, lang))
+                  for c, ex in enumerate(best)]
+        st.plotly_chart(charts.image_tiles([images.to_display(test_split.images[ex.index])
+                                            for ex in best], titles,
+                                           boxes=[ex.box for ex in best], cols=4,
+                                           height_per_row=150),
+                        key=f"{KEY}_grid_real")

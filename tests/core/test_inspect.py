@@ -346,6 +346,21 @@ def test_top_activating_equals_brute_force(layer, channel):
         assert {t.box for t in top} == {(0, 28, 0, 28)}
 
 
+@pytest.mark.parametrize("layer, channels", [("conv2", (7, 0, 63)), ("fc2", (2, 9))])
+def test_top_per_channel_is_each_channels_brute_force(layer, channels):
+    """Several channels in one pass: each the direct loop's top images of that channel."""
+    model = shared("small_cnn", frozen=True)
+    images = torch.randint(0, 256, (23, 1, 28, 28), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(5))
+    tops = layers.top_per_channel(model, images, layer, channels, k=3, normalize=_normalize,
+                                  batch_size=5)
+    assert len(tops) == len(channels)
+    for channel, top in zip(channels, tops, strict=True):
+        expected = _brute_force(model, images, layer, channel, 3)
+        assert [t.index for t in top] == [i for _, i, _ in expected]
+        assert [t.position for t in top] == [p for _, _, p in expected]
+
+
 def test_top_activating_validates():
     model, images = shared("small_cnn", frozen=True), torch.zeros(4, 1, 28, 28, dtype=torch.uint8)
     with pytest.raises(ValueError, match=r"channel must be an integer in 0..31 for 'conv1', "

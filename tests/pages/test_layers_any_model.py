@@ -228,7 +228,7 @@ def test_resnet18_in_spanish(app, resnet18_weights):
     assert any(b.label == "Buscar las imágenes que más lo activan" for b in at.button)
     assert any(re.match(r"Coste: 360 imágenes × 1 pasada hacia delante hasta layer4\.1\.relu_1 "
                         r"\(1,\d\d G multiplicaciones", c) for c in captions), captions
-    assert any(c.startswith("Coste: 50 iteraciones") for c in captions)
+    assert any(c.startswith("Coste: 64 iteraciones × 1 imagen, cada una") for c in captions)
 
 
 def test_resnet18_offline_names_the_file_and_offers_random_weights(app, hub_dir, no_network):

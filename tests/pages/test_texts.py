@@ -21,6 +21,7 @@ MODULES = sorted(p.stem for p in (ROOT / "dashboard" / "texts").glob("*.py")
 # tables read by a key built elsewhere: error keys come from core (tests/core/test_error_keys),
 # dataset keys are "<dataset>_title"/"<dataset>_description", classes are the datasets' names
 LOOKUP_TABLES = {"errors", "errors_imports", "errors_finetune", "errors_trust", "errors_inputs",
+                 "errors_featvis",
                  "datasets",
                  "navigation"}
 
