@@ -70,7 +70,7 @@ def robust_activation(model, layer, unit, image, mean, std, side) -> float:
 def quality(name, model, layer, channels, shape, mean, std, colour) -> None:
     print(f"\n{name}, {layer}, channels {', '.join(map(str, channels))}, {QUALITY_STEPS} steps "
           f"each, {shape[1]} px:")
-    print(f"  {'way':<44} {'activation':>10} {'after moves':>12} {'energy > Nyq/2':>15} "
+    print(f"  {'way':<56} {'activation':>10} {'after moves':>12} {'energy > Nyq/2':>15} "
           f"{'s/run':>7}")
     mean_t = torch.tensor(mean).view(1, -1, 1, 1)
     std_t = torch.tensor(std).view(1, -1, 1, 1)
@@ -99,7 +99,7 @@ def quality(name, model, layer, channels, shape, mean, std, colour) -> None:
             moved.append(robust_activation(model, layer, c, image, mean, std, shape[1]))
             high.append(high_frequency_share(image))
         n = len(channels)
-        print(f"  {label:<44} {sum(reached) / n:>10.3f} {sum(moved) / n:>12.3f} "
+        print(f"  {label:<56} {sum(reached) / n:>10.3f} {sum(moved) / n:>12.3f} "
               f"{100 * sum(high) / n:>14.1f}% {sum(seconds) / n:>7.2f}")
 
 

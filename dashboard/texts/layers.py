@@ -188,7 +188,7 @@ several things shows several of them.
     "fv_obj_channel": "Channel (mean of its map)",
     "fv_obj_neuron": "Neuron (the map's centre)",
     "fv_obj_logit": "Class logit",
-    "fv_class": "Class",
+    "fv_class": "Class (for a class logit)",
     "fv_images": "Images",
     "fv_diversity": "Diversity weight",
     "fv_diversity_help": "With 2 or more images: how much their activations' Gram matrices are "
@@ -222,8 +222,9 @@ several things shows several of them.
     "fv_grid_cost": "Cost: {steps} steps × {n} channels ({chunk} at a time), each a forward "
     "and backward pass up to {layer} ({macs} multiply-adds), plus one pass of the {images} "
     "test images.",
-    "fv_grid_synthetic": "Feature visualisation",
-    "fv_grid_real": "Top test image",
+    "fv_grid_synthetic": "Feature visualisation · the channel's mean on it",
+    "fv_grid_real": "Top test image · the channel's strongest unit on it (its receptive field "
+    "boxed)",
     "fv_grid_tile": "ch {c} · {value}",
     "examples_cost": "Cost: {n} images × 1 forward pass up to {layer} ({macs} multiply-adds "
     "each). That takes a while here: press the button to run it.",
@@ -473,7 +474,7 @@ una unidad que responde a varias cosas muestra varias de ellas.
     "fv_obj_channel": "Canal (media de su mapa)",
     "fv_obj_neuron": "Neurona (el centro del mapa)",
     "fv_obj_logit": "Logit de una clase",
-    "fv_class": "Clase",
+    "fv_class": "Clase (para el logit de una clase)",
     "fv_images": "Imágenes",
     "fv_diversity": "Peso de la diversidad",
     "fv_diversity_help": "Con 2 o más imágenes: cuánto se separan las matrices de Gram de sus "
@@ -508,8 +509,9 @@ una unidad que responde a varias cosas muestra varias de ellas.
     "fv_grid_cost": "Coste: {steps} iteraciones × {n} canales ({chunk} a la vez), cada una con "
     "una pasada hacia delante y otra hacia atrás hasta {layer} ({macs} multiplicaciones y "
     "sumas), más una pasada de las {images} imágenes de test.",
-    "fv_grid_synthetic": "Visualización",
-    "fv_grid_real": "Imagen de test que más lo activa",
+    "fv_grid_synthetic": "Visualización · la media del canal sobre ella",
+    "fv_grid_real": "Imagen de test que más lo activa · la unidad más activa del canal (su "
+    "campo receptivo, enmarcado)",
     "fv_grid_tile": "c {c} · {value}",
     "examples_cost": "Coste: {n} imágenes × 1 pasada hacia delante hasta {layer} ({macs} "
     "multiplicaciones y sumas por imagen). Aquí tarda un rato: pulsa el botón para lanzarlo.",
