@@ -139,41 +139,40 @@ def dataset(name: str) -> tuple[Dataset, Dataset]:
         return _registered_dataset(name)
 
 
+def _from_training_images(name: str, channels: int, measure):
+    """``measure(images)`` of a registered dataset's training images (N, C, H, W) uint8 when
+    it has ``channels`` channels; None when it has not, or cannot be had (not downloaded) or
+    measured."""
+    from core.checks import InputError
+    from core.data import catalog
+    from core.data.datasets import DatasetUnavailableError
+
+    info = catalog.DATASETS.get(name)
+    if info is None or info.channels != channels:
+        return None
+    try:
+        return measure(_registered_dataset(name)[0].images)
+    except (DatasetUnavailableError, InputError):
+        return None
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def ink_box(name: str) -> int | None:
     """The typical ink box of a registered grey dataset's training digits
     (``core.data.drawing.ink_box``); None when it cannot be had (not downloaded, no ink)."""
-    from core.checks import InputError
-    from core.data import catalog, drawing
-    from core.data.datasets import DatasetUnavailableError
+    from core.data import drawing
 
-    info = catalog.DATASETS.get(name)
-    if info is None or info.channels != 1:
-        return None
-    try:
-        train = _registered_dataset(name)[0]
-        return drawing.ink_box(train.images.numpy())
-    except (DatasetUnavailableError, InputError):
-        return None
+    return _from_training_images(name, 1, lambda images: drawing.ink_box(images.numpy()))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def dataset_colours(name: str) -> tuple[tuple[float, ...], ...] | None:
     """The square root of a registered RGB dataset's colour covariance, from its training
     images (``core.interpret.featvis.colour_sqrt``); None when it cannot be had."""
-    from core.checks import InputError
-    from core.data import catalog
-    from core.data.datasets import DatasetUnavailableError
     from core.interpret import featvis
 
-    info = catalog.DATASETS.get(name)
-    if info is None or info.channels != 3:
-        return None
-    try:
-        sqrt = featvis.colour_sqrt(_registered_dataset(name)[0].images)
-    except (DatasetUnavailableError, InputError):
-        return None
-    return tuple(tuple(float(v) for v in row) for row in sqrt.tolist())
+    sqrt = _from_training_images(name, 3, featvis.colour_sqrt)
+    return None if sqrt is None else tuple(tuple(float(v) for v in row) for row in sqrt.tolist())
 
 
 def colours_for(loaded: LoadedModel) -> tuple[str, tuple[tuple[float, ...], ...] | None]:

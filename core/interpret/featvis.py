@@ -126,7 +126,6 @@ class VisResult:
     """The outcome of `visualise`."""
 
     images: Tensor  # (B, C, H, W) float in [0, 1], for display
-    params: Tensor  # the optimised parameters (pixels or Fourier coefficients)
     trajectory: list[float]  # the batch's mean objective (without diversity) under the
     #                          random transformations, after each step
     activation: tuple[float, ...]  # each image's unit on the untransformed image, at the end
@@ -262,8 +261,8 @@ def transform(x: Tensor, rob: Robustness, gen: torch.Generator,
 
 # --------------------------------------------------------------------------- objectives
 def _check_objective(model: nn.Module, g: fx.Graph, objective: Any,
-                     shape: tuple[int, int, int]) -> tuple[Objective, fx.Node, fx.Node, int]:
-    """The objective checked; its node, the node to climb (a ReLU's input) and its unit count."""
+                     shape: tuple[int, int, int]) -> tuple[Objective, fx.Node, fx.Node]:
+    """The objective checked, its node and the node to climb (a ReLU's input)."""
     if not isinstance(objective, Objective):
         raise InputError(f"objective must be an Objective, got {type(objective).__name__}",
                          "featvis_objective", value=type(objective).__name__)
@@ -285,7 +284,7 @@ def _check_objective(model: nn.Module, g: fx.Graph, objective: Any,
                          "featvis_diversity_maps", layer=layer)
     climb = node if kind == "logit" else layers.ascent_node(model, node)
     return (replace(objective, kind=kind, layer=layer, units=units, diversity=diversity),
-            node, climb, info.output_shape[0])
+            node, climb)
 
 
 def _scores(out: Tensor, objective: Objective) -> Tensor:
@@ -348,7 +347,7 @@ def visualise(model: nn.Module, objective: Objective, *, input_shape: tuple[int,
     mean_t = layers.check_stats("mean", mean, shape[0], positive=False)
     std_t = layers.check_stats("std", std, shape[0], positive=True)
     g = model_graph(model)
-    objective, node, climb, _ = _check_objective(model, g, objective, shape)
+    objective, node, climb = _check_objective(model, g, objective, shape)
 
     like = probe(model, (1, *shape))  # the dtype and device of the model's input
     mean_t, std_t = mean_t.to(like), std_t.to(like)
@@ -384,9 +383,8 @@ def visualise(model: nn.Module, objective: Objective, *, input_shape: tuple[int,
     with torch.no_grad():
         image = to_image(params, param, matrix, (h, w))
         final = _scores(run(image)[node], objective)
-    return VisResult(images=image.detach().float().cpu(), params=params.detach().clone(),
-                     trajectory=trajectory, activation=tuple(float(v) for v in final),
-                     stopped=stopped)
+    return VisResult(images=image.detach().float().cpu(), trajectory=trajectory,
+                     activation=tuple(float(v) for v in final), stopped=stopped)
 
 
 def layer_grid(model: nn.Module, layer: str, channels: Sequence[int], *, chunk: int = 16,
@@ -406,21 +404,16 @@ def layer_grid(model: nn.Module, layer: str, channels: Sequence[int], *, chunk: 
                          limit=MAX_IMAGES, value="()")
     steps = check_int("steps", settings.get("steps", 256), 1, layers.MAX_STEPS)
     seed = settings.pop("seed", 0)
-    parts, trajectory, activation, stopped = [], [], [], False
+    parts = []
     chunks = [channels[i:i + chunk] for i in range(0, len(channels), chunk)]
     for k, part in enumerate(chunks):
-        done = k * steps
-        result = visualise(
+        parts.append(visualise(
             model, Objective("channel", layer, part), seed=seed + part[0],
             progress=None if progress is None else (
-                lambda i, n, v, done=done: progress(done + i, n * len(chunks))),
-            should_stop=should_stop, **settings)
-        parts.append(result)
-        activation.extend(result.activation)
-        trajectory = result.trajectory if not trajectory else trajectory
-        if result.stopped:
-            stopped = True
+                lambda i, n, v, done=k * steps: progress(done + i, n * len(chunks))),
+            should_stop=should_stop, **settings))
+        if parts[-1].stopped:
             break
-    return VisResult(images=torch.cat([r.images for r in parts]),
-                     params=torch.cat([r.params for r in parts]), trajectory=trajectory,
-                     activation=tuple(activation), stopped=stopped)
+    return VisResult(images=torch.cat([r.images for r in parts]), trajectory=parts[0].trajectory,
+                     activation=tuple(v for r in parts for v in r.activation),
+                     stopped=parts[-1].stopped)

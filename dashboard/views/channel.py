@@ -98,9 +98,10 @@ def _examples(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, la
                     key=f"{KEY}_examples")
 
 
-def _settings(T: dict, loaded: cache.LoadedModel) -> tuple[dict, featvis.Objective | None]:
-    """The feature visualisation form: its settings for `featvis.visualise` (the objective
-    aside: its kind, class, images and diversity) and whether it was submitted."""
+def _settings(T: dict, loaded: cache.LoadedModel) -> tuple[dict, tuple[str, int, int, float,
+                                                                         bool]]:
+    """The feature visualisation form: its settings for `featvis.visualise`, and the objective's
+    parts with whether the form was submitted: (kind, class, images, diversity, submitted)."""
     card, lang = loaded.card, i18n.current()
     side = min(card.input_shape[1:])
     big = card.input_shape[1] * card.input_shape[2] > 64 * 64  # 224 px: each step costs more
@@ -172,7 +173,7 @@ def _featvis(T: dict, loaded: cache.LoadedModel, table, layer: str, channel: int
     if widgets.was_stopped(f"{KEY}_stop"):
         st.info(words["stopped"])
     result_key = f"{KEY}_result"
-    wanted = (loaded.model_id, objective, _frozen(settings))
+    shown_for = (loaded.model_id, at)  # a result stays on screen while model and layer hold
     if run:
         stop = widgets.stop_button(f"{KEY}_stop", words["stop"])
         bar = st.progress(0.0)
@@ -182,15 +183,14 @@ def _featvis(T: dict, loaded: cache.LoadedModel, table, layer: str, channel: int
                 progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
                     step=i, steps=n, value=i18n.number(float(v), 3, lang))))
         except InputError as err:
-            stop.empty()
-            bar.empty()
             st.error(errors.message(err))
             return None
-        stop.empty()
-        bar.empty()
-        st.session_state[result_key] = (wanted, result)
+        finally:
+            stop.empty()
+            bar.empty()
+        st.session_state[result_key] = (shown_for, result)
     stored = st.session_state.get(result_key)
-    if stored is None or stored[0][0] != loaded.model_id or stored[0][1].layer != at:
+    if stored is None or stored[0] != shown_for:
         return settings
     result = stored[1]
     titles = [T["fv_tile"].format(i=i + 1, value=i18n.number(v, 3, lang))
