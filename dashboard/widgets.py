@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import errors, i18n, texts
+from dashboard import errors, i18n, jobs, texts
 
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
@@ -198,12 +199,18 @@ def run_button(key: str, *, label: str, stop_label: str, stopped: str,
 
 
 def cached_run(key: str, wanted: Hashable, work: Callable[[Progress], R], *, ask: bool,
-               label: str, stop_label: str, stopped: str, notes: Sequence[str] = ()) -> R | None:
+               label: str, stop_label: str, stopped: str, notes: Sequence[str] = (),
+               heavy: str | None = None) -> R | None:
     """The result of long work, kept in the session (``<key>_result``) while ``wanted`` holds.
 
     A stored result for ``wanted`` comes back at once. Otherwise, when ``ask``, the work waits
     for :func:`run_button` (and can be stopped); then ``work(progress)`` runs under a progress
     bar (``progress(fraction, text)``) and its result is stored. None: not run (yet).
+
+    Args:
+        heavy: the job kind (``dashboard.jobs``) of work that waits for its button: it runs
+            holding one of the process's heavy-job slots, or, when none is free, not at all
+            (the busy warning instead; a new click tries again).
     """
     stored = st.session_state.get(f"{key}_result")
     if stored is not None and stored[0] == wanted:
@@ -213,9 +220,13 @@ def cached_run(key: str, wanted: Hashable, work: Callable[[Progress], R], *, ask
         stop = run_button(key, label=label, stop_label=stop_label, stopped=stopped, notes=notes)
         if stop is None:
             return None
-    bar = st.progress(0.0)
-    result = work(bar.progress)
-    bar.empty()
+    with jobs.hold(heavy) if ask and heavy else nullcontext(True) as free:
+        if not free:
+            stop.empty()
+            return None
+        bar = st.progress(0.0)
+        result = work(bar.progress)
+        bar.empty()
     if stop is not None:
         stop.empty()
     st.session_state[f"{key}_result"] = (wanted, result)

@@ -18,7 +18,7 @@ from core.checks import InputError
 from core.data import images
 from core.data.fit import fit_input
 from core.interpret import featvis, layers
-from dashboard import cache, charts, errors, i18n, state, texts, widgets
+from dashboard import cache, charts, errors, i18n, jobs, state, texts, widgets
 
 if TYPE_CHECKING:
     from core.data.datasets import Dataset
@@ -175,20 +175,22 @@ def _featvis(T: dict, loaded: cache.LoadedModel, table, layer: str, channel: int
     result_key = f"{KEY}_result"
     shown_for = (loaded.model_id, at)  # a result stays on screen while model and layer hold
     if run:
-        stop = widgets.stop_button(f"{KEY}_stop", words["stop"])
-        bar = st.progress(0.0)
-        try:
-            result = featvis.visualise(
-                loaded.model, objective, **settings,
-                progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
-                    step=i, steps=n, value=i18n.number(float(v), 3, lang))))
-        except InputError as err:
-            st.error(errors.message(err))
-            return None
-        finally:
-            stop.empty()
-            bar.empty()
-        st.session_state[result_key] = (shown_for, result)
+        with jobs.hold("featvis") as free:
+            if free:
+                stop = widgets.stop_button(f"{KEY}_stop", words["stop"])
+                bar = st.progress(0.0)
+                try:
+                    result = featvis.visualise(
+                        loaded.model, objective, **settings,
+                        progress=lambda i, n, v: bar.progress(i / n, T["actmax_progress"].format(
+                            step=i, steps=n, value=i18n.number(float(v), 3, lang))))
+                except InputError as err:
+                    st.error(errors.message(err))
+                    return None
+                finally:
+                    stop.empty()
+                    bar.empty()
+                st.session_state[result_key] = (shown_for, result)
     stored = st.session_state.get(result_key)
     if stored is None or stored[0] != shown_for:
         return settings
@@ -239,7 +241,7 @@ def _grid(T: dict, loaded: cache.LoadedModel, test_split: Dataset | None, layer:
     try:
         done = widgets.cached_run(f"{KEY}_grid", wanted, work, ask=True, label=T["fv_grid_run"],
                                   stop_label=words["stop"], stopped=words["stopped"],
-                                  notes=notes)
+                                  notes=notes, heavy="featvis")
     except InputError as err:
         st.error(errors.message(err))
         return

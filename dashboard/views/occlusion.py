@@ -97,7 +97,7 @@ def run(T: dict, loaded: LoadedModel, x: torch.Tensor,
     result = widgets.cached_run(KEY, (loaded.model_id, widgets.image_id(x), s), work,
                                 ask=estimate > AUTO_SECONDS, label=T["run"],
                                 stop_label=T["stop"], stopped=T["stopped"],
-                                notes=(T["auto_note"],))
+                                notes=(T["auto_note"],), heavy="occlusion")
     return p, result
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from core.checks import InputError
-from dashboard import errors, i18n, state, texts
+from dashboard import errors, i18n, jobs, state, texts
 
 if TYPE_CHECKING:
     import torch
@@ -33,6 +33,7 @@ KEY = "shortcut"
 RUN = f"{KEY}_live"  # the run in progress (Run)
 RESULT = f"{KEY}_last"  # the last finished run (Result)
 START_ERROR = f"{KEY}_start_error"
+JOB = "shortcut"  # its kind under the cap on heavy jobs (dashboard.jobs)
 WORK_S = 2.0  # work per fragment rerun (each rerun also costs ~0.5 s of round trip)
 CHUNK_S = 0.25  # training between two progress updates: a Stop click ends the rerun there
 MAP_BUDGET_S = 0.3  # maps between two progress updates (the chunk adapts to the speed)
@@ -88,6 +89,7 @@ def controls(T: dict, choice: Choice, run: Run | None) -> None:
     failed = st.session_state.pop(START_ERROR, None)
     if failed:
         st.error(failed)
+    jobs.show_busy(JOB)
     if run is None:
         if not choice.methods:
             st.info(T["no_methods"])
@@ -101,12 +103,16 @@ def controls(T: dict, choice: Choice, run: Run | None) -> None:
 def _start(T: dict, choice: Choice) -> None:
     from core.train import shortcut
 
+    if not jobs.claim(JOB):  # no slot free: the next run says so; the settings stay
+        return
     try:
         pair = shortcut.start(choice.train, choice.plan)
+        st.session_state[RUN] = Run(choice, pair)
     except InputError as err:
         st.session_state[START_ERROR] = T["error"].format(error=errors.message(err))
-        return
-    st.session_state[RUN] = Run(choice, pair)
+    finally:
+        if current() is None:  # it did not start
+            jobs.release(JOB)
 
 
 def _stop() -> None:
@@ -141,6 +147,7 @@ def _fail(message: str) -> None:
     """A run that failed ends (it is not retried at every rerun); the message is shown above
     the Run button."""
     st.session_state.pop(RUN, None)
+    jobs.release(JOB)
     st.session_state[START_ERROR] = message
     st.rerun(scope="app")
 
@@ -170,6 +177,8 @@ def _step(T: dict, run: Run) -> bool:
     """Work for up to WORK_S in chunks, updating the progress bar after each one (a Stop click
     ends this fragment run at the next update: within a chunk); True once the run is over."""
     pair = run.pair
+    if run.running and not jobs.claim(JOB):  # its lease lapsed (the page was left) and others
+        run.running = False  # took the slots: it ends as a Stop does, with the busy warning
     deadline = time.perf_counter() + WORK_S
     bar = st.progress(*_progress(T, run))
     if run.stage == "train":
@@ -270,6 +279,7 @@ def _finish(run: Run) -> bool:
     """The run becomes the stored Result."""
     from core.interpret import trust
 
+    jobs.release(JOB)
     pair = run.pair
     done = sum(t.progress().done_steps for t in pair.trainers.values())
     total = sum(t.total_steps for t in pair.trainers.values())

@@ -16,7 +16,7 @@ import streamlit as st
 from PIL import Image
 
 from core.checks import InputError
-from dashboard import cache, charts, errors, i18n, picker
+from dashboard import cache, charts, errors, i18n, jobs, picker
 
 if TYPE_CHECKING:
     from torch import nn
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.style.transfer import StyleConfig
 
 KEY = "sty"
+JOB = "style"  # its kind under the cap on heavy jobs (dashboard.jobs)
 RUN = f"{KEY}_run"
 START_ERROR = f"{KEY}_start_error"
 CHUNK_S = 0.4  # optimisation per fragment rerun: short enough for Stop to feel instant
@@ -293,6 +294,7 @@ def render_run(T: dict, setup: Setup | None) -> None:
     error = st.session_state.pop(START_ERROR, None)
     if error is not None:
         st.error(T["error"].format(error=errors.message(error)))
+    jobs.show_busy(JOB)
     run = current()
     cols = st.columns(4)
     if run is None:
@@ -313,25 +315,32 @@ def render_run(T: dict, setup: Setup | None) -> None:
 def _start(setup: Setup) -> None:
     from core.style import pyramid
 
+    if not jobs.claim(JOB):  # no slot free: the next run says so; the settings stay
+        return
     try:
         transfer = pyramid.CoarseToFine(cache.vgg19_features(setup.weights), setup.content,
                                         setup.style, setup.config, style2=setup.style2)
+        st.session_state[RUN] = Run(transfer, setup.weights)
     except InputError as err:  # shown (in the user's language) by the next run
         st.session_state[START_ERROR] = err
-        return
-    st.session_state[RUN] = Run(transfer, setup.weights)
+    finally:
+        if current() is None:  # it did not start
+            jobs.release(JOB)
 
 
 def _stop() -> None:
     current().running = False
+    jobs.release(JOB)
 
 
 def _resume() -> None:
-    current().running = True
+    if jobs.claim(JOB):  # else it stays paused, and the next run says why
+        current().running = True
 
 
 def _discard() -> None:
     st.session_state.pop(RUN, None)
+    jobs.release(JOB)
 
 
 def _live(T: dict, *, running: bool) -> None:
@@ -342,12 +351,16 @@ def _live(T: dict, *, running: bool) -> None:
             return
         with errors.boundary("style transfer run"):  # a fragment rerun is outside the page's
             tr = run.transfer
+            if run.running and not tr.finished and not jobs.claim(JOB):
+                run.running = False  # its lease lapsed (the page was left) and others took
+                st.rerun(scope="app")  # the slots: paused, with the busy warning
             if run.running and not tr.finished:
                 start = time.perf_counter()
                 tr.run_for(CHUNK_S)
                 run.seconds += time.perf_counter() - start
                 if tr.finished:
                     run.running = False
+                    jobs.release(JOB)
                     st.rerun(scope="app")  # the buttons change: Stop goes, the download comes
             show(T, run)
 

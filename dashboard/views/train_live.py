@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import cache, charts, errors, i18n, state
+from dashboard import cache, charts, errors, i18n, jobs, state
 from dashboard.views.train_setup import Setup, count
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 RUN = "train_run"
 START_ERROR = "train_start_error"
 CHUNK_S = 0.3  # training per fragment rerun: short enough for Stop to feel instant
+JOB = "train"  # its kind under the cap on heavy jobs (dashboard.jobs)
 
 
 @dataclass
@@ -57,6 +58,7 @@ def render(T: dict, setup: Setup | None) -> None:
     failed = st.session_state.pop(START_ERROR, None)
     if failed:
         st.error(failed)
+    jobs.show_busy(JOB)
     run = current()
     cols = st.columns(4)
     if run is None:
@@ -84,14 +86,20 @@ def render(T: dict, setup: Setup | None) -> None:
 def _start(setup: Setup, T: dict) -> None:
     from core.train import training
 
+    if not jobs.claim(JOB):  # no slot free: the next run says so; the settings stay
+        return
     slug = re.sub(r"[^a-z0-9]+", "-", setup.name.lower()).strip("-")[:40] or "model"
     directory = state.model_root() / f"{slug}-{uuid.uuid4().hex[:8]}"
-    if setup.finetune is not None:
-        _start_finetune(T, setup, directory)
-        return
-    model = training.build_for(setup.arch, setup.train, setup.config, **setup.options)
-    st.session_state[RUN] = Run(training.Trainer(model, setup.train, setup.config), setup,
-                                directory)
+    try:
+        if setup.finetune is not None:
+            _start_finetune(T, setup, directory)
+            return
+        model = training.build_for(setup.arch, setup.train, setup.config, **setup.options)
+        st.session_state[RUN] = Run(training.Trainer(model, setup.train, setup.config), setup,
+                                    directory)
+    finally:
+        if current() is None:  # it did not start
+            jobs.release(JOB)
 
 
 def _start_finetune(T: dict, setup: Setup, directory: Path) -> None:
@@ -122,16 +130,19 @@ def _start_finetune(T: dict, setup: Setup, directory: Path) -> None:
 def _stop() -> None:
     run = current()
     run.running = False
+    jobs.release(JOB)
     if not run.preparing:
         _save(run)
 
 
 def _resume() -> None:
-    current().running = True
+    if jobs.claim(JOB):  # else it stays paused, and the next run says why
+        current().running = True
 
 
 def _discard() -> None:
     st.session_state.pop(RUN, None)
+    jobs.release(JOB)
 
 
 def _how(T: dict, trainer: Trainer) -> str:
@@ -185,6 +196,9 @@ def _save(run: Run) -> None:
 def _step_and_show(T: dict, run: Run) -> None:
     """Train a chunk when running, then the progress, the outcome and the live curves."""
     trainer = run.trainer
+    if run.running and not trainer.finished and not jobs.claim(JOB):
+        _stop()  # its lease lapsed (the page was left) and others took the slots: paused
+        st.rerun(scope="app")  # (saved, as a Stop does), with the busy warning
     if run.running and not trainer.finished:
         trainer.run_for(CHUNK_S)
         if run.setup.finetune is not None and trainer.features is not None \
@@ -193,6 +207,7 @@ def _step_and_show(T: dict, run: Run) -> None:
             run.features_kept = True
         if trainer.finished:
             run.running = False
+            jobs.release(JOB)
             _save(run)
             st.rerun(scope="app")  # the sidebar lists the new model; stop rerunning
     p = trainer.progress()

@@ -35,12 +35,14 @@ def app(request, _default_checkpoint, _cnnlab_home):
     test is marked ``@pytest.mark.untrained`` (to test its first-use training).
     """
     from core.models import cards
+    from core.runtime import jobs
 
     target = _cnnlab_home / "models" / cards.DEFAULT_MODEL_DIR
     if request.node.get_closest_marker("untrained") is None and not target.exists():
         shutil.copytree(_default_checkpoint, target)
     st.cache_data.clear()
     st.cache_resource.clear()
+    jobs.SLOTS.reset()  # a run an earlier test left going holds a slot for LEASE_S
 
     def open_page(key: str = "home", lang: str | None = None,
                   link: dict | None = None) -> AppTest:
@@ -68,6 +70,7 @@ def app(request, _default_checkpoint, _cnnlab_home):
     yield open_page
     st.cache_data.clear()
     st.cache_resource.clear()
+    jobs.SLOTS.reset()
 
 
 def plotly_array(value) -> np.ndarray:
