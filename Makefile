@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint venv clean-venv
+.PHONY: run test lint venv clean-venv serve
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ venv: $(VENV)/.run-installed
 ## Start the dashboard on http://127.0.0.1:8501 (offline default: digits + a small CNN).
 run: $(VENV)/.run-installed
 	$(PY) -m streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+## Serve a class: REPLICAS Streamlit processes behind nginx on PORT (see README, "Serving a class").
+REPLICAS ?= 2
+serve: $(VENV)/.run-installed
+	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
 
 ## Run the whole test suite (core, AppTest pages, real-browser test).
 test: $(VENV)/.dev-installed

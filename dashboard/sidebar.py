@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from core.models import archs
@@ -47,6 +49,16 @@ def render() -> None:
         elif choice is not None:
             st.caption(T["untrained"])
         links.copy_button()
+        _replica(T)
+
+
+def _replica(T: dict) -> None:
+    """Which server process answers, when `make serve` runs several (CNNLAB_REPLICA): a teacher
+    can tell a student's session apart, and the end-to-end test checks each stays on one."""
+    replica = os.environ.get("CNNLAB_REPLICA", "").strip()
+    if replica:
+        with st.container(key="sidebar_replica"):
+            st.caption(T["replica"].format(replica=replica, pid=os.getpid()))
 
 
 def _imagenet_summary(T: dict, key: str) -> str:

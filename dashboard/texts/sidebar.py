@@ -9,6 +9,7 @@ EN = {
     "no_model": "No model trained on {dataset} yet — train one on the Train page, pick the "
                 "digits dataset for the ready default, or use an ImageNet model.",
     "untrained": "Trained on first use (about 5 seconds), then kept on disk.",
+    "replica": "Served by replica {replica} (process {pid}).",
     "summary_input": "input {shape}",
     "summary_classes": "{n} classes",
     "summary_accuracy": "test accuracy {accuracy}",
@@ -33,6 +34,7 @@ ES = {
     "no_model": "Aún no hay ningún modelo entrenado con {dataset}: entrena uno en la página "
                 "Entrenar, elige el conjunto de dígitos, que trae uno listo, o usa un modelo de "
                 "ImageNet.",
+    "replica": "Te atiende la réplica {replica} (proceso {pid}).",
     "untrained": "Se entrena la primera vez que se usa (unos 5 segundos) y luego se guarda en "
                  "el disco.",
     "summary_input": "entrada {shape}",
