@@ -23,12 +23,25 @@ depend on whatever else runs on the machine: run it more than once on a shared o
 
 The last line is ``ratio: X.XX`` = 2.0 s / the worst page's ``later`` time (higher is better;
 >= 1 meets the single-session target). This is a measurement, not a test.
+
+``python benchmarks/pages.py --capacity`` (issue 21, "Serving a class") measures instead what
+more server processes buy, each started by ``deploy/serve.py`` behind nginx (Debian's nginx
+needed): 1 replica; 2 replicas (torch's threads at one per core in each, the launcher's
+default); 2 replicas with the cores split between them (OMP_NUM_THREADS=1 each on 2 cores).
+For each it warms every replica, opens ``SESSIONS``
+browser sessions one after the other (nginx spreads them over the replicas, as a class
+arriving) and has them all open Layers, then Saliency, at the same moment, ``ROUNDS`` times.
+It prints the median and maximum time until idle per page, each replica's memory (RSS and PSS)
+after the run, and ``ratio:`` = the 1-replica medians' sum / the sum with 2 replicas as the
+launcher starts them (higher is better).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -174,7 +187,146 @@ async def measure(url: str) -> dict[str, dict[str, float]]:
     return results
 
 
+# --------------------------------------------------------------------------- --capacity
+CAPACITY_PAGES = ("layers", "saliency")
+# (replicas, OMP_NUM_THREADS per replica; None: the launcher's default, torch's one per core)
+CAPACITY_CONFIGS = ((1, None), (2, None), (2, "1"))
+ROUNDS = 3  # concurrent rounds per page (each: SESSIONS sessions open it at once)
+
+
+def start_served(home: Path, replicas: int,
+                 threads: str | None = None) -> tuple[subprocess.Popen, str, Path]:
+    """``deploy/serve.py --replicas N`` on free loopback ports; returns (process, url, run dir)."""
+    port, first = _free_port(), _free_port()
+    while first + replicas > 65535 or abs(first - port) <= replicas:
+        first = _free_port()
+    run = home / f"run-{replicas}"
+    env = dict(os.environ, CNNLAB_HOME=str(home), PYTHONUNBUFFERED="1")
+    env.pop("OMP_NUM_THREADS", None)
+    if threads is not None:
+        env["OMP_NUM_THREADS"] = threads
+    log = (home / f"serve-{replicas}.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "deploy/serve.py", "--replicas", str(replicas), "--port", str(port),
+         "--first-port", str(first), "--run-dir", str(run)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        up = 0
+        for n in range(1, replicas + 1):
+            try:
+                with urllib.request.urlopen(f"{url}/_replica/{n}/health", timeout=2) as r:
+                    up += r.status == 200
+            except OSError:
+                pass
+        if up == replicas:
+            return proc, url, home / f"serve-{replicas}.log"
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit("serve.py did not start:\n" + (home / f"serve-{replicas}.log").read_text())
+        time.sleep(0.5)
+
+
+def replica_memory(serve_log: Path) -> list[tuple[int, float, float]]:
+    """(replica, RSS MiB, PSS MiB) of each replica process named in serve.py's log."""
+    pids = dict(re.findall(r"replica (\d+): pid (\d+)", serve_log.read_text()))
+    out = []
+    for n, pid in sorted(pids.items(), key=lambda kv: int(kv[0])):
+        fields = {}
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                name, value = line.split(":", 1)
+                fields[name] = int(value.split()[0]) / 1024
+        except OSError:
+            continue
+        out.append((int(n), fields.get("Rss", float("nan")), fields.get("Pss", float("nan"))))
+    return out
+
+
+async def measure_capacity(url: str, replicas: int) -> dict[str, list[float]]:
+    from playwright.async_api import async_playwright
+
+    times: dict[str, list[float]] = {p: [] for p in CAPACITY_PAGES}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=_chromium(), headless=True,
+                                           args=CHROMIUM_ARGS)
+        host = url.split("//", 1)[1].split(":")[0]
+        for n in range(1, replicas + 1):  # warm-up: every replica imports torch, loads models
+            ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            await ctx.add_cookies([{"name": "cnnlab_replica", "value": f"r{n}", "domain": host,
+                                    "path": "/"}])
+            page = await ctx.new_page()
+            for name in ("",) + CAPACITY_PAGES:
+                await visit(page, f"{url}/{name}")
+            await ctx.close()
+        pairs = []
+        for _ in range(SESSIONS):  # a class arriving: nginx pins each to the least busy replica
+            ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = await ctx.new_page()
+            await visit(page, url)
+            pairs.append((ctx, page))
+        spread = [c["value"] for ctx, _ in pairs for c in await ctx.cookies()
+                  if c["name"] == "cnnlab_replica"]
+        print(f"  {replicas} replica(s): sessions per replica "
+              f"{ {v: spread.count(v) for v in sorted(set(spread))} }", flush=True)
+        for name in CAPACITY_PAGES:
+            for _ in range(ROUNDS):
+                times[name] += await asyncio.gather(*(visit(p, f"{url}/{name}")
+                                                      for _, p in pairs))
+            mid = statistics.median(times[name])
+            print(f"  {replicas} replica(s), {name:9s}: median {mid:6.2f}  max "
+                  f"{max(times[name]):6.2f}", flush=True)
+        for ctx, _ in pairs:
+            await ctx.close()
+        await browser.close()
+    return times
+
+
+def capacity() -> None:
+    print(machine_line())
+    from core.models import cards
+    from core.train import training
+
+    results, memory = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        training.train_default_model(home / "models" / cards.DEFAULT_MODEL_DIR)
+        for replicas, threads in CAPACITY_CONFIGS:
+            proc, url, serve_log = start_served(home, replicas, threads)
+            threads_used = re.search(r"torch threads (\d+)", serve_log.read_text())
+            label = f"{replicas} x {threads_used.group(1) if threads_used else '?'} threads"
+            try:
+                results[label] = asyncio.run(measure_capacity(url, replicas))
+                memory[label] = replica_memory(serve_log)
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+    print(f"\n{SESSIONS} sessions at once, {ROUNDS} rounds, seconds until idle "
+          f"(target: median <= {TARGET_CONCURRENT:.0f})")
+    print(f"{'replicas':>16s} " + " ".join(f"{p + ' median':>16s} {p + ' max':>13s}"
+                                           for p in CAPACITY_PAGES))
+    for label, times in results.items():
+        print(f"{label:>16s} " + " ".join(
+            f"{statistics.median(times[p]):16.2f} {max(times[p]):13.2f}" for p in CAPACITY_PAGES))
+    for label, rows in memory.items():
+        for n, rss, pss in rows:
+            print(f"memory, {label}: replica {n} RSS {rss:.0f} MiB, PSS {pss:.0f} MiB")
+    sums = [sum(statistics.median(t[p]) for p in CAPACITY_PAGES) for t in results.values()]
+    print(f"ratio: {sums[0] / sums[1]:.2f}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Felt speed of the pages in a real browser.")
+    parser.add_argument("--capacity", action="store_true",
+                        help="1 vs 2 replicas behind nginx, 8 sessions at once (issue 21)")
+    if parser.parse_args().capacity:
+        capacity()
+        return
     print(machine_line())
     from core.models import cards
     from core.train import training

@@ -69,8 +69,8 @@ class LoadedModel:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _load_checkpoint(path: str, mtime_ns: int) -> LoadedModel:
-    """Load a checkpoint once per (path, modification time)."""
+def _load_checkpoint(path: str, version: tuple[int, int]) -> LoadedModel:
+    """Load a checkpoint once per (path, `weights_version`)."""
     from core.models import checkpoints
 
     model, card = checkpoints.load_checkpoint(Path(path))
@@ -79,14 +79,27 @@ def _load_checkpoint(path: str, mtime_ns: int) -> LoadedModel:
     return LoadedModel(model, card, checkpoints.model_id(card, model), Path(path))
 
 
+def weights_version(path: Path) -> tuple[int, int]:
+    """(modification time in ns, inode) of a checkpoint directory's weights file: it changes
+    whenever any process sharing the library saves the checkpoint again (each save replaces
+    the file by a new one), even within one tick of the file system's clock."""
+    info = (Path(path) / "model.safetensors").stat()
+    return info.st_mtime_ns, info.st_ino
+
+
 def load_model(path: Path) -> LoadedModel:
-    """A checkpoint directory as a shared, read-only model. Raises CheckpointError."""
-    weights = Path(path) / "model.safetensors"
-    return _load_checkpoint(str(path), weights.stat().st_mtime_ns)
+    """A checkpoint directory as a shared, read-only model, loaded again when the checkpoint
+    was saved again (here or by another server process). Raises CheckpointError."""
+    return _load_checkpoint(str(path), weights_version(path))
 
 
 def ensure_default_model() -> Path:
-    """The default model's directory, training it first (with a progress bar) if missing."""
+    """The default model's directory, training it first (with a progress bar) if missing.
+
+    Trained once per model library: sessions of this process wait on a thread lock, other
+    server processes sharing CNNLAB_HOME (``make serve``) on a lock file
+    (``core.train.training.ensure_default_model``); a waiting session says so.
+    """
     choice = state.default_choice()
     if choice.card is not None:
         return choice.path
@@ -98,11 +111,17 @@ def ensure_default_model() -> Path:
             words = _words(lang)
             with st.status(words["default_training"]) as status:
                 bar = st.progress(0.0)
-                training.train_default_model(
-                    choice.path,
-                    on_report=lambda p: bar.progress(p.done_steps / p.total_steps,
-                                                     text=_progress_text(p, lang)),
-                )
+                try:
+                    training.ensure_default_model(
+                        choice.path,
+                        on_wait=lambda: status.update(label=words["default_waiting"]),
+                        on_report=lambda p: bar.progress(p.done_steps / p.total_steps,
+                                                         text=_progress_text(p, lang)),
+                    )
+                except training.DefaultModelBusy:
+                    status.update(state="error")
+                    st.error(words["default_busy"])
+                    st.stop()
                 status.update(label=words["default_ready"], state="complete")
     return choice.path
 

@@ -3,7 +3,8 @@
     make serve REPLICAS=4 PORT=8501          # or: python deploy/serve.py --replicas 4 --port 8501
 
 starts ``REPLICAS`` Streamlit servers on internal loopback ports (``--first-port`` and up), each
-with ``CNNLAB_REPLICA=<n>`` (the sidebar shows it) and a share of the heavy-job cap, waits until
+with ``CNNLAB_REPLICA=<n>`` (the sidebar shows it) and its share of the cores as the heavy-job
+cap ``CNNLAB_HEAVY_JOBS`` (unless set), waits until
 every one answers ``/_stcore/health``, then runs nginx on the public port with a configuration
 written from ``deploy/nginx.conf.template``. It restarts a replica that exits, polls their
 health, and on Ctrl+C or SIGTERM stops nginx and every replica it started.
@@ -98,10 +99,15 @@ def find_nginx(given: str | None) -> str:
     raise SystemExit(INSTALL_HINT)
 
 
+def _cores() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1)
+
+
 def heavy_jobs_per_replica(replicas: int) -> str:
     """The heavy-job cap each replica gets unless CNNLAB_HEAVY_JOBS is set: the cores shared out."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return str(max(1, math.ceil((cores or 1) / replicas)))
+    return str(max(1, math.ceil(_cores() / replicas)))
+
 
 
 # --------------------------------------------------------------------------- processes
@@ -296,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     nginx_bin = None if args.no_proxy else find_nginx(args.nginx)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.setdefault("CNNLAB_HEAVY_JOBS", heavy_jobs_per_replica(args.replicas))
+    # torch's threads are left at one per core in every replica: splitting the cores between
+    # replicas (OMP_NUM_THREADS=1 each on 2 cores) made 8 sessions slower, not faster
+    # (benchmarks/pages.py --capacity; README "Serving a class")
     # one secret for all: a browser re-pinned to another replica keeps a valid XSRF cookie
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     replicas = [Replica(n, args.replica_address, first + n - 1, run_dir / f"replica-{n}.log",
@@ -307,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     code = 0
     try:
         home = env.get("CNNLAB_HOME") or "~/.cache/cnn-lab"
-        log(f"{args.replicas} replicas, model library in {home}, heavy jobs per replica "
-            f"{env['CNNLAB_HEAVY_JOBS']}, files in {run_dir}")
+        threads = env.get("OMP_NUM_THREADS", str(_cores()))
+        log(f"{args.replicas} replicas, model library in {home}, per replica: heavy jobs "
+            f"{env['CNNLAB_HEAVY_JOBS']}, torch threads {threads}; files in {run_dir}")
         for r in replicas:
             r.start()
         wait_healthy(replicas)

@@ -192,10 +192,10 @@ def _created(card: ModelCard) -> datetime:
 
 def read_card(directory: Path) -> ModelCard | None:
     """The card of the checkpoint in ``directory``, or None if it is missing or unreadable (an
-    "onnx" card without its graph file included)."""
+    "onnx" card without its graph file included) or hidden (a name starting with ".")."""
     directory = Path(directory)
-    if not (directory / WEIGHTS_FILE).is_file():
-        return None
+    if directory.name.startswith(".") or not (directory / WEIGHTS_FILE).is_file():
+        return None  # hidden: a checkpoint still being written (checkpoints.save_checkpoint)
     try:
         card = ModelCard.from_json((directory / CARD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

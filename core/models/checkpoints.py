@@ -11,8 +11,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import struct
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Mapping
@@ -24,7 +26,7 @@ from torch import nn
 
 from core.checks import InputError
 from core.models.builder import build_from_card
-from core.models.cards import CARD_FILE, GRAPH_FILE, WEIGHTS_FILE, ModelCard
+from core.models.cards import CARD_FILE, GRAPH_FILE, WEIGHTS_FILE, ModelCard, read_card
 from core.paths import models_dir
 
 __all__ = [
@@ -109,10 +111,52 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+STAGING_SUFFIX = ".saving"  # a checkpoint being written: ".<name>.<random>.saving" beside it
+STALE_STAGING_S = 3600.0  # a staging directory this old was left by a save that crashed
+
+
+def _fsync_dir(directory: Path) -> None:
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _clean_stale_staging(parent: Path) -> None:
+    """Remove staging directories older than STALE_STAGING_S (a crashed save's leftovers)."""
+    now = time.time()
+    for d in parent.glob(f".*{STAGING_SUFFIX}"):
+        try:
+            if now - d.stat().st_mtime > STALE_STAGING_S:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _write_files(directory: Path, card: ModelCard, card_json: str, blob: bytes,
+                 graph: bytes | None) -> None:
+    # graph and weights first: a card.json always has its weights
+    if card.arch == "onnx":
+        _atomic_write(directory / GRAPH_FILE, _graph_bytes(graph))
+    _atomic_write(directory / WEIGHTS_FILE, blob)
+    _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
+    _fsync_dir(directory)
+
+
 def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path,
                     graph: bytes | None = None) -> Path:
-    """Write ``model.safetensors`` and ``card.json`` atomically into ``directory`` (created if
-    missing), and for an "onnx" card its graph (``graph.onnx``).
+    """Write ``model.safetensors`` and ``card.json`` into ``directory``, and for an "onnx" card
+    its graph (``graph.onnx``), so that no reader — in this process or another sharing the
+    library — ever sees a half-written checkpoint.
+
+    A new directory appears whole: the files are written and synced in a hidden staging
+    directory beside it (``.<name>.<random>.saving``, never listed), which is then renamed into
+    place. If another process created the directory meanwhile (two replicas saving the same
+    content-addressed library entry), its complete checkpoint is kept and ours dropped. An
+    existing directory (its owner saving again) gets each file replaced atomically, weights
+    before card (readers check that the pair agrees: see `load_checkpoint`).
 
     Args:
         model: weights matching ``build_from_card(card)`` (any device; saved contiguous on CPU).
@@ -126,18 +170,29 @@ def save_checkpoint(model: nn.Module, card: ModelCard, directory: Path,
     _check_tensors(state, _skeleton(card, graph).state_dict())
     blob = safetensors.torch.save(state, metadata={"card": card_json, "format": "pt"})
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    # graph and weights first: a card.json always has its weights
-    if card.arch == "onnx":
-        _atomic_write(directory / GRAPH_FILE, _graph_bytes(graph))
-    _atomic_write(directory / WEIGHTS_FILE, blob)
-    _atomic_write(directory / CARD_FILE, card_json.encode("utf-8"))
-    if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    parent = directory.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    if directory.is_dir():
+        _write_files(directory, card, card_json, blob, graph)
+        return directory
+    _clean_stale_staging(parent)
+    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.",
+                                    suffix=STAGING_SUFFIX))
+    try:
+        _write_files(staging, card, card_json, blob, graph)
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            os.rename(staging, directory)  # atomic; fails if the directory appeared meanwhile
+        except OSError:
+            if not directory.is_dir():
+                raise
+            # another process won the race: its checkpoint is complete (it was renamed in
+            # whole) and, for a library entry, the same model
+            shutil.rmtree(staging, ignore_errors=True)
+            return directory
+        _fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return directory
 
 
@@ -192,18 +247,35 @@ def load_checkpoint_bytes(weights: bytes, card_json: str | None = None,
 
 def load_checkpoint(directory: Path) -> tuple[nn.Module, ModelCard]:
     """Load ``<directory>/model.safetensors`` + ``card.json`` (+ ``graph.onnx`` for an ONNX
-    network); see ``load_checkpoint_bytes``."""
+    network); see ``load_checkpoint_bytes``.
+
+    The two files are read one after the other; if their owner re-saved the directory in
+    between, the card embedded in the weights will not be ``card.json``'s: then both are read
+    again (a few times), so a loaded model and card always come from the same save.
+    """
     directory = Path(directory)
-    try:
-        weights = (directory / WEIGHTS_FILE).read_bytes()
-        card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
-        graph_path = directory / GRAPH_FILE
-        graph = graph_path.read_bytes() if graph_path.is_file() else None
-    except (OSError, UnicodeDecodeError) as err:
-        raise CheckpointError(f"cannot read checkpoint in {directory}: {err}",
-                              "checkpoint_unreadable_dir", directory=str(directory),
-                              reason=str(err)) from None
+    for attempt in range(5):
+        try:
+            weights = (directory / WEIGHTS_FILE).read_bytes()
+            card_json = (directory / CARD_FILE).read_text(encoding="utf-8")
+            graph_path = directory / GRAPH_FILE
+            graph = graph_path.read_bytes() if graph_path.is_file() else None
+        except (OSError, UnicodeDecodeError) as err:
+            raise CheckpointError(f"cannot read checkpoint in {directory}: {err}",
+                                  "checkpoint_unreadable_dir", directory=str(directory),
+                                  reason=str(err)) from None
+        if attempt == 4 or _same_card(weights, card_json):
+            break
+        time.sleep(0.05)
     return load_checkpoint_bytes(weights, card_json, graph)
+
+
+def _same_card(weights: bytes, card_json: str) -> bool:
+    """True unless the weights embed a card that is not ``card_json`` (a save in between)."""
+    try:
+        return json.loads(_embedded_card(weights)) == json.loads(card_json)
+    except (CheckpointError, ValueError, struct.error, UnicodeDecodeError):
+        return True  # no embedded card, or a broken file: load_checkpoint_bytes says why
 
 
 def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.Module,
@@ -228,10 +300,17 @@ def model_id(card: ModelCard, weights: bytes | Mapping[str, torch.Tensor] | nn.M
 def save_to_library(model: nn.Module, card: ModelCard, root: Path | None = None,
                     graph: bytes | None = None) -> Path:
     """Save a checkpoint under the model library as ``<root>/<name-slug>-<model_id>``;
-    returns it. ``graph``: the ONNX file of an "onnx" card."""
+    returns it. ``graph``: the ONNX file of an "onnx" card.
+
+    The name is the content's hash: a readable entry already there (saved before, or by
+    another process sharing the library) is this model and is returned as it is, untouched
+    (its modification time, hence every process's cached copy, stays valid)."""
     root = Path(root) if root is not None else models_dir()
     slug = re.sub(r"[^a-z0-9]+", "-", card.name.lower()).strip("-")[:40] or "model"
-    return save_checkpoint(model, card, root / f"{slug}-{model_id(card, model, graph)}", graph)
+    directory = root / f"{slug}-{model_id(card, model, graph)}"
+    if read_card(directory) is not None:
+        return directory
+    return save_checkpoint(model, card, directory, graph)
 
 
 # --------------------------------------------------------------------------- download / upload

@@ -610,6 +610,62 @@ DEFAULT_CONFIG = TrainConfig(epochs=14, batch_size=32, lr=1e-3, weight_decay=1e-
                              val_fraction=0.0, seed=0)
 
 
+DEFAULT_LOCK_TIMEOUT_S = 600.0  # waiting for another process's default training (~5 s)
+
+
+class DefaultModelBusy(TimeoutError):
+    """Another process has held the default model's lock for longer than the timeout."""
+
+
+def default_lock_path(directory: Path) -> Path:
+    """The lock file guarding the training of the default model at ``directory``."""
+    return directory.parent / f".{directory.name}.lock"
+
+
+def ensure_default_model(directory: Path | None = None, *,
+                         on_wait: Callable[[], None] | None = None,
+                         on_report: Callable[[Progress], None] | None = None,
+                         timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> tuple[Path, bool]:
+    """The default model's directory, trained first if missing — once, whatever the number of
+    processes sharing the model library (``make serve``'s replicas, say).
+
+    A lock file beside the directory (`default_lock_path`) is taken first: the process that
+    gets it trains if the checkpoint is still missing; any other waits for it, then finds the
+    checkpoint there.
+
+    Args:
+        directory: default ``<models_dir>/default-digits-small-cnn``.
+        on_wait: called once if another process is training it (before this one waits).
+        on_report: as for `train_default_model`.
+        timeout: seconds to wait for the other process; then DefaultModelBusy.
+    Returns:
+        (the checkpoint directory, True if this call trained it).
+    """
+    from filelock import FileLock, Timeout
+
+    directory = directory or paths.models_dir() / cards.DEFAULT_MODEL_DIR
+    if cards.read_card(directory) is not None:
+        return directory, False
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(default_lock_path(directory))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait()
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise DefaultModelBusy(f"another process has been training the default model for "
+                                   f"over {timeout:.0f} s (lock {lock.lock_file})") from None
+    try:
+        if cards.read_card(directory) is not None:  # trained while we waited
+            return directory, False
+        return train_default_model(directory, on_report=on_report), True
+    finally:
+        lock.release()
+
+
 def train_default_model(directory: Path | None = None, *,
                         progress: ProgressCallback | None = None,
                         on_report: Callable[[Progress], None] | None = None) -> Path:

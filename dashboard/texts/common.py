@@ -58,6 +58,10 @@ EN = {
     "default_training": "Training the default model (small CNN on digits)…",
     "default_progress": "epoch {epoch}/{epochs}, loss {loss}",
     "default_ready": "Default model ready",
+    "default_waiting": "Another server process is training the default model; waiting for it…",
+    "default_busy": "Another server process has been training the default model for over ten "
+                    "minutes. Reload the page in a moment; if it keeps happening, the server's "
+                    "log says why.",
     "internal_error": "Internal error ({kind}): this is a bug in CNN Lab, not a problem with your "
                       "input. The details are in the server log.",
     # a layer table's details (dashboard.widgets.layer_detail)
@@ -145,6 +149,11 @@ ES = {
                         "dígitos)…",
     "default_progress": "época {epoch}/{epochs}, pérdida {loss}",
     "default_ready": "El modelo predeterminado está listo",
+    "default_waiting": "Otro proceso del servidor está entrenando el modelo predeterminado; "
+                       "esperando a que termine…",
+    "default_busy": "Otro proceso del servidor lleva más de diez minutos entrenando el modelo "
+                    "predeterminado. Recarga la página dentro de un momento; si vuelve a pasar, "
+                    "el registro del servidor dice por qué.",
     "internal_error": "Error interno ({kind}): es un fallo de CNN Lab, no un problema de lo que "
                       "has introducido. Los detalles están en el registro del servidor.",
     "layer_conv": "{n} filtros de {k}, paso {s}, relleno {p}",

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from dashboard import navigation
+from dashboard import navigation, texts
 from dashboard.texts import home as home_texts
 from dashboard.texts import navigation as navigation_texts
 from tests.pages.conftest import ROOT
@@ -79,3 +79,41 @@ def test_home_in_spanish(app):
     # the ready default model: its Spanish name, and its accuracy with a decimal comma
     ready = next(m.value for m in at.markdown if home_texts.ES["default_name"] in m.value)
     assert re.search(r"exactitud en test \d{1,3},\d\u00a0%", ready), ready
+
+
+@pytest.mark.untrained
+def test_default_model_trained_by_another_process_waits_then_is_ready(app, monkeypatch,
+                                                                      _cnnlab_home,
+                                                                      _default_checkpoint):
+    """Another server process holds the lock file: the session says it waits, then uses the
+    checkpoint that process saved (it trains nothing itself)."""
+    import shutil
+
+    from core.train import training
+
+    def other_process_trains(directory, *, on_wait=None, on_report=None, **_):
+        on_wait()
+        shutil.copytree(_default_checkpoint, directory)
+        return directory, False
+
+    monkeypatch.setattr(training, "ensure_default_model", other_process_trains)
+    monkeypatch.setattr(training, "train_default_model", None)  # never called here
+    at = app("home")
+    at.button(key="home_train_default").click().run()
+    assert not at.exception and not at.error
+    assert any("test accuracy" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.untrained
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_default_model_locked_too_long_says_so(app, monkeypatch, lang):
+    from core.train import training
+
+    def locked(directory, **_):
+        raise training.DefaultModelBusy("lock held")
+
+    monkeypatch.setattr(training, "ensure_default_model", locked)
+    at = app("home", lang=lang)
+    at.button(key="home_train_default").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [texts.get("common", lang)["default_busy"]]
