@@ -101,6 +101,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stop(proc: subprocess.Popen, timeout: float) -> None:
+    """Terminate a server (serve.py: it stops what it started), killing it after ``timeout``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     """The real server, as tests/e2e/conftest.py starts it; returns (process, url)."""
     port = _free_port()
@@ -300,11 +309,7 @@ def capacity() -> None:
                 results[label] = asyncio.run(measure_capacity(url, replicas))
                 memory[label] = replica_memory(serve_log)
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+                _stop(proc, 60)
 
     print(f"\n{SESSIONS} sessions at once, {ROUNDS} rounds, seconds until idle "
           f"(target: median <= {TARGET_CONCURRENT:.0f})")
@@ -338,11 +343,7 @@ def main() -> None:
         try:
             results = asyncio.run(measure(url))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop(proc, 10)
 
     print(f"\n{'page':15s} {'first':>7s} {'later':>7s} {'median' + str(SESSIONS):>9s} "
           f"{'max' + str(SESSIONS):>7s}   (seconds until idle; targets: later <= {TARGET:.0f}, "
