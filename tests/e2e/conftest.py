@@ -147,6 +147,13 @@ def wait_idle(page) -> None:
                            timeout=120_000)
 
 
+def wait_charts(page, selector: str = ".js-plotly-plot", at_least: int = 1) -> None:
+    """Wait until ``at_least`` Plotly charts match ``selector``: Streamlit loads Plotly on
+    its own after the run has finished, so a chart can still be missing at idle."""
+    page.wait_for_function("([s, n]) => document.querySelectorAll(s).length >= n",
+                           arg=[selector, at_least], timeout=60_000)
+
+
 def open_page(page, app_url: str, title: str) -> None:
     """Start at the home page and open ``title`` with the sidebar's navigation, as a user
     would; return once its heading is there and the run has finished."""

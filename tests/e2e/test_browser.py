@@ -3,7 +3,7 @@ interaction per page."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import wait_charts, wait_idle
 
 
 def _code_blocks(page) -> list[str]:
@@ -38,7 +38,7 @@ def test_home_then_pooling_calculator(page, app_url):
     wait_idle(page)
     assert any("[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]" in t for t in _code_blocks(page))
     assert page.get_by_text("3 × 3").first.is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 2  # input and output heatmaps drawn
+    wait_charts(page, at_least=2)  # input and output heatmaps drawn
 
 
 def test_pooling_grid_editor_cell_edit(page, app_url):
@@ -72,7 +72,7 @@ def test_layers_feature_maps(page, app_url):
     page.get_by_role("heading", name="Layers").first.wait_for()
     # convolution by hand: four default kernels -> a grid of four feature maps
     page.get_by_text("Sobel x").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() >= 2
+    wait_charts(page, at_least=2)
     # inside the network: the default model (trained on first use) predicts test image 0
     page.get_by_role("tab", name="Inside the network").click()
     page.get_by_text("Predicted").first.wait_for(timeout=120_000)
@@ -167,7 +167,7 @@ def test_saliency_grid(page, app_url):
         for kind in ("overlay", "map"):  # the map over the image, and the raw map
             chart = page.locator(f".st-key-sal_{kind}_{key} .js-plotly-plot")
             chart.wait_for()
-            assert chart.locator("g.hm image").count() >= 1  # a heatmap was drawn
+            chart.locator("g.hm image").first.wait_for()  # a heatmap was drawn
     assert page.get_by_text("Completeness: sum of attributions").is_visible()
     # the sanity check runs from the page and draws its correlation chart
     page.get_by_role("button", name="Run the sanity check").click()
@@ -199,4 +199,4 @@ def test_style_transfer_short_run_shows_the_result(page, app_url):
                            arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") == 256  # the default output size
     assert main.get_by_role("button", name="Download the image (PNG)").is_visible()
-    assert page.locator(".st-key-sty_losses .js-plotly-plot").count() == 1
+    wait_charts(page, ".st-key-sty_losses .js-plotly-plot")

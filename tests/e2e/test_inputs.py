@@ -90,8 +90,9 @@ def test_a_click_on_the_walk_through_places_the_occluder(page, app_url):
     # the bottom-right of the image: the last position of the grid
     page.mouse.click(area["x"] + area["width"] * 0.9, area["y"] + area["height"] * 0.9)
     page.wait_for_function(
-        "() => !document.querySelector('.st-key-occ_walk_image .gtitle')"
-        ".textContent.includes('(0, 0)')", timeout=60_000)
+        # the chart is redrawn: its title can be missing for a moment
+        "() => { const t = document.querySelector('.st-key-occ_walk_image .gtitle');"
+        " return t && !t.textContent.includes('(0, 0)'); }", timeout=60_000)
     wait_idle(page)
     text = page.locator(".st-key-occ_walk_image .gtitle").text_content()
     row, col = (int(v) for v in re.search(r"\((\d+), (\d+)\)", text).groups())
