@@ -112,6 +112,77 @@ def test_chunking_and_global_rng_change_nothing():
             assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+def _grads(forward, model: nn.Module, x: torch.Tensor, y: torch.Tensor):
+    loss = nn.functional.cross_entropy(forward(x), y)
+    return torch.autograd.grad(loss, list(model.parameters()))
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_pool_before_relu_gives_the_same_outputs_and_gradients(channels_last):
+    train_set = _subset(32)
+    config = training.TrainConfig(seed=1)
+    model = training.build_for("small_cnn", train_set, config, channels=(4, 8), hidden=16,
+                               batch_norm=True).train()
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=fmt)
+    forward = training.pool_before_relu(model)
+    assert forward is not model  # conv -> bn -> relu -> pool, twice: both pairs reordered
+    # digits have flat backgrounds: many 2x2 windows hold equal maxima (ties) and negatives
+    x = train_set.normalize(train_set.images).contiguous(memory_format=fmt)
+    y = train_set.labels
+    model.eval()
+    assert torch.equal(forward(x), model(x))
+    model.train()
+    for ours, reference in zip(_grads(forward, model, x, y), _grads(model, model, x, y),
+                               strict=True):
+        assert torch.equal(ours, reference)
+
+
+def test_pool_before_relu_reorders_only_what_commutes():
+    plain = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Conv2d(2, 2, 3))
+    assert training.pool_before_relu(plain) is plain
+    in_place = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(inplace=True), nn.MaxPool2d(2))
+    assert training.pool_before_relu(in_place) is in_place
+    with_indices = nn.Sequential(nn.ReLU(), nn.MaxPool2d(2, return_indices=True))
+    assert training.pool_before_relu(with_indices) is with_indices
+    not_sequential = nn.ModuleList([nn.ReLU(), nn.MaxPool2d(2)])
+    assert training.pool_before_relu(not_sequential) is not_sequential
+
+
+def test_the_trainer_with_the_pool_first_trains_the_same_weights(monkeypatch):
+    config = training.TrainConfig(epochs=2, batch_size=16, seed=2, augment=True, val_fraction=0.2)
+    options = {"channels": (4, 8), "hidden": 16, "dropout": 0.25}
+    ours = _trainer(config, arch="small_cnn", **options)
+    assert ours._forward is not ours.model
+    ours.run()
+    monkeypatch.setattr(training, "pool_before_relu", lambda model: model)
+    plain = _trainer(config, arch="small_cnn", **options)
+    assert plain._forward is plain.model
+    plain.run()
+    assert ours.step_losses == plain.step_losses
+    assert _same_state(ours.model, plain.model)
+
+
+def test_tune_batch_follows_the_run_and_shrinks_for_big_models(untouched, monkeypatch):
+    train_set = _subset(8)
+    small = training.build_for("small_cnn", train_set, training.TrainConfig())
+    example = train_set.normalize(train_set.images[:1])
+    with untouched(small):
+        assert training.tune_batch(small, example, 10 ** 6) == training.TUNE_BATCH == 64
+        assert training.tune_batch(small, example, 8) == 8
+        # small_cnn's multiply-adds for one 28x28 image, counted by hand: conv1, conv2, fc1, fc2
+        macs = 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 128 + 128 * 10
+        monkeypatch.setattr(training, "TUNE_MACS", 5 * macs + 1)
+        assert training.tune_batch(small, example, 64) == 5
+        monkeypatch.setattr(training, "TUNE_MACS", macs / 2)
+        assert training.tune_batch(small, example, 64) == 1
+    monkeypatch.undo()
+    import torchvision
+    big = torchvision.models.resnet18()
+    with untouched(big):
+        assert training.tune_batch(big, torch.randn(1, 3, 224, 224), 64) == 1
+
+
 def test_seed_changes_the_run():
     runs = [_trainer(training.TrainConfig(epochs=1, batch_size=16, seed=s)) for s in (0, 1)]
     for run in runs:
