@@ -577,20 +577,42 @@ def saliency_map(heat: np.ndarray, *, signed: bool, title: str = "",
     return _localised(fig)
 
 
+def _rgba_stops(scale: list) -> tuple[np.ndarray, np.ndarray]:
+    """A Plotly colour scale of "rgba(r,g,b,a)" stops as (positions (S,), RGBA (S, 4) in 0..1)."""
+    where = np.array([float(p) for p, _ in scale])
+    rgba = np.array([[float(v) for v in c[c.index("(") + 1:-1].split(",")] for _, c in scale])
+    return where, rgba / np.array([255.0, 255.0, 255.0, 1.0])
+
+
 def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
-                     opacity: float = 0.7, title: str = "", height: int = 300) -> go.Figure:
-    """A saliency map over its image (same H, W); the colours fade to transparent where the
-    map is 0, so only the salient pixels are tinted. ``opacity`` scales the whole layer."""
-    fig = image(picture, height=height)
-    h = np.asarray(heat, dtype=float)
+                     opacity: float = 0.7, side: int = 260) -> np.ndarray:
+    """A saliency map over its image (same H, W), as one RGB image: the map's colour (the
+    overlay scales below, linear between their stops) blended over the picture with alpha =
+    the colour's own alpha x ``opacity``, so where the map is 0 the image shows through
+    unchanged. An image, not a chart, because a page draws one per method: the raw map beside
+    it is the chart with hover values.
+
+    Args:
+        picture: (H, W) grey or (H, W, 3) RGB, in [0, 1] or uint8.
+        heat: (H, W) map; signed maps are centred on 0 (+-max|heat|), others run 0..max.
+        side: the image is enlarged by a whole factor (nearest pixel) towards this many
+            pixels a side, so small maps stay sharp.
+    Returns:
+        (H*k, W*k, 3) uint8.
+    """
+    a = np.asarray(picture)
+    a = a.astype(float) / 255.0 if a.dtype == np.uint8 else np.asarray(a, dtype=float)
+    rgb = np.repeat(a[..., None], 3, axis=-1) if a.ndim == 2 else a[..., :3]  # (H, W, 3)
+    h = np.nan_to_num(np.asarray(heat, dtype=float))
     lo, hi = _map_range(h, signed)
-    fig.add_trace(go.Heatmap(
-        z=h, zmin=lo, zmax=hi, zmid=0 if signed else None, opacity=opacity,
-        colorscale=_SIGNED_OVERLAY if signed else _UNSIGNED_OVERLAY, colorbar=dict(thickness=12),
-        hovertemplate=_words()["hover_xy"] + ": %{z:.4g}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(title=title or None, margin=dict(l=5, r=5, t=35 if title else 5, b=5))
-    return _localised(fig)
+    t = np.clip((h - lo) / (hi - lo), 0.0, 1.0)  # (H, W) position on the colour scale
+    where, stops = _rgba_stops(_SIGNED_OVERLAY if signed else _UNSIGNED_OVERLAY)
+    colour = np.stack([np.interp(t, where, stops[:, i]) for i in range(4)], axis=-1)
+    alpha = colour[..., 3:] * float(opacity)  # (H, W, 1)
+    out = np.clip(rgb, 0.0, 1.0) * (1 - alpha) + colour[..., :3] * alpha
+    k = max(1, side // max(h.shape))
+    out = np.repeat(np.repeat(out, k, axis=0), k, axis=1)  # (H*k, W*k, 3)
+    return np.round(out * 255).astype(np.uint8)
 
 
 def rank_correlations(steps: list[str], corr: dict[str, list[float]], *, title: str = "",

@@ -202,8 +202,8 @@ def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
 
     m = saliency.METHODS[key]
     st.markdown(T["method_header"].format(title=_title(T, key), paper=m.paper, url=m.url))
-    st.plotly_chart(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity,
-                                            height=260), key=f"{KEY}_overlay_{key}")
+    with st.container(key=f"{KEY}_overlay_{key}"):
+        st.image(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity))
     st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
                     key=f"{KEY}_map_{key}")
     notes = [T["seconds"].format(seconds=i18n.number(r.seconds, 2), precision=r.precision),

@@ -164,10 +164,14 @@ def test_saliency_grid(page, app_url):
     page.locator(".st-key-sal_map_ig .js-plotly-plot").wait_for(timeout=120_000)
     wait_idle(page)
     for key in ("vanilla", "guided", "smoothgrad", "ig", "gradcam", "guided_gradcam"):
-        for kind in ("overlay", "map"):  # the map over the image, and the raw map
-            chart = page.locator(f".st-key-sal_{kind}_{key} .js-plotly-plot")
-            chart.wait_for()
-            chart.locator("g.hm image").first.wait_for()  # a heatmap was drawn
+        # the map over the image (an image), and the raw map (a heatmap chart)
+        overlay = page.locator(f".st-key-sal_overlay_{key} img")
+        overlay.wait_for()
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
+                               arg=overlay.element_handle())
+        chart = page.locator(f".st-key-sal_map_{key} .js-plotly-plot")
+        chart.wait_for()
+        chart.locator("g.hm image").first.wait_for()  # a heatmap was drawn
     assert page.get_by_text("Completeness: sum of attributions").is_visible()
     # the sanity check runs from the page and draws its correlation chart
     page.get_by_role("button", name="Run the sanity check").click()

@@ -28,6 +28,20 @@ def _keys(at, prefix: str) -> set[str]:
             if c.proto.id and prefix in c.proto.id}
 
 
+def _image_keys(at, prefix: str) -> set[str]:
+    """The keyed containers named ``prefix<method>`` that hold an image (the overlays)."""
+    found, stack = set(), [at.main]
+    while stack:
+        node = stack.pop()
+        children = list(getattr(node, "children", {}).values())
+        key = getattr(node, "key", None) or ""
+        if key.startswith(prefix) and any(type(c).__name__ == "Image" or
+                                          getattr(c, "type", "") == "imgs" for c in children):
+            found.add(key[len(prefix):])
+        stack += children
+    return found
+
+
 def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     at = app("saliency")
     assert not at.error and not at.exception
@@ -40,7 +54,7 @@ def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     np.testing.assert_allclose(plotly_array(bars["y"]), probs[top], atol=1e-6)
     assert list(bars["x"]) == [card.classes[i] for i in top]
     # every method is drawn (overlay + raw map), and the raw maps equal core's
-    assert _keys(at, "sal_map_") == set(saliency.METHODS) == _keys(at, "sal_overlay_")
+    assert _keys(at, "sal_map_") == set(saliency.METHODS) == _image_keys(at, "sal_overlay_")
     target = int(np.argmax(probs))
     for key in ("vanilla", "guided", "gradcam"):
         expected = saliency.attribute(key, model, x, target).heat
@@ -161,9 +175,20 @@ def test_chart_builders():
     assert (unsigned.zmin, unsigned.zmax, unsigned.zmid) == (0.0, 2.0, None)
     flat = charts.saliency_map(np.zeros((2, 2)), signed=False).data[0]
     assert flat.zmax > flat.zmin  # an all-zero map still gets a range
-    over = charts.saliency_overlay(np.zeros((2, 2)), heat, signed=True, opacity=0.4).data[1]
-    assert over.opacity == 0.4 and over.zmid == 0
-    assert over.colorscale[2][1].endswith(",0)")  # transparent at 0: the image shows through
+    # the overlay, by hand: a grey picture of 0.5, the signed scale's stops at -2, 0 and +2
+    over = charts.saliency_overlay(np.full((2, 2), 0.5), heat, signed=True, opacity=0.4,
+                                   side=4)
+    assert over.shape == (4, 4, 3) and over.dtype == np.uint8  # 2x2 cells of 2x2 pixels
+    assert (over[0:2, 2:4] == 128).all()  # 0: transparent, the picture shows through
+    low = 0.5 * (1 - 0.4) + np.array([5, 48, 97]) / 255 * 0.4  # -2: rgba(5,48,97,1) x 0.4
+    np.testing.assert_array_equal(over[0, 0], np.round(low * 255))
+    # +1 is 3/4 of the way: the stop rgba(214,96,77,0.8), alpha 0.8 x 0.4
+    mid = 0.5 * (1 - 0.32) + np.array([214, 96, 77]) / 255 * 0.32
+    np.testing.assert_array_equal(over[2, 0], np.round(mid * 255))
+    rgb = charts.saliency_overlay(np.zeros((2, 2, 3), np.uint8), np.abs(heat), signed=False,
+                                  opacity=1.0, side=2)
+    np.testing.assert_array_equal(rgb[0, 0], [180, 0, 0])  # the maximum: rgba(180,0,0,1)
+    np.testing.assert_array_equal(rgb[0, 1], [0, 0, 0])  # 0: rgba(255,255,0,0) lets it through
     grid = charts.map_grid({"a": [np.arange(16.0).reshape(4, 4)] * 2}, ["original", "fc"],
                            max_side=2)
     np.testing.assert_allclose(grid.data[0].z, [[2.5, 4.5], [10.5, 12.5]] / np.float64(12.5))
