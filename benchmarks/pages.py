@@ -202,14 +202,14 @@ async def measure(url: str, server_pid: int) -> dict[str, dict[str, float]]:
         pairs = [await new_page() for _ in range(SESSIONS)]
         for name in PAGES:
             page_url = f"{url}/{name if name != 'home' else ''}"
-            browser = Path(_chromium()).name  # /usr/bin/chromium starts /usr/lib/chromium/chromium
-            server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=browser)
+            binary = Path(_chromium()).name  # /usr/bin/chromium starts /usr/lib/chromium/chromium
+            server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=binary)
             times = await asyncio.gather(*(visit(p, page_url) for _, p in pairs))
             results[name]["median8"] = statistics.median(times)
             results[name]["max8"] = max(times)
             # where the machine's time went: the server's work, or the 8 browsers' own
             results[name]["server_cpu"] = cpu_seconds({server_pid}) - server
-            results[name]["browser_cpu"] = cpu_seconds(command=browser) - chromium
+            results[name]["browser_cpu"] = cpu_seconds(command=binary) - chromium
             print(f"  {name:15s} {SESSIONS} sessions: median {results[name]['median8']:6.2f}  "
                   f"max {results[name]['max8']:6.2f}  CPU s: server "
                   f"{results[name]['server_cpu']:5.2f}, Chromium "
