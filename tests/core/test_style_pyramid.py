@@ -163,7 +163,11 @@ def test_losses_equal_a_direct_computation(shared, content, style):
     torch.testing.assert_close(t, ref_t, rtol=1e-6, atol=0)
     grad, = torch.autograd.grad(total, x)
     ref_grad, = torch.autograd.grad(ref_s + ref_c + ref_t, x)
-    torch.testing.assert_close(grad, ref_grad, rtol=1e-4, atol=1e-7)
+    # fp32 sums grouped differently (the losses taken between layers), with the style weight of
+    # 1e6: where large terms cancel, an element keeps an error of fp32's rounding of the largest
+    # (on a Xeon: max |grad| 1.87e3, differences up to 2.4e-4, i.e. 1.3e-7 of it)
+    scale = float(ref_grad.abs().max())
+    torch.testing.assert_close(grad, ref_grad, rtol=1e-4, atol=1e-6 * scale)
 
 
 # --------------------------------------------------------------------------- colour
