@@ -113,6 +113,18 @@ def _cell_rect(r: int, c: int, color: str, width: int) -> dict:
     )
 
 
+def _unit(array: np.ndarray) -> np.ndarray:
+    """An image as floats: uint8 0..255 scaled to [0, 1], anything else taken as it is."""
+    a = np.asarray(array)
+    return a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
+
+
+def _as_rgb(array: np.ndarray) -> np.ndarray:
+    """(H, W) grey or (H, W, 3) RGB, uint8 or [0, 1], as (H, W, 3) floats (see ``_unit``)."""
+    a = _unit(array)
+    return np.repeat(a[..., None], 3, axis=-1) if a.ndim == 2 else a
+
+
 def image(array: np.ndarray, *, title: str = "", height: int = 320,
           boxes: Iterable[tuple[int, int, int, int]] = ()) -> go.Figure:
     """An image: (H, W) grayscale or (H, W, 3) RGB, values in [0, 1] or uint8 0..255.
@@ -121,8 +133,7 @@ def image(array: np.ndarray, *, title: str = "", height: int = 320,
         boxes: (r0, r1, c0, c1) half-open rectangles to outline (e.g. receptive fields).
     """
     xy = _words()["hover_xy"]
-    a = np.asarray(array)
-    a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
+    a = _unit(array)
     if a.ndim == 3:
         fig = go.Figure(go.Image(z=np.clip(a, 0, 1) * 255,
                                  hovertemplate=xy + "<extra></extra>"))
@@ -266,11 +277,7 @@ def image_tiles(pictures: Sequence[np.ndarray], titles: Sequence[str], *, cols: 
         pictures: (H, W) grayscale or (H, W, 3) RGB, values in [0, 1] or uint8 0..255.
         boxes: per picture, (r0, r1, c0, c1) half-open, or None.
     """
-    tiles = []
-    for p in pictures:
-        a = np.asarray(p)
-        a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
-        tiles.append(np.repeat(a[..., None], 3, axis=-1) if a.ndim == 2 else a)
+    tiles = [_as_rgb(p) for p in pictures]
     n = len(tiles)
     h, w = tiles[0].shape[:2]
     cols = max(1, min(cols, n))
@@ -600,9 +607,7 @@ def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
     Returns:
         (H*k, W*k, 3) uint8.
     """
-    a = np.asarray(picture)
-    a = a.astype(float) / 255.0 if a.dtype == np.uint8 else np.asarray(a, dtype=float)
-    rgb = np.repeat(a[..., None], 3, axis=-1) if a.ndim == 2 else a[..., :3]  # (H, W, 3)
+    rgb = _as_rgb(picture)[..., :3]  # (H, W, 3)
     h = np.nan_to_num(np.asarray(heat, dtype=float))
     lo, hi = _map_range(h, signed)
     t = np.clip((h - lo) / (hi - lo), 0.0, 1.0)  # (H, W) position on the colour scale
@@ -830,8 +835,7 @@ def cue_maps(picture: np.ndarray, mask: np.ndarray, rows: dict[str, dict[str, np
     fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=titles, row_titles=names,
                         horizontal_spacing=0.01, vertical_spacing=0.04)
     xy = _words()["hover_xy"]
-    a = np.asarray(picture)
-    a = a.astype(float) / 255.0 if a.dtype == np.uint8 else a.astype(float)
+    a = _unit(picture)
     m = np.asarray(mask, dtype=float)
     for r, name in enumerate(names, 1):
         if a.ndim == 3:
