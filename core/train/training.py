@@ -304,14 +304,14 @@ def tune_batch(model: nn.Module, example: Tensor, batch_size: int) -> int:
     """The batch size the trainer's layout is measured at: the run's, at most ``TUNE_BATCH``,
     smaller for a model whose forward pass of that batch would exceed ``TUNE_MACS``.
 
-    The multiply-adds are counted on a copy of the model on the meta device (shapes only:
-    nothing is computed and ``model`` is left as it was).
+    The multiply-adds are counted with the model's tensors on the meta device (shapes only:
+    nothing is computed or copied, and ``model`` is left as it was, running stats included).
     """
+    meta = {name: t.to("meta") for name, t in (*model.named_parameters(),
+                                               *model.named_buffers())}
     try:
-        with torch.no_grad(), torch.device("meta"):
-            probe = copy.deepcopy(model).to("meta").eval()
-            with FlopCounterMode(display=False) as counter:
-                probe(example[:1].to("meta"))
+        with torch.no_grad(), torch.device("meta"), FlopCounterMode(display=False) as counter:
+            torch.func.functional_call(model, meta, (example[:1].to("meta"),))
     except (RuntimeError, NotImplementedError):  # an op without a meta kernel (some imports)
         return max(1, min(batch_size, 16))
     macs = max(counter.get_total_flops() / 2, 1)
