@@ -200,9 +200,9 @@ async def measure(url: str, server_pid: int) -> dict[str, dict[str, float]]:
                   flush=True)
 
         pairs = [await new_page() for _ in range(SESSIONS)]
+        binary = Path(_chromium()).name  # /usr/bin/chromium starts /usr/lib/chromium/chromium
         for name in PAGES:
             page_url = f"{url}/{name if name != 'home' else ''}"
-            binary = Path(_chromium()).name  # /usr/bin/chromium starts /usr/lib/chromium/chromium
             server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=binary)
             times = await asyncio.gather(*(visit(p, page_url) for _, p in pairs))
             results[name]["median8"] = statistics.median(times)
@@ -378,9 +378,10 @@ def main() -> None:
               f"{r['max8']:7.2f} {r['server_cpu']:11.2f} {r['browser_cpu']:13.2f}")
     server = sum(r["server_cpu"] for r in results.values())
     browser = sum(r["browser_cpu"] for r in results.values())
-    print(f"{SESSIONS} sessions on every page: the server used {server:.1f} CPU s, the "
-          f"{SESSIONS} Chromium sessions {browser:.1f} ({browser / (server + browser):.0%} of "
-          f"the machine's work)")
+    if server + browser > 0:  # cpu_seconds reads Linux's /proc: 0 elsewhere
+        print(f"{SESSIONS} sessions on every page: the server used {server:.1f} CPU s, the "
+              f"{SESSIONS} Chromium sessions {browser:.1f} ({browser / (server + browser):.0%} "
+              f"of the machine's work)")
     worst = max(results, key=lambda n: results[n]["later"])
     print(f"worst page after warm-up: {worst} ({results[worst]['later']:.2f} s)")
     print(f"ratio: {TARGET / results[worst]['later']:.2f}")
