@@ -244,34 +244,30 @@ async def measure(url: str, server_pid: int
 
         pairs = [await new_page() for _ in range(SESSIONS)]
         binary = Path(_chromium()).name  # /usr/bin/chromium starts /usr/lib/chromium/chromium
+
+        async def at_once(name: str, key: str, how: str, opening) -> None:
+            """Every session opens page ``name`` at the same moment (``opening(page)``); the
+            median, maximum and CPU seconds go into ``results[name]`` under ``key``."""
+            server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=binary)
+            times = await asyncio.gather(*(opening(p) for _, p in pairs))
+            r = results[name]
+            r[key + "median8"], r[key + "max8"] = statistics.median(times), max(times)
+            # where the machine's time went: the server's work, or the 8 browsers' own
+            r[key + "server_cpu"] = cpu_seconds({server_pid}) - server
+            r[key + "browser_cpu"] = cpu_seconds(command=binary) - chromium
+            print(f"  {name:15s} {SESSIONS} sessions{how}: median {r[key + 'median8']:6.2f}  "
+                  f"max {r[key + 'max8']:6.2f}  CPU s: server {r[key + 'server_cpu']:5.2f}, "
+                  f"Chromium {r[key + 'browser_cpu']:5.2f}", flush=True)
+
         for name in PAGES:
             page_url = f"{url}/{name if name != 'home' else ''}"
-            server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=binary)
-            times = await asyncio.gather(*(visit(p, page_url) for _, p in pairs))
-            results[name]["median8"] = statistics.median(times)
-            results[name]["max8"] = max(times)
-            # where the machine's time went: the server's work, or the 8 browsers' own
-            results[name]["server_cpu"] = cpu_seconds({server_pid}) - server
-            results[name]["browser_cpu"] = cpu_seconds(command=binary) - chromium
-            print(f"  {name:15s} {SESSIONS} sessions: median {results[name]['median8']:6.2f}  "
-                  f"max {results[name]['max8']:6.2f}  CPU s: server "
-                  f"{results[name]['server_cpu']:5.2f}, Chromium "
-                  f"{results[name]['browser_cpu']:5.2f}", flush=True)
-
+            await at_once(name, "", "", lambda p, u=page_url: visit(p, u))
         # the same sessions, as a class works: each has the app open and moves on to the next
         # page by the sidebar, all at the same moment (no new page load)
         await asyncio.gather(*(visit(p, url) for _, p in pairs))
         for name in PAGES[1:]:
-            server, chromium = cpu_seconds({server_pid}), cpu_seconds(command=binary)
-            times = await asyncio.gather(*(navigate(p, name, headings[name]) for _, p in pairs))
-            results[name]["nav_median8"] = statistics.median(times)
-            results[name]["nav_max8"] = max(times)
-            results[name]["nav_server_cpu"] = cpu_seconds({server_pid}) - server
-            results[name]["nav_browser_cpu"] = cpu_seconds(command=binary) - chromium
-            print(f"  {name:15s} {SESSIONS} sessions by the sidebar: median "
-                  f"{results[name]['nav_median8']:6.2f}  max {results[name]['nav_max8']:6.2f}  "
-                  f"CPU s: server {results[name]['nav_server_cpu']:5.2f}, Chromium "
-                  f"{results[name]['nav_browser_cpu']:5.2f}", flush=True)
+            await at_once(name, "nav_", " by the sidebar",
+                          lambda p, n=name: navigate(p, n, headings[n]))
         for ctx, _ in pairs:
             await ctx.close()
         await browser.close()
