@@ -225,6 +225,17 @@ def layer_table(loaded: LoadedModel):
     return layers.layer_table(loaded.model, tuple(loaded.card.input_shape))
 
 
+@st.cache_data(max_entries=48, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
+def saliency_map(loaded: LoadedModel, _x, image_id: str, target: int, method: str,
+                 params: dict):
+    """One saliency map (``core.interpret.saliency.attribute``), shared by every session: a
+    class looking at the same image with the same model computes each map once (cached by
+    model id, image id, target, method and its parameters, precision included)."""
+    from core.interpret import saliency
+
+    return saliency.attribute(method, loaded.model, _x, target, **params)
+
+
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs={LoadedModel: lambda m: m.model_id})
 def feature_vector(loaded: LoadedModel, _image, image_id: str, layer: str):
     """One image's output of ``layer`` (the model's embedding layer), flattened to (D,), for

@@ -172,7 +172,7 @@ def compute(T: dict, loaded: LoadedModel, x: torch.Tensor, target: int,
         bar = st.progress(0.0)
         for i, k in enumerate(missing):
             bar.progress(i / len(missing), T["progress"].format(title=_title(T, k)))
-            store[wanted[k]] = saliency.attribute(k, loaded.model, x, target, **params[k])
+            store[wanted[k]] = cache.saliency_map(loaded, x, image, target, k, params[k])
         bar.empty()
         if stop is not None:
             stop.empty()

@@ -96,6 +96,28 @@ def test_settings_change_the_maps(app, trained_default):
     assert any("Layer relu1, maps 32×28×28" in c.value for c in at.caption)
 
 
+def test_a_second_session_reuses_the_maps_the_first_computed(app, monkeypatch):
+    computed, attribute = [], saliency.attribute
+
+    def counting(key, *args, **kwargs):
+        computed.append(key)
+        return attribute(key, *args, **kwargs)
+
+    monkeypatch.setattr(saliency, "attribute", counting)
+    first = app("saliency")
+    assert sorted(computed) == sorted(saliency.METHODS)  # each default map once
+    second = app("saliency")  # another student's session: the same image and model
+    assert not second.exception and not second.error
+    assert sorted(computed) == sorted(saliency.METHODS)  # nothing computed again
+    for key in saliency.METHODS:
+        z = [plotly_array(_chart(at, f"sal_map_{key}")["data"][0]["z"]) for at in (first, second)]
+        np.testing.assert_array_equal(*z)
+    # a setting of one session's own: the two maps that use Grad-CAM's layer are computed
+    second.selectbox(key="sal_layer").set_value("relu1").run()
+    assert not second.exception and not second.error
+    assert sorted(computed) == sorted([*saliency.METHODS, "gradcam", "guided_gradcam"])
+
+
 def test_sanity_check_shows_rank_correlations(app, trained_default):
     at = app("saliency")
     at.multiselect(key="sal_sanity_methods").set_value(["vanilla", "guided"]).run()
