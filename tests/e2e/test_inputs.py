@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import open_page, wait_idle
 
 
@@ -72,8 +74,10 @@ def test_a_copied_link_opens_the_same_view(page, browser, app_url):
         fresh.goto(link)
         fresh.get_by_role("heading", name="Oclusión").first.wait_for(timeout=120_000)
         wait_idle(fresh)
-        assert fresh.locator(".st-key-occ_img_index input").input_value() == "17"
-        assert fresh.locator(".st-key-occ_baseline input").input_value() == "imagen desenfocada"
+        # Playwright's waiting assertions: at idle a rerun can still be about to draw
+        expect(fresh.locator(".st-key-occ_img_index input")).to_have_value("17", timeout=30_000)
+        expect(fresh.locator(".st-key-occ_baseline input")).to_have_value("imagen desenfocada",
+                                                                          timeout=30_000)
         assert not fresh.get_by_text("No se pudo usar").count()
     finally:
         other.close()
