@@ -30,7 +30,7 @@ def test_it_freezes_once_and_again_only_after_an_import(thawed, monkeypatch):
     tracked = len(gc.get_objects())
     assert heap.freeze_imports() is True
     # the collector now scans only what was made since: torch, Plotly, Streamlit are out of it
-    assert gc.get_freeze_count() > 0.9 * tracked
+    assert gc.get_freeze_count() > 0.5 * tracked  # (what was garbage is collected first)
     assert len(gc.get_objects()) < 0.1 * tracked
     assert heap.freeze_imports() is False  # nothing imported since: no collection, no freeze
     monkeypatch.setitem(sys.modules, "_cnnlab_heap_probe", types.ModuleType("_cnnlab_heap_probe"))
