@@ -73,7 +73,7 @@ TARGET_CONCURRENT = 5.0  # s: the median with SESSIONS sessions at once (issue 1
 SESSIONS = 8
 VISITS = 3  # later visits per page, single session
 STABLE = 0.25  # s the idle condition must hold
-POLL_MS = int(os.environ.get("POLL_MS", "50"))  # how often the page checks it
+POLL_MS = 50  # how often the page checks it
 TIMEOUT = 180.0  # s before a page counts as never idle
 PAGES = ("home", "layers", "pooling", "train", "embeddings", "occlusion", "saliency", "trust",
          "style_transfer")
@@ -82,7 +82,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run"]
 
 # true when the run is over and everything the run sent has been drawn
-# Run inside the page every 50 ms by Playwright (no round trip to this process per check):
+# Run inside the page every POLL_MS by Playwright (no round trip to this process per check):
 # once the page has been idle for ``stable`` ms, the wall-clock time (ms) it became idle, else
 # false. ``heading``: the page's own h1 text, so that after a click in the sidebar the page
 # left behind does not count.
@@ -159,6 +159,11 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.25)
 
 
+def path(name: str) -> str:
+    """The URL path of page ``name`` (the home page's is empty)."""
+    return "" if name == "home" else name
+
+
 async def visit(page, url: str) -> float:
     """Seconds from loading ``url`` (a new page load: the browser starts Streamlit's front end
     again) until the page is idle (inf if it never is)."""
@@ -224,12 +229,12 @@ async def measure(url: str, server_pid: int
         ctx, page = await new_page()  # warm-up: every page once, in its own session
         headings = {}
         for name in PAGES:
-            await visit(page, f"{url}/{name if name != 'home' else ''}")
+            await visit(page, f"{url}/{path(name)}")
             headings[name] = await heading(page)
         await ctx.close()
 
         for name in PAGES:
-            page_url = f"{url}/{name if name != 'home' else ''}"
+            page_url = f"{url}/{path(name)}"
             ctx, page = await new_page()
             results[name]["first"] = await visit(page, page_url)
             later = [await visit(page, page_url) for _ in range(VISITS)]
@@ -260,7 +265,7 @@ async def measure(url: str, server_pid: int
                   f"Chromium {r[key + 'browser_cpu']:5.2f}", flush=True)
 
         for name in PAGES:
-            page_url = f"{url}/{name if name != 'home' else ''}"
+            page_url = f"{url}/{path(name)}"
             await at_once(name, "", "", lambda p, u=page_url: visit(p, u))
         # the same sessions, as a class works: each has the app open and moves on to the next
         # page by the sidebar, all at the same moment (no new page load)
@@ -330,7 +335,7 @@ async def measure_protocol(url: str, server_pid: int, headings: dict[str, str]
     results = {}
     for name in PAGES:
         server = cpu_seconds({server_pid})
-        times = await asyncio.gather(*(s.run(name if name != "home" else "") for s in sessions))
+        times = await asyncio.gather(*(s.run(path(name)) for s in sessions))
         for s in sessions:  # the page asked for is the page that ran
             if not any(headings[name] in t for t in s.texts):
                 raise RuntimeError(f"{name}: its heading {headings[name]!r} was not sent")
