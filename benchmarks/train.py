@@ -331,9 +331,9 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
     near = [(n, s) for n, s, f in rows if f and f / s >= NEAR_PEAK * peak]
     floor = sum(s for _, s in near)
     print(f"  the parts add up to {total * 1e3:.2f} ms; one after the other, as a bare step on a "
-          f"fixed batch, they take {bare * 1e3:.2f} ms (each then starts with the others' data in "
-          f"the caches); the trainer's step takes {step_s * 1e3:.2f} ms (with its batches and "
-          f"bookkeeping)")
+          f"fixed batch, they take {bare * 1e3:.2f} ms (likely: each then finds the caches full "
+          f"of the others' data); the trainer's step takes {step_s * 1e3:.2f} ms (with its "
+          f"batches and bookkeeping)")
     needed = ref_s / RATIO_TARGET
     print(f"  {RATIO_TARGET:g}x the reference ({ref_s * 1e3:.2f} ms) needs {needed * 1e3:.2f} "
           f"ms per step; the parts at >= {NEAR_PEAK:.0%} of the peak "
