@@ -339,7 +339,8 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
           f"ms per step; the parts at >= {NEAR_PEAK:.0%} of the peak "
           f"({', '.join(n for n, _ in near) or 'none'}) take {floor * 1e3:.2f} ms of it, leaving "
           f"{(needed - floor) * 1e3:.2f} ms for everything else (now "
-          f"{(step_s - floor) * 1e3:.2f} ms)")
+          f"{(step_s - floor) * 1e3:.2f} ms in the step, {(total - floor) * 1e3:.2f} ms timed "
+          f"alone)")
 
 
 # --------------------------------------------------------------------------- accuracy
