@@ -227,31 +227,13 @@ def speed_section(root: Path, device: torch.device) -> float:
     return rate["ours auto, measured"] / ref if has_bf16 else exact
 
 
-def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float) -> float:
-    """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
-    machine's fp32 peak, measured with a large matrix product in this run."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    model = _model(train_set).to(device).train()
+def _first_batch(train_set: datasets.Dataset, device: torch.device,
+                 channels_last: bool) -> tuple[Tensor, Tensor]:
+    """The first BATCH images, normalised as the Trainer does, in the layout, and their labels."""
     x = train_set.normalize(train_set.images[:BATCH]).to(device)
-    with FlopCounterMode(display=False) as fc:
-        F.cross_entropy(model(x), train_set.labels[:BATCH].to(device)).backward()
-    flops = fc.get_total_flops()
-    n = 2048
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
-    a @ b
-    best = float("inf")
-    for _ in range(5):
-        _sync(device)
-        start = time.perf_counter()
-        a @ b
-        _sync(device)
-        best = min(best, time.perf_counter() - start)
-    peak = 2 * n ** 3 / best
-    print(f"\nthe step: {flops / 1e9:.2f} GFLOP (forward + backward, batch {BATCH}); this "
-          f"machine's fp32 peak (a {n}x{n} matrix product): {peak / 1e9:.0f} GFLOP/s; ours fp32 "
-          f"runs {flops / step_s / 1e9:.0f} GFLOP/s = {flops / step_s / peak:.0%} of it")
-    return peak
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    return x, train_set.labels[:BATCH].to(device)
 
 
 def _best_of(fn: Callable[[], object], device: torch.device, reps: int = 30,
@@ -270,6 +252,25 @@ def _best_of(fn: Callable[[], object], device: torch.device, reps: int = 30,
     return best
 
 
+def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float) -> float:
+    """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
+    machine's fp32 peak, measured with a large matrix product in this run."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = _model(train_set).to(device).train()
+    x, y = _first_batch(train_set, device, channels_last=False)
+    with FlopCounterMode(display=False) as fc:
+        F.cross_entropy(model(x), y).backward()
+    flops = fc.get_total_flops()
+    n = 2048
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    peak = 2 * n ** 3 / _best_of(lambda: a @ b, device, reps=1, rounds=5)
+    print(f"\nthe step: {flops / 1e9:.2f} GFLOP (forward + backward, batch {BATCH}); this "
+          f"machine's fp32 peak (a {n}x{n} matrix product): {peak / 1e9:.0f} GFLOP/s; ours fp32 "
+          f"runs {flops / step_s / 1e9:.0f} GFLOP/s = {flops / step_s / peak:.0%} of it")
+    return peak
+
+
 def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: bool,
               peak: float, step_s: float, ref_s: float) -> None:
     """Where our step's time goes: each layer's forward + backward timed alone on the input it
@@ -282,10 +283,7 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
     model = _model(train_set).to(device).train()
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
-    x = train_set.normalize(train_set.images[:BATCH]).to(device)
-    if channels_last:
-        x = x.contiguous(memory_format=torch.channels_last)
-    y = train_set.labels[:BATCH].to(device)
+    x, y = _first_batch(train_set, device, channels_last)
     calls: list[tuple[str, nn.Module, Tensor]] = []
     hooks = [m.register_forward_pre_hook(lambda m, a, name=name: calls.append((name, m, a[0])))
              for name, m in model.named_children()]
