@@ -20,13 +20,13 @@ pipelines in reverse order: on a shared machine a pipeline's place in the round 
 several per cent (the measured layout, when always timed last, came out 2-10% slower than the
 same layout forced and timed just before it, in each of 4 runs on a 2-core AMD EPYC). The
 second section trains the default digits model and checks that bf16 holds its accuracy. The
-machine line comes first.
-After the timings come the step's GFLOP against this machine's fp32 peak (a large matrix
-product, same run); where our step's time goes (each layer's forward + backward, the loss and
-the Adam step timed alone, then a bare step, and what the issue's 2.5x leaves for the parts that
-are not already near the peak); and the exact-fp32 ratio. The last line is `ratio: X.XX` (ours
-samples/s / reference samples/s; ours = precision "auto", measured layout). For the figures of
-an AVX2-only CPU on a CPU with more, cap every library at AVX2 (see benchmarks/_machine.py).
+machine line comes first. After the timings come the step's GFLOP against this machine's fp32
+peak (a large matrix product, same run); where our step's time goes (each layer's forward +
+backward, the loss and the Adam step timed alone, then a bare step, and what the issue's 2.5x
+leaves for the parts that are not already near the peak); and the exact-fp32 ratio. The last
+line is `ratio: X.XX` (ours samples/s / reference samples/s; ours = precision "auto", measured
+layout). For the figures of an AVX2-only CPU on a CPU with more, cap every library at AVX2 (see
+benchmarks/_machine.py).
 
 What core.runtime.accel's "auto" rests on. Measured on a 2-core AMD EPYC (Zen 5, AVX-512 BF16, no
 AMX), torch 2.14: a bare training step (forward, backward, fused Adam) at batch 64, milliseconds,
@@ -62,6 +62,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -259,8 +260,6 @@ def _best_of(fn: Callable[[], object], device: torch.device, reps: int = 30,
 def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float) -> float:
     """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
     machine's fp32 peak, measured with a large matrix product in this run."""
-    from torch.utils.flop_counter import FlopCounterMode
-
     model = _model(train_set).to(device).train()
     x, y = _first_batch(train_set, device, channels_last=False)
     with FlopCounterMode(display=False) as fc:
@@ -282,8 +281,6 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
     fused Adam step; each with its GFLOP and speed against this machine's peak. The last line
     says what step time RATIO_TARGET x the reference needs, beside the part no reordering of
     the rest can remove (the layers that already run near the peak)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
     model = _model(train_set).to(device).train()
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -291,7 +288,8 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
     calls: list[tuple[str, nn.Module, Tensor]] = []
     hooks = [m.register_forward_pre_hook(lambda m, a, name=name: calls.append((name, m, a[0])))
              for name, m in model.named_children()]
-    logits = training.pool_before_relu(model)(x)
+    forward = training.pool_before_relu(model)  # the trainer's layer order
+    logits = forward(x)
     for h in hooks:
         h.remove()
     rows = []
@@ -314,7 +312,6 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
         p.grad = torch.randn_like(p)
     opt = training.make_optimizer(model, training.TrainConfig(lr=LR))
     rows.append(("Adam step (fused)", _best_of(opt.step, device), 0))
-    forward = training.pool_before_relu(model)
 
     def bare_step() -> None:  # the trainer's step on one fixed batch, without its bookkeeping
         loss = F.cross_entropy(forward(x), y)
