@@ -12,9 +12,11 @@ channels_last copy of the model, built once per model (its build time is printed
 lets core.runtime.tune pick the batch size (and, for full passes, NCHW or channels_last) on this
 machine. The bound: the multiply-adds the incremental passes must do per position against a full
 pass (torch's FlopCounterMode on what actually runs), i.e. how much faster than full passes the
-incremental scan can be at the same speed per multiply-add. The machine line comes first; the
-exact-fp32 ratio (best Captum / our best fp32 run) comes before the last line. For the figures
-of an AVX2-only CPU on a CPU with more, cap every library at AVX2 (see benchmarks/_machine.py).
+incremental scan can be at the same speed per multiply-add; and the ceiling it puts on the ratio
+at this machine's fp32 peak (measured in the same run, benchmarks/_machine.py). The machine line
+comes first; the exact-fp32 ratio (best Captum / our best fp32 run) comes before the last line.
+For the figures of an AVX2-only CPU on a CPU with more, cap every library at AVX2 (see
+benchmarks/_machine.py).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from captum.attr import Occlusion
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._machine import machine_line  # noqa: E402
+from benchmarks._machine import fp32_peak, machine_line  # noqa: E402
 from core.interpret import occlusion
 from core.models.builder import build_model
 from core.runtime import accel
@@ -83,6 +85,7 @@ def resnet_case() -> None:
 
     with torch.inference_mode():  # warm oneDNN up (first pass at a shape builds its kernels)
         model(x.expand(64, -1, -1, -1))
+    fp32_peak()  # measured now and again after the timings; the higher counts
     fp32_t, fp32 = best_of(lambda: run("fp32", inc=False), 1)
     n = fp32.plan.passes
     print(f"resnet18 224x224, window 16, stride 8: {n} passes (1 unoccluded + "
@@ -107,7 +110,7 @@ def resnet_case() -> None:
           f"ms per position {per}; measured once in {first.tuned.cost_s:.2f} s, cached after)")
     print(f"  max |fp32 incremental - fp32 full| prob map: "
           f"{np.abs(fp32_inc.prob_map - fp32.prob_map).max():.2e}")
-    bound(model, x, base, fp32.plan, fp32_t, ours)
+    inc_macs = bound(model, x, base, fp32.plan, fp32_t, ours)
     if accel.cpu_has_bf16():
         start = time.perf_counter()
         accel.bf16_copy(model)  # built once per model and cached: timed apart, then reused
@@ -144,6 +147,7 @@ def resnet_case() -> None:
     diff = np.abs(occlusion.attribution_map(fp32, (224, 224)) - attr[0, 0].numpy()).max()
     print(f"  max |ours fp32 - captum ppe 128| attribution: {diff:.2e}")
     best_fp32 = min(v for k, v in ours.items() if k.startswith("fp32"))
+    ceiling(inc_macs, n - 1, min(captum.values()), best_fp32)
     print(f"  best captum {min(captum.values()):.2f} s (ppe {min(captum, key=captum.get)}), "
           f"best ours {min(ours.values()):.2f} s ({min(ours, key=ours.get)}), "
           f"best ours exact fp32 {best_fp32:.2f} s")
@@ -151,10 +155,11 @@ def resnet_case() -> None:
     print(f"ratio: {min(captum.values()) / min(ours.values()):.2f}")
 
 
-def bound(model, x, base, p, full_s: float, ours: dict) -> None:
+def bound(model, x, base, p, full_s: float, ours: dict) -> float:
     """The multiply-adds the incremental passes must do, against a full pass per position,
     counted by torch's FlopCounterMode on the convolutions and matrix products actually run
-    (the windows each layer recomputes, at the common window size of a batch)."""
+    (the windows each layer recomputes, at the common window size of a batch). Returns the
+    multiply-adds per position."""
     from torch.utils.flop_counter import FlopCounterMode
 
     from core.runtime.incremental import LocalRunner
@@ -176,6 +181,20 @@ def bound(model, x, base, p, full_s: float, ours: dict) -> None:
     print(f"  achieved: {full_s / best_inc:.2f}x our full passes "
           f"({full * n / full_s / 1e9:.1f} GMAC/s full, {inc * n / best_inc / 1e9:.1f} GMAC/s "
           "incremental)")
+    return inc
+
+
+def ceiling(inc: float, positions: int, captum_s: float, ours_s: float) -> None:
+    """What this machine's fp32 peak allows: the incremental passes' multiply-adds at the peak
+    against Captum's best time, and how near our best exact-fp32 scan comes to it."""
+    peak, how = fp32_peak()
+    floor = 2 * inc * positions / peak
+    print(f"  ceiling: this machine's fp32 peak ({how}) is {peak / 1e9:.0f} GFLOP/s; at it the "
+          f"{positions} positions' {inc / 1e9:.3f} GMAC each take at least {floor:.2f} s, so "
+          f"an exact fp32 incremental scan can be at most {captum_s / floor:.2f}x Captum's "
+          f"best ({captum_s:.2f} s) here; ours ({ours_s:.2f} s, "
+          f"{2 * inc * positions / ours_s / 1e9:.0f} GFLOP/s) reaches "
+          f"{floor / ours_s:.0%} of that ceiling")
 
 
 def digits_case() -> None:
