@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import errors, heap, i18n, links, navigation, sidebar  # noqa: E402
+from dashboard import blas, errors, heap, i18n, links, navigation, sidebar  # noqa: E402
 
 st.set_page_config(page_title="CNN Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -32,5 +32,6 @@ notice = st.empty()  # above the page: what a link asked for that the view could
 with errors.boundary(f"page {current.url_path or 'home'}"):
     links.run_page(current, notice)
 # the page has imported what it needs: keep the collection Streamlit runs after every run
-# cheap (dashboard.heap)
+# cheap (dashboard.heap), and numpy's and SciPy's BLAS on one thread each (dashboard.blas)
 heap.freeze_imports()
+blas.limit()
