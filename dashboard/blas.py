@@ -1,4 +1,4 @@
-"""One thread for numpy's and SciPy's BLAS in the server process.
+"""One thread for numpy's and SciPy's OpenBLAS in the server process.
 
 NumPy and SciPy each bring their own OpenBLAS, and each starts a thread per core. After every
 call those threads keep spinning a while, waiting for more work. The lab's BLAS work is small
@@ -14,7 +14,8 @@ trustworthiness of 2,000 points, t-SNE of 3,000) ran 0.8-1.3x as fast on one thr
 when nothing else ran. Results agree to rounding (OpenBLAS may group a product's sums otherwise).
 
 torch is untouched: its matrix products and convolutions (MKL and oneDNN, linked inside torch)
-run on its own OpenMP threads, which ``threadpoolctl``'s "blas" pools do not include.
+run on its own OpenMP threads. Only OpenBLAS is set: an MKL that numpy links (conda's numpy) may
+be the one torch uses too, and other BLAS libraries were not measured.
 """
 
 from __future__ import annotations
@@ -36,15 +37,17 @@ def limit() -> bool:
     with _lock:  # sessions run in threads of one process
         if len(sys.modules) == _modules_at_limit:
             return False
-        from threadpoolctl import OpenBLASController, threadpool_info, threadpool_limits
+        from threadpoolctl import OpenBLASController, ThreadpoolController, threadpool_info
 
         modules = len(sys.modules)
-        threadpool_limits(limits=1, user_api="blas")  # process-wide, until changed
+        # OpenBLAS only: a numpy built on MKL (conda's) can share its MKL with torch
+        ThreadpoolController().select(internal_api="openblas").limit(limits=1)
         # OpenBLAS's pool is one for the process, so threadpoolctl lets one thread set it: the
         # first to try, while it lives (others are ignored). Give that back, so that the next
         # call, from another session's thread, can set a library loaded since.
         OpenBLASController.clear_controlling_thread()
-        if any(p["num_threads"] != 1 for p in threadpool_info() if p["user_api"] == "blas"):
+        if any(p["num_threads"] != 1 for p in threadpool_info()
+               if p["internal_api"] == "openblas"):
             return False  # a live thread held the control: the next run tries again
         _modules_at_limit = modules
     return True

@@ -16,7 +16,9 @@ from dashboard import blas
 
 
 def _pools(api: str) -> list[tuple[str, int]]:
-    return [(p["filepath"], p["num_threads"]) for p in threadpool_info() if p["user_api"] == api]
+    """(library, threads) of every pool of this internal API ("openblas", "openmp", "mkl")."""
+    return [(p["filepath"], p["num_threads"]) for p in threadpool_info()
+            if p["internal_api"] == api]
 
 
 @pytest.fixture
@@ -30,11 +32,11 @@ def unlimited(monkeypatch):
 
 
 def test_it_sets_every_blas_library_to_one_thread_and_leaves_torch_alone(unlimited):
-    assert _pools("blas") and all(n == 2 for _, n in _pools("blas"))
-    openmp, torch_threads = _pools("openmp"), torch.get_num_threads()
+    assert _pools("openblas") and all(n == 2 for _, n in _pools("openblas"))
+    others, torch_threads = _pools("openmp") + _pools("mkl"), torch.get_num_threads()
     assert blas.limit() is True
-    assert all(n == 1 for _, n in _pools("blas")), _pools("blas")
-    assert _pools("openmp") == openmp  # torch's OpenMP (and scikit-learn's) untouched
+    assert all(n == 1 for _, n in _pools("openblas")), _pools("openblas")
+    assert _pools("openmp") + _pools("mkl") == others  # torch's OpenMP, any MKL: untouched
     assert torch.get_num_threads() == torch_threads
 
 
@@ -47,7 +49,7 @@ def test_another_thread_can_set_them_after_one_has(unlimited, monkeypatch):
     worker = threading.Thread(target=lambda: done.append(blas.limit()))
     worker.start()
     worker.join()
-    assert done == [True] and all(n == 1 for _, n in _pools("blas"))
+    assert done == [True] and all(n == 1 for _, n in _pools("openblas"))
 
 
 def test_it_tries_again_while_another_live_thread_holds_the_control(unlimited, monkeypatch):
@@ -68,7 +70,7 @@ def test_it_tries_again_while_another_live_thread_holds_the_control(unlimited, m
         release.set()
         worker.join()
     assert blas.limit() is True  # the holder is gone
-    assert all(n == 1 for _, n in _pools("blas"))
+    assert all(n == 1 for _, n in _pools("openblas"))
 
 
 def test_it_sets_them_again_only_after_an_import(unlimited, monkeypatch):
@@ -89,4 +91,4 @@ def test_results_agree_to_rounding_on_one_thread(unlimited):
 
 def test_the_app_limits_blas_after_a_run(app, unlimited):
     app("home")  # the run is in a thread of its own, as each session's is in the server
-    assert all(n == 1 for _, n in _pools("blas")), _pools("blas")
+    assert all(n == 1 for _, n in _pools("openblas")), _pools("openblas")
