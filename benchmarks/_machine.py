@@ -1,13 +1,16 @@
-"""The machine line every benchmark prints: CPU model, ISA level, native bf16, threads."""
+"""The machine line every benchmark prints (CPU model, ISA level, native bf16, threads), and
+this machine's measured fp32 peak."""
 
 from __future__ import annotations
 
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,6 +41,9 @@ def isa() -> str:
     return f"{level} (capped: {', '.join(caps)})" if caps else level
 
 
+_PEAK: list = [0.0, ""]  # the highest fp32_peak measured in this process, and its line
+
+
 def fp32_peak(device: torch.device | str = "cpu") -> tuple[float, str]:
     """This machine's fp32 peak in FLOP/s, measured: the faster of a 2048x2048 matrix product
     (MKL on the CPU) and a 3x3 convolution, 256 channels to 256 on 8 images of 32x32 in
@@ -49,10 +55,6 @@ def fp32_peak(device: torch.device | str = "cpu") -> tuple[float, str]:
     benchmark): each call measures again and returns the highest measured so far in this
     process, so a benchmark that calls it before its timings and again after gets the better.
     """
-    import time
-
-    import torch.nn.functional as F
-
     device = torch.device(device)
 
     def best(fn) -> float:
@@ -81,8 +83,6 @@ def fp32_peak(device: torch.device | str = "cpu") -> tuple[float, str]:
         _PEAK[:] = [max(mm, conv), line]
     return _PEAK[0], _PEAK[1]
 
-
-_PEAK: list = [0.0, ""]  # the highest fp32_peak measured in this process, and its line
 
 
 def machine_line() -> str:

@@ -288,7 +288,7 @@ def _best_of(fn: Callable[[], object], device: torch.device, reps: int = 30,
 def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float, ref_s: float,
                ref_data_s: float) -> float:
     """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
-    machine's fp32 peak, measured with a large matrix product in this run; and the ceiling
+    machine's fp32 peak (benchmarks/_machine.py: fp32_peak, in this run); and the ceiling
     that puts on the ratio: the whole step at the peak, against the reference's step, whose
     data loading (``ref_data_s``, timed alone) is the share no model arithmetic explains."""
     model = _model(train_set).to(device).train()

@@ -28,7 +28,7 @@ _modules_at_limit = 0
 
 
 def limit() -> bool:
-    """Set every BLAS library loaded so far to one thread, if modules were imported since the
+    """Set every OpenBLAS loaded so far to one thread, if modules were imported since the
     last time that worked (a library loaded later, as SciPy's is by the first page that needs
     it, is caught by the next call); returns whether it set them."""
     global _modules_at_limit
