@@ -89,8 +89,9 @@ def render(T: dict, test_split: Dataset | None = None) -> None:
         st.markdown(f"**{T['shapes']}:** " + " → ".join(
             f"{stage_name(T, name)} {' × '.join(map(str, shape))}"
             for name, shape in walk.shapes))
-        st.markdown(f"**{T['formula']}**")
-        st.code(walk.formula, language=None)
+        # inline code, not st.code: the browser's code block (a syntax highlighter) made this
+        # one line cost the page ~0.2 s before it was idle
+        st.markdown(f"**{T['formula']}**  \n`{walk.formula}`")
 
     cols = 4 if mode == "gray" else 3
     tabs = st.tabs([T["stage_conv"], T["stage_relu"], T["stage_pool"]], key=f"{KEY}_stage",

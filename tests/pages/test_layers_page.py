@@ -155,7 +155,7 @@ def test_stride_and_padding_change_shapes_and_formula(layers):
     at = layers
     at.number_input(key="layers_conv_stride").set_value(2).run()
     at.number_input(key="layers_conv_padding").set_value(0).run()
-    formula = next(c.value for c in at.code if c.value.startswith("H1"))
+    formula = next(m.value for m in at.markdown if "`H1" in m.value)
     assert "⌊(128 + 2·0 − 3) / 2⌋ + 1 = 63" in formula
     open_tab(at, "layers_conv_stage", EN["stage_pool"])  # only the open stage is drawn
     pooled = _heatmaps(_chart(at, "layers_conv_maps_pooled"))
