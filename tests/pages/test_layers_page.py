@@ -162,6 +162,14 @@ def test_stride_and_padding_change_shapes_and_formula(layers):
     assert pooled[0].shape == (31, 31)
 
 
+def test_the_default_view_sends_no_code_block(layers):
+    """st.code makes the browser load its syntax highlighter (1.5 MB of script) on the first
+    code block after a page load: 8 sessions opening Layers at once spent ~8 CPU s more in
+    Chromium for the one-line formula (benchmarks/pages.py). The formula is inline code."""
+    assert not layers.code
+    assert any("`H1 = W1 = " in m.value for m in layers.markdown)
+
+
 def test_bad_custom_kernel_and_bad_upload_show_errors(layers):
     at = layers
     at.toggle(key="layers_conv_custom").set_value(True).run()
