@@ -26,7 +26,7 @@ line comes first. After the timings come the step's GFLOP against this machine's
 faster of a large matrix product and a large convolution, same run); the ceiling that peak puts
 on the ratio (the whole step at the peak against the reference's step, and how much of the
 reference's step is its data loading, which depends on the CPU's speed at small Python and PIL
-work: 2.7-3.6 ms of 22.4-26.0 on a Zen 5 EPYC capped at AVX2, so the rest of that step is the
+work: 2.5-3.6 ms of 20.3-26.0 on a Zen 5 EPYC capped at AVX2, so the rest of that step is the
 same arithmetic as ours); where our step's time goes (each layer's forward + backward, the loss
 and the Adam step timed alone, then a bare step, and what the issue's 2.5x leaves for the parts
 that are not already near the peak); and the exact-fp32 ratio. The last line is `ratio: X.XX`
