@@ -7,6 +7,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -41,7 +42,30 @@ def isa() -> str:
     return f"{level} (capped: {', '.join(caps)})" if caps else level
 
 
-_PEAK: list = [0.0, ""]  # the highest fp32_peak measured in this process, and its line
+def best_seconds(fn: Callable[[], object], device: torch.device | str = "cpu", *,
+                 reps: int = 30, rounds: int = 3, warmup: int = 5) -> float:
+    """Seconds per call of ``fn`` after ``warmup`` calls: the best of ``rounds`` rounds of
+    ``reps`` calls each (a CUDA device is synchronised around each round)."""
+    device = torch.device(device)
+
+    def sync() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    for _ in range(warmup):
+        fn()
+    best = float("inf")
+    for _ in range(rounds):
+        sync()
+        start = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        sync()
+        best = min(best, (time.perf_counter() - start) / reps)
+    return best
+
+
+_peak: tuple[float, str] = (0.0, "")  # the highest fp32_peak measured in this process, its line
 
 
 def fp32_peak(device: torch.device | str = "cpu") -> tuple[float, str]:
@@ -55,34 +79,20 @@ def fp32_peak(device: torch.device | str = "cpu") -> tuple[float, str]:
     benchmark): each call measures again and returns the highest measured so far in this
     process, so a benchmark that calls it before its timings and again after gets the better.
     """
-    device = torch.device(device)
-
-    def best(fn) -> float:
-        fn()
-        seconds = float("inf")
-        for _ in range(5):
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
-            start = time.perf_counter()
-            fn()
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
-            seconds = min(seconds, time.perf_counter() - start)
-        return seconds
-
+    global _peak
     n = 2048
     a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
     x = torch.randn(8, 256, 32, 32, device=device).contiguous(memory_format=torch.channels_last)
     w = torch.randn(256, 256, 3, 3, device=device).contiguous(memory_format=torch.channels_last)
     with torch.no_grad():
-        mm = 2 * n ** 3 / best(lambda: a @ b)
-        conv = 2 * x.numel() * 256 * 9 / best(lambda: F.conv2d(x, w, padding=1))
+        mm = 2 * n ** 3 / best_seconds(lambda: a @ b, device, reps=1, rounds=5, warmup=1)
+        conv = 2 * x.numel() * 256 * 9 / best_seconds(lambda: F.conv2d(x, w, padding=1), device,
+                                                        reps=1, rounds=5, warmup=1)
     line = (f"the faster of a {n}x{n} matrix product ({mm / 1e9:.0f} GFLOP/s) and a 3x3 "
             f"convolution, 256 channels ({conv / 1e9:.0f} GFLOP/s)")
-    if max(mm, conv) > _PEAK[0]:
-        _PEAK[:] = [max(mm, conv), line]
-    return _PEAK[0], _PEAK[1]
-
+    if max(mm, conv) > _peak[0]:
+        _peak = (max(mm, conv), line)
+    return _peak
 
 
 def machine_line() -> str:

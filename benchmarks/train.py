@@ -61,7 +61,6 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +71,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._machine import fp32_peak, machine_line  # noqa: E402
+from benchmarks._machine import best_seconds, fp32_peak, machine_line  # noqa: E402
 from core.data import datasets
 from core.models import checkpoints
 from core.runtime import accel
@@ -269,22 +268,6 @@ def _first_batch(train_set: datasets.Dataset, device: torch.device,
     return x, train_set.labels[:BATCH].to(device)
 
 
-def _best_of(fn: Callable[[], object], device: torch.device, reps: int = 30,
-             rounds: int = 3) -> float:
-    """Seconds per call of ``fn`` (after a warm-up), the best of ``rounds`` rounds."""
-    for _ in range(5):
-        fn()
-    best = float("inf")
-    for _ in range(rounds):
-        _sync(device)
-        start = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        _sync(device)
-        best = min(best, (time.perf_counter() - start) / reps)
-    return best
-
-
 def peak_share(train_set: datasets.Dataset, device: torch.device, step_s: float, ref_s: float,
                ref_data_s: float) -> float:
     """The step's multiply-adds (torch's FlopCounterMode: forward + backward) against this
@@ -339,13 +322,13 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
 
         with FlopCounterMode(display=False) as fc:
             fwd_bwd()
-        rows.append((name, _best_of(fwd_bwd, device), fc.get_total_flops()))
+        rows.append((name, best_seconds(fwd_bwd, device), fc.get_total_flops()))
     logits = logits.detach().requires_grad_()
-    rows.append(("loss", _best_of(lambda: F.cross_entropy(logits, y).backward(), device), 0))
+    rows.append(("loss", best_seconds(lambda: F.cross_entropy(logits, y).backward(), device), 0))
     for p in model.parameters():
         p.grad = torch.randn_like(p)
     opt = training.make_optimizer(model, training.TrainConfig(lr=LR))
-    rows.append(("Adam step (fused)", _best_of(opt.step, device), 0))
+    rows.append(("Adam step (fused)", best_seconds(opt.step, device), 0))
 
     def bare_step() -> None:  # the trainer's step on one fixed batch, without its bookkeeping
         loss = F.cross_entropy(forward(x), y)
@@ -353,7 +336,7 @@ def breakdown(train_set: datasets.Dataset, device: torch.device, channels_last: 
         loss.backward()
         opt.step()
 
-    bare = _best_of(bare_step, device)
+    bare = best_seconds(bare_step, device)
     print(f"\nwhere our step goes: each part timed alone, forward + backward, batch {BATCH} "
           f"({'channels_last' if channels_last else 'NCHW'})")
     for name, seconds, flops in rows:
