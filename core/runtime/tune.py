@@ -116,22 +116,31 @@ def measure(candidates: Sequence[Setup], make_run: Callable[[Setup], Callable[[]
         raise ValueError("measure needs at least one candidate")
     device = torch.device(device)
     start = time.perf_counter()
-    timings: dict[Setup, float] = {}
+    runs: dict[Setup, Callable[[], object]] = {}
+    best: dict[Setup, float] = {}
     skipped = []
+
+    def timed(setup: Setup) -> None:
+        _sync(device)
+        t0 = time.perf_counter()
+        runs[setup]()
+        _sync(device)
+        best[setup] = min(best.get(setup, float("inf")), time.perf_counter() - t0)
+
     for setup in candidates:
-        if timings and time.perf_counter() - start > budget_s:
+        if runs and time.perf_counter() - start > budget_s:
             skipped.append(setup)
             continue
-        run = make_run(setup)
-        run()  # warm-up: oneDNN builds its kernels for the shape here
-        best = float("inf")
-        for _ in range(repeats):
-            _sync(device)
-            t0 = time.perf_counter()
-            run()
-            _sync(device)
-            best = min(best, time.perf_counter() - t0)
-        timings[setup] = best / setup.batch_size
+        runs[setup] = make_run(setup)
+        runs[setup]()  # warm-up: oneDNN builds its kernels for the shape here
+        timed(setup)
+    # The other timed calls take turns, so that a burst of load from elsewhere on a shared
+    # machine slows one round of every candidate rather than all calls of one of them; every
+    # other round goes backwards, so that no candidate always follows the same one.
+    for round_ in range(1, repeats):
+        for setup in list(runs)[::-1] if round_ % 2 else runs:
+            timed(setup)
+    timings = {setup: seconds / setup.batch_size for setup, seconds in best.items()}
     winner = min(timings, key=timings.get)
     return Choice(winner, timings, time.perf_counter() - start, False, tuple(skipped))
 
@@ -266,11 +275,11 @@ def _train_run(model: nn.Module, example: Tensor, setup: Setup) -> Callable[[], 
     x = batch_of(example, setup.batch_size, Setup(setup.channels_last, "fp32", 1)).float()
 
     def run() -> object:
-        for p in net.parameters():
-            p.grad = None
         with accel.autocast(x.device, setup.precision):
             out = net(x)
         out.float().sum().backward()
+        for p in net.parameters():  # measure keeps every candidate's copy: weights only
+            p.grad = None
         return out
 
     return run

@@ -70,11 +70,15 @@ EVAL_BATCH = 512
 # to TUNE_BATCH, as long as one forward pass stays under TUNE_MACS multiply-adds: the layouts'
 # order can flip with the batch size (small_cnn on a Xeon capped at AVX2: a tie at batch 16,
 # channels_last 20 ms against NCHW 24.5 ms per step at batch 64), while a big model keeps the
-# measuring short with a smaller batch (ResNet-18 at 224 px: one image).
+# measuring short with a smaller batch (ResNet-18 at 224 px: one image). Four timed steps per
+# layout, taken in turns (core.runtime.tune.measure): on a 2-core Zen 5 EPYC shared with other
+# machines' load, where channels_last's measured step is 10-15% shorter for small_cnn, two
+# timed steps per layout, one layout after the other, picked NCHW in 2-6 of 30 measurements;
+# four in turns, 0-1 of 30, for 0.2 s instead of 0.1 s once per process.
 TUNE_BATCH = 64
 TUNE_MACS = 3e8
 TUNE_BUDGET_S = 1.0
-TUNE_REPEATS = 2
+TUNE_REPEATS = 4
 
 
 # --------------------------------------------------------------------------- configuration

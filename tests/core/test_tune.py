@@ -70,6 +70,24 @@ def test_measure_stops_starting_candidates_when_the_budget_is_spent():
     assert choice.best == setups[0] and choice.skipped == tuple(setups[1:])
 
 
+
+def test_measure_times_the_candidates_in_turns_and_keeps_each_ones_fastest_call():
+    """A burst of load from elsewhere (a shared machine) must not land on all of one
+    candidate's calls: after each one's warm-up and first timed call, they take turns."""
+    a, b = tune.Setup(True, "fp32", 1), tune.Setup(False, "fp32", 1)
+    calls, delays = [], {a: iter([0.0, 0.05, 0.05, 0.0]), b: iter([0.0, 0.02, 0.02, 0.02])}
+
+    def make_run(setup):
+        def run():
+            calls.append(setup)
+            time.sleep(next(delays[setup]))
+        return run
+
+    choice = tune.measure([a, b], make_run, repeats=3)
+    assert calls == [a, a, b, b, b, a, a, b]  # warm-up, timed; then rounds, every other reversed
+    assert choice.best == a  # a's one fast timed call counts, not its slow ones
+    assert choice.seconds_per_image[a] < 0.01 <= choice.seconds_per_image[b]
+
 def test_the_choice_is_cached_per_model_and_shape():
     model = Counting().eval()
     x = torch.randn(1, 3, 16, 16)
