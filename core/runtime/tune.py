@@ -109,7 +109,8 @@ def measure(candidates: Sequence[Setup], make_run: Callable[[Setup], Callable[[]
     Args:
         candidates: the set-ups, in the order to try (the first is always measured).
         make_run: for a set-up, a function running one batch of ``setup.batch_size`` items.
-        budget_s: stop starting new candidates once this much time has gone.
+        budget_s: stop starting new candidates once this much time has gone, counting the
+            timed calls still to come for those already started.
         repeats: timed calls per candidate, after one warm-up call (kernels are built there).
     """
     if not candidates:
@@ -120,20 +121,23 @@ def measure(candidates: Sequence[Setup], make_run: Callable[[Setup], Callable[[]
     best: dict[Setup, float] = {}
     skipped = []
 
-    def timed(setup: Setup) -> None:
+    def timed(setup: Setup) -> float:
         _sync(device)
         t0 = time.perf_counter()
         runs[setup]()
         _sync(device)
-        best[setup] = min(best.get(setup, float("inf")), time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        best[setup] = min(best.get(setup, float("inf")), seconds)
+        return seconds
 
+    rounds_left = 0.0  # what the later rounds will take for the candidates started so far
     for setup in candidates:
-        if runs and time.perf_counter() - start > budget_s:
+        if runs and time.perf_counter() - start + rounds_left > budget_s:
             skipped.append(setup)
             continue
         runs[setup] = make_run(setup)
         runs[setup]()  # warm-up: oneDNN builds its kernels for the shape here
-        timed(setup)
+        rounds_left += (repeats - 1) * timed(setup)
     # The other timed calls take turns, so that a burst of load from elsewhere on a shared
     # machine slows one round of every candidate rather than all calls of one of them; every
     # other round goes backwards, so that no candidate always follows the same one.

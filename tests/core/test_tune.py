@@ -71,6 +71,20 @@ def test_measure_stops_starting_candidates_when_the_budget_is_spent():
 
 
 
+def test_the_budget_counts_the_timed_calls_still_to_come():
+    setups = [tune.Setup(False, "fp32", b) for b in (1, 2, 3)]
+    started = []
+
+    def make_run(setup):
+        started.append(setup)
+        return lambda: time.sleep(0.05)
+
+    # the first: warm-up + a timed call (0.1 s) + two more timed calls to come (0.1 s) fit in
+    # 0.3 s; with the second started too, 0.2 s gone + 0.2 s to come do not
+    choice = tune.measure(setups, make_run, budget_s=0.3, repeats=3)
+    assert started == setups[:2] and choice.skipped == (setups[2],)
+
+
 def test_measure_times_the_candidates_in_turns_and_keeps_each_ones_fastest_call():
     """A burst of load from elsewhere (a shared machine) must not land on all of one
     candidate's calls: after each one's warm-up and first timed call, they take turns."""
