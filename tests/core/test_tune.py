@@ -70,7 +70,6 @@ def test_measure_stops_starting_candidates_when_the_budget_is_spent():
     assert choice.best == setups[0] and choice.skipped == tuple(setups[1:])
 
 
-
 def test_the_budget_counts_the_timed_calls_still_to_come():
     setups = [tune.Setup(False, "fp32", b) for b in (1, 2, 3)]
     started = []
@@ -101,6 +100,7 @@ def test_measure_times_the_candidates_in_turns_and_keeps_each_ones_fastest_call(
     assert calls == [a, a, b, b, b, a, a, b]  # warm-up, timed; then rounds, every other reversed
     assert choice.best == a  # a's one fast timed call counts, not its slow ones
     assert choice.seconds_per_image[a] < 0.01 <= choice.seconds_per_image[b]
+
 
 def test_the_choice_is_cached_per_model_and_shape():
     model = Counting().eval()
