@@ -129,6 +129,7 @@ the finished model. What fights overfitting here:
     "steps show it faster (accuracy within a few tenths of a percent), else float32.",
     "how_run": "Steps run on the {device} in {precision}, memory layout {layout}: the fastest "
     "of {tried}, timed on this machine for this architecture.",
+    "how_setup": "{layout} · {precision} ({ms} ms per image)",
     "name": "Model name",
     "default_name": "{arch} on {dataset}",
     "bad_config": "These settings cannot be used: {error}",
@@ -421,6 +422,7 @@ terminado. Lo que aquí combate el sobreajuste:
     "porcentuales); si no, float32.",
     "how_run": "Los pasos se ejecutan en la {device} con {precision}, disposición de memoria "
     "{layout}: la más rápida de {tried}, cronometrada en esta máquina para esta arquitectura.",
+    "how_setup": "{layout} · {precision} ({ms} ms por imagen)",
     "name": "Nombre del modelo",
     "default_name": "{arch} con {dataset}",
     "bad_config": "Esta configuración no se puede usar: {error}",

@@ -146,9 +146,18 @@ def _discard() -> None:
 
 
 def _how(T: dict, trainer: Trainer) -> str:
-    """How the steps run: device, precision and the memory layout measured on this machine."""
+    """How the steps run: device, precision and the memory layout measured on this machine,
+    beside each set-up measured (fastest first) and its time per image."""
     tuned = trainer.tuned
-    tried = ", ".join(dict.fromkeys(s.layout for s in tuned.seconds_per_image))
+
+    def ms(seconds: float) -> str:  # three significant digits: 0.0812, 12.3, 1,234
+        return (i18n.general(seconds * 1e3, spec=".3g") if seconds < 1
+                else i18n.integer(round(seconds * 1e3)))
+
+    tried = ", ".join(T["how_setup"].format(layout=s.layout, precision=s.precision,
+                                            ms=ms(seconds))
+                      for s, seconds in sorted(tuned.seconds_per_image.items(),
+                                               key=lambda item: item[1]))
     return T["how_run"].format(device=trainer.device.type.upper(), precision=trainer.precision,
                                layout=tuned.best.layout, tried=tried)
 
