@@ -150,9 +150,9 @@ def _how(T: dict, trainer: Trainer) -> str:
     beside each set-up measured (fastest first) and its time per image."""
     tuned = trainer.tuned
 
-    def ms(seconds: float) -> str:  # three significant digits: 0.0812, 12.3, 1,234
-        return (i18n.general(seconds * 1e3, spec=".3g") if seconds < 1
-                else i18n.integer(round(seconds * 1e3)))
+    def ms(seconds: float) -> str:  # three significant digits: 0.0812, 12.3; then 1,234
+        value = seconds * 1e3
+        return i18n.general(value, spec=".3g") if value < 999.5 else i18n.integer(round(value))
 
     tried = ", ".join(T["how_setup"].format(layout=s.layout, precision=s.precision,
                                             ms=ms(seconds))
