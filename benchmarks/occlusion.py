@@ -107,7 +107,8 @@ def resnet_case() -> None:
     per = ", ".join(f"{s.batch_size}: {v * 1e3:.1f}"
                     for s, v in first.tuned.seconds_per_image.items())
     print(f"  ours fp32 incremental, measured    {t:7.2f} s (batch {measured.batch_size}; "
-          f"ms per position {per}; measured once in {first.tuned.cost_s:.2f} s, cached after)")
+          f"ms per position {per}; measured once, on the map's first {first.measured} "
+          f"positions, in {first.tuned.cost_s:.2f} s of its run, cached after)")
     print(f"  max |fp32 incremental - fp32 full| prob map: "
           f"{np.abs(fp32_inc.prob_map - fp32.prob_map).max():.2e}")
     inc_macs = bound(model, x, base, fp32.plan, fp32_t, ours)

@@ -259,6 +259,7 @@ class OcclusionResult:
     batch_size: int = 0  # occluded copies per forward pass, as used
     channels_last: bool = False  # the memory layout of the passes (incremental: always NHWC)
     tuned: tune.Choice | None = None  # what was measured when the batch size was left to it
+    measured: int = 0  # positions of this map computed while measuring (0: cached or none)
 
 
 def _as_input(model: nn.Module, t: Tensor, precision: str, nhwc: bool) -> Tensor:
@@ -306,9 +307,11 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         mean, std: the model's input normalisation (per channel or one value).
         batch_size: occluded copies per forward pass (memory: batch_size x C x H x W floats),
             or several to choose from (e.g. ``BATCH_SIZES``): the fastest per position on this
-            machine, measured on the first positions with the layouts (NCHW / channels_last) of
-            full passes, within the precision asked for (``core.runtime.tune``; once per
-            process, model, image size and occluder).
+            machine, with the layouts (NCHW / channels_last) of full passes, within the
+            precision asked for (``core.runtime.tune``; once per process, model, image size and
+            occluder). The measuring computes the map's first positions, so it costs almost
+            nothing beyond the map itself; the candidates whose timed batches do not fit in
+            the map are left out (with fewer than two left, the largest is used unmeasured).
         precision: "fp32", "bf16" (a private bf16 channels_last copy of the model,
             see `bf16_copy`, under autocast; softmax in fp32) or "auto" (bf16 where the CPU
             computes it natively).
@@ -317,7 +320,8 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
             agree with full passes to ~1e-6). Used when a first check against full passes
             agrees; ``False`` runs every copy through the whole model.
         progress: called with (positions done, positions total) after each batch.
-        should_stop: polled before each batch; True stops early (``stopped=True``).
+        should_stop: polled before each batch after the measuring (bounded by
+            ``tune.BUDGET_S``); True stops early (``stopped=True``).
     Returns:
         OcclusionResult with (rows, cols) maps.
     """
@@ -344,18 +348,23 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         batches = _Batches(model, runner, xin, bin_, p, prec, nhwc)
         if runner is not None and not batches.agrees():
             batches.runner = runner = None
-        tuned = None
+        scan = _Scan(batches, t, progress)
+        tuned, size = None, sizes[0]
         if len(sizes) > 1:
-            tuned = _tune(shared, batches, sizes)
-            batches.nhwc = tuned.best.channels_last
-        size = tuned.best.batch_size if tuned is not None else sizes[0]
-        maps, stopped = _scan(batches, p, t, size, progress, should_stop)
-    prob, top_prob, top_cls = maps
+            tuned = _tune(shared, scan, sizes)
+            if tuned is None:  # too few positions to time two candidates
+                size = min(sizes[-1], p.rows * p.cols)
+            else:
+                batches.nhwc, size = tuned.best.channels_last, tuned.best.batch_size
+        measured = scan.done
+        stopped = scan.finish(size, should_stop)
+    prob, top_prob, top_cls = (a.reshape(p.rows, p.cols)
+                               for a in (scan.prob, scan.top_prob, scan.top_cls))
     p0 = float(base_probs[t])
     return OcclusionResult(prob, (p0 - prob).astype(np.float32), top_cls, top_prob, p0, t,
                            base_probs.cpu().numpy(), p, baseline, prec,
                            time.perf_counter() - start, stopped, runner is not None, size,
-                           batches.nhwc or runner is not None, tuned)
+                           batches.nhwc or runner is not None, tuned, measured)
 
 
 def _batch_sizes(batch_size: int | Sequence[int]) -> tuple[int, ...]:
@@ -368,28 +377,39 @@ def _batch_sizes(batch_size: int | Sequence[int]) -> tuple[int, ...]:
     return (check_int("batch_size", batch_size, 1),)
 
 
-def _tune(shared: nn.Module, batches: _Batches, sizes: tuple[int, ...]) -> tune.Choice:
+def _tune(shared: nn.Module, scan: _Scan, sizes: tuple[int, ...]) -> tune.Choice | None:
     """The fastest batch size (and, for full passes, memory layout) per position, measured
-    on the first positions of this very map (``core.runtime.tune``), once per process.
+    while computing this very map's first positions (``core.runtime.tune``), once per process.
 
-    Incremental passes carry their windows in channels_last (``LocalRunner``), so only the
-    batch size is theirs to choose; full passes also try NCHW against channels_last inputs.
+    Every call the measuring times computes the next positions of the map, so the only cost
+    beyond the map itself is that some positions run at a slower candidate. The candidates go
+    in order while their calls (a warm-up and ``tune.REPEATS`` timed ones each) fit in the map;
+    None when fewer than two fit. Incremental passes carry their windows in channels_last
+    (``LocalRunner``), so only the batch size is theirs to choose; full passes also try NCHW
+    against channels_last inputs.
     """
+    batches = scan.batches
     n = batches.p.rows * batches.p.cols
-    useful = tuple(b for b in sizes if b < n) + (min(n, sizes[-1]),)
-    useful = tuple(sorted(set(useful)))
+    useful = tuple(sorted({b for b in sizes if b < n} | {min(n, sizes[-1])}))
     layouts = (True,) if batches.runner is not None or batches.prec == "bf16" else (False, True)
+    candidates, positions = [], 0
+    for setup in (tune.Setup(cl, batches.prec, b) for b in useful for cl in layouts):
+        positions += (1 + tune.REPEATS) * setup.batch_size
+        if positions > n:
+            break
+        candidates.append(setup)
+    if len(candidates) < 2:
+        return None
     key = ("occlusion", tuple(batches.x.shape), batches.p.window, batches.p.stride,
-           batches.prec, batches.runner is not None, useful, layouts)
+           batches.prec, batches.runner is not None, tuple(candidates))
 
     def measure() -> tune.Choice:
         nhwc = batches.nhwc
-        candidates = [tune.Setup(cl, batches.prec, b) for b in useful for cl in layouts]
 
         def make_run(setup: tune.Setup) -> Callable[[], object]:
-            def run() -> object:
+            def run() -> None:
                 batches.nhwc = setup.channels_last
-                return batches.probs(0, setup.batch_size)
+                scan.step(setup.batch_size)
             return run
 
         try:
@@ -483,28 +503,38 @@ def _crops(x: Tensor, base: Tensor, p: Plan, first: int, count: int
     return crop.permute(0, 3, 1, 2), y0, x0
 
 
-def _scan(batches: _Batches, p: Plan, t: int, batch_size: int,
-          progress: Callable[[int, int], None] | None,
-          should_stop: Callable[[], bool] | None) -> tuple[tuple[np.ndarray, ...], bool]:
-    n = p.rows * p.cols
-    prob = np.full(n, np.nan, np.float32)
-    top_prob = np.full(n, np.nan, np.float32)
-    top_cls = np.full(n, -1, np.int64)
-    stopped = False
-    for first in range(0, n, batch_size):
-        if should_stop is not None and should_stop():
-            stopped = True
-            break
-        count = min(batch_size, n - first)
-        probs = batches.probs(first, count)  # (count, K)
+class _Scan:
+    """The maps of one run, filled batch by batch in position order (flat, NaN / -1 where not
+    yet computed)."""
+
+    def __init__(self, batches: _Batches, target: int,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.batches, self.target, self.progress = batches, target, progress
+        self.n = batches.p.rows * batches.p.cols
+        self.prob = np.full(self.n, np.nan, np.float32)
+        self.top_prob = np.full(self.n, np.nan, np.float32)
+        self.top_cls = np.full(self.n, -1, np.int64)
+        self.done = 0  # positions computed so far: 0 .. done-1
+
+    def step(self, batch_size: int) -> None:
+        """Compute the next ``batch_size`` positions (fewer at the end of the map)."""
+        first, count = self.done, min(batch_size, self.n - self.done)
+        probs = self.batches.probs(first, count)  # (count, K)
         best = probs.max(dim=1)
-        prob[first:first + count] = probs[:, t].cpu().numpy()
-        top_prob[first:first + count] = best.values.cpu().numpy()
-        top_cls[first:first + count] = best.indices.cpu().numpy()
-        if progress is not None:
-            progress(first + count, n)
-    shape = (p.rows, p.cols)
-    return (prob.reshape(shape), top_prob.reshape(shape), top_cls.reshape(shape)), stopped
+        self.prob[first:first + count] = probs[:, self.target].cpu().numpy()
+        self.top_prob[first:first + count] = best.values.cpu().numpy()
+        self.top_cls[first:first + count] = best.indices.cpu().numpy()
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.n)
+
+    def finish(self, batch_size: int, should_stop: Callable[[], bool] | None) -> bool:
+        """The positions left, by batches; True when ``should_stop`` ended it early."""
+        while self.done < self.n:
+            if should_stop is not None and should_stop():
+                return True
+            self.step(batch_size)
+        return False
 
 
 # --------------------------------------------------------------------------- per-pixel form

@@ -78,7 +78,7 @@ changes the answer more than covering the animal.
     "changes (the rest is reused from the unoccluded pass).",
     "how_incremental_False": "each position ran through the whole network.",
     "how_batch": "Batches of {batch} positions in {layout}: the fastest of {tried} on this "
-    "machine, measured in {seconds} s the first time.",
+    "machine, timed while computing the map's first {measured} positions ({seconds} s).",
     "how_batch_cached": "Batches of {batch} positions in {layout}: the fastest of {tried} on "
     "this machine (measured once, reused).",
     "download_png": "Probability map (PNG)",
@@ -164,7 +164,8 @@ en la nieve; la oclusión lo delata: tapar la nieve cambia la respuesta más que
     "cambia el oclusor (el resto se reutiliza de la pasada sin tapar).",
     "how_incremental_False": "en cada posición la imagen recorrió la red entera.",
     "how_batch": "Lotes de {batch} posiciones en {layout}: lo más rápido de {tried} en esta "
-    "máquina, medido en {seconds} s la primera vez.",
+    "máquina, cronometrado al calcular las primeras {measured} posiciones del mapa "
+    "({seconds} s).",
     "how_batch_cached": "Lotes de {batch} posiciones en {layout}: lo más rápido de {tried} en "
     "esta máquina (medido una vez y reutilizado).",
     "download_png": "Mapa de probabilidad (PNG)",

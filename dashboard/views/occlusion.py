@@ -127,7 +127,8 @@ def _how_batch(T: dict, result: OcclusionResult, lang: str) -> str:
                   tried=", ".join(i18n.integer(b, lang) for b in tried))
     if tuned.cached:
         return T["how_batch_cached"].format(**values)
-    return T["how_batch"].format(seconds=i18n.number(tuned.cost_s, 2, lang), **values)
+    return T["how_batch"].format(seconds=i18n.number(tuned.cost_s, 2, lang),
+                                 measured=i18n.integer(result.measured, lang), **values)
 
 
 def show(T: dict, loaded: LoadedModel, x: torch.Tensor, p: Plan,

@@ -336,6 +336,65 @@ def test_a_measured_batch_size_gives_the_fixed_batch_maps_and_is_cached(incremen
     tune.clear()
 
 
+class _Counting(nn.Module):
+    """A model that records the batch sizes it is run at (a test's own, not a shared one)."""
+
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net, self.seen = net, []
+        self.eval()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.append(x.shape[0])
+        return self.net(x)
+
+
+def test_measuring_the_batch_size_computes_each_position_once():
+    from core.runtime import tune
+
+    tune.clear()
+    model = _Counting(small_cnn())
+    torch.manual_seed(4)
+    x = torch.randn(1, 1, 28, 28)
+    kw = dict(window=5, stride=2, incremental=False, **MNIST)  # 13 x 13 = 169 positions
+    fixed = occlusion.occlusion(model, x, batch_size=169, **kw)
+    model.seen.clear()
+    tuned = occlusion.occlusion(model, x, batch_size=(8, 16, 32), **kw)
+    # full passes: 8 and 16 in both layouts, a warm-up and two timed batches each (3 x 48 = 144
+    # positions); 32 would need 192 more, past the map
+    assert set(tuned.tuned.seconds_per_image) == {
+        tune.Setup(cl, "fp32", b) for b in (8, 16) for cl in (False, True)}
+    assert tuned.measured == 144 and not tuned.stopped
+    assert model.seen[0] == 1  # the unoccluded pass
+    assert sorted(model.seen[1:13]) == [8] * 6 + [16] * 6  # the measuring: the first 144
+    b = tuned.batch_size
+    assert model.seen[13:] == [b] * (25 // b) + [25 % b]  # then the 25 left, at the winner
+    assert sum(model.seen) == 1 + 169  # every position exactly once
+    np.testing.assert_allclose(tuned.prob_map, fixed.prob_map, atol=1e-6, rtol=0)
+    np.testing.assert_array_equal(tuned.class_map, fixed.class_map)
+    model.seen.clear()
+    again = occlusion.occlusion(model, x, batch_size=(8, 16, 32), **kw)
+    assert again.tuned.cached and again.measured == 0 and again.batch_size == b
+    assert model.seen[1:] == [b] * (169 // b) + [169 % b]
+    tune.clear()
+
+
+def test_a_map_too_small_to_time_two_batch_sizes_runs_at_the_largest_unmeasured():
+    from core.runtime import tune
+
+    tune.clear()
+    model = _Counting(small_cnn())
+    x = torch.randn(1, 1, 28, 28)
+    kw = dict(window=4, stride=4, incremental=False, **MNIST)  # 7 x 7 = 49 positions
+    r = occlusion.occlusion(model, x, batch_size=(16, 32), **kw)
+    # 16 in NCHW takes 3 x 16 = 48 positions to time, in channels_last another 48: only one
+    # candidate fits
+    assert r.tuned is None and r.measured == 0 and r.batch_size == 32
+    assert model.seen[1:] == [32, 17]
+    fixed = occlusion.occlusion(small_cnn(), x, batch_size=49, **kw)
+    np.testing.assert_allclose(r.prob_map, fixed.prob_map, atol=1e-6, rtol=0)
+
+
 def test_measured_batch_sizes_are_checked():
     model, x = small_cnn(), torch.zeros(1, 1, 28, 28)
     for bad in ((), (0, 8), (8.5,)):
