@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.checks import InputError
-from core.data import images
-from dashboard import errors, picker, texts, widgets
+from dashboard import errors, texts, widgets
 from dashboard.views import any_model, saliency
 
 T = texts.get("saliency")
@@ -15,27 +14,11 @@ T = texts.get("saliency")
 widgets.page_header(T)
 
 loaded = widgets.active_model("sal")
-card = loaded.card
 test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 2])
-with left:
-    picked = picker.image_picker("sal_img", labels=T, dataset=test,
-                                 default=any_model.image_source("sal_img", card, test),
-                                 draw=any_model.draw_style(card),
-                                 predict=any_model.predictor(loaded))
-if picked is None:
-    st.info(T["no_image"])
-    st.stop()
-pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape, mean=card.mean,
-                                 std=card.std)
-with left:
-    st.image(images.to_display(pixels), caption=picked.caption, width=180)
-    note = any_model.image_fit_note(T, picked, card)
-    if note:
-        st.caption(note)
-# the true class is a target only when a dataset label is one of the model's classes
-label = picked.label if any_model.same_classes(card, test) else None
+picked = any_model.pick_image(T, loaded, "sal_img", test, left)
+_, x, label = any_model.model_input(T, loaded, picked, test, left, show=True)
 try:
     with right:
         target = saliency.target_panel(T, loaded, x, label)

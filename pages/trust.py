@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.checks import InputError
-from dashboard import errors, picker, texts, widgets
+from dashboard import errors, texts, widgets
 from dashboard.views import any_model, shortcut, trust
 
 T = texts.get("trust")
@@ -31,15 +31,7 @@ images_from = st.segmented_control(T["images_from"], trust.IMAGE_SETS, default="
                                    required=True, key="trust_images", bind="query-params",
                                    format_func=lambda k: T[f"images_{k}"])
 if images_from == "own":
-    left, _ = st.columns([1, 2])
-    with left:
-        picked = picker.image_picker(
-            "trust_img", labels=T, dataset=test,
-            default=any_model.image_source("trust_img", loaded.card, test),
-            draw=any_model.draw_style(loaded.card), predict=any_model.predictor(loaded))
-    if picked is None:
-        st.info(T["no_image"])
-        st.stop()
+    picked = any_model.pick_image(T, loaded, "trust_img", test, st.columns([1, 2])[0])
     split = trust.own_split(loaded, picked)
 elif test is None:
     st.info(T["no_test_split"])

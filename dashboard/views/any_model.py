@@ -1,8 +1,8 @@
-"""What the Occlusion, Saliency and Embeddings pages share about the sidebar's model, whatever
-it is (the lab's, a torchvision ImageNet classifier, an imported .pth or ONNX network): whether
-it is large (smaller batches, work that waits for a button), its class names as the user reads
-them, whether its classes are the dataset's, the active test split, and the sentence saying how
-a picked image becomes the model's input."""
+"""What the Occlusion, Saliency, Trust and Embeddings pages share about the sidebar's model,
+whatever it is (the lab's, a torchvision ImageNet classifier, an imported .pth or ONNX network):
+whether it is large (smaller batches, work that waits for a button), its class names as the user
+reads them, whether its classes are the dataset's, the active test split, the image picker for
+its input, and how a picked image becomes that input (with the sentence saying so)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ import streamlit as st
 from dashboard import errors, texts
 
 if TYPE_CHECKING:
+    import numpy as np
+    import torch
+    from streamlit.delta_generator import DeltaGenerator
+
     from core.data.datasets import Dataset
     from core.models.cards import ModelCard
     from dashboard.cache import LoadedModel
@@ -127,3 +131,44 @@ def image_fit_note(T: dict, picked: PickedImage, card: ModelCard) -> str | None:
     steps = [words[f"fit_{step}"].format(h=h, w=w, th=th, tw=tw) for step in fit.steps]
     return T["fit_image"].format(source=f"{c}×{h}×{w}", model=card.name,
                                  target=f"{tc}×{th}×{tw}", steps=", ".join(steps))
+
+
+def pick_image(T: dict, loaded: LoadedModel, key: str, test: Dataset | None,
+               column: DeltaGenerator) -> PickedImage:
+    """The image picker (key ``key``) in ``column``, for ``loaded``'s input: the test split's
+    images, samples, a drawing in the model's style, the camera, an upload. Until an image is
+    picked the page stops, saying so (``T["no_image"]``)."""
+    from dashboard import picker
+
+    with column:
+        picked = picker.image_picker(key, labels=T, dataset=test,
+                                     default=image_source(key, loaded.card, test),
+                                     draw=draw_style(loaded.card), predict=predictor(loaded))
+    if picked is None:
+        st.info(T["no_image"])
+        st.stop()
+    return picked
+
+
+def model_input(T: dict, loaded: LoadedModel, picked: PickedImage, test: Dataset | None,
+                column: DeltaGenerator, *, show: bool = False
+                ) -> tuple[np.ndarray, torch.Tensor, int | None]:
+    """The picked image as ``loaded``'s input, with the sentence saying how it was made so in
+    ``column`` (and, with ``show``, the image as the model sees it above it).
+
+    Returns:
+        The display pixels, the (1, C, H, W) normalised input, and the picked image's true
+        class when it is one of the model's classes (a target then; else None).
+    """
+    from core.data import images
+
+    card = loaded.card
+    pixels, x = images.prepare_input(picked.image, input_shape=card.input_shape,
+                                     mean=card.mean, std=card.std)
+    with column:
+        if show:
+            st.image(images.to_display(pixels), caption=picked.caption, width=180)
+        note = image_fit_note(T, picked, card)
+        if note:
+            st.caption(note)
+    return pixels, x, picked.label if same_classes(card, test) else None
