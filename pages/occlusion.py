@@ -17,7 +17,7 @@ test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 3])
 picked = any_model.pick_image(T, loaded, "occ_img", test, left)
-_, x, label = any_model.model_input(T, loaded, picked, test, left)
+x, label = any_model.model_input(T, loaded, picked, test, left)
 with right:
     chosen = occlusion.settings(T, loaded, tuple(x.shape[-2:]), label)
 try:

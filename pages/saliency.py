@@ -18,7 +18,7 @@ test = any_model.dataset_test_split(T)
 
 left, right = st.columns([1, 2])
 picked = any_model.pick_image(T, loaded, "sal_img", test, left)
-_, x, label = any_model.model_input(T, loaded, picked, test, left, show=True)
+x, label = any_model.model_input(T, loaded, picked, test, left, show=True)
 try:
     with right:
         target = saliency.target_panel(T, loaded, x, label)

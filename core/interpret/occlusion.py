@@ -388,8 +388,7 @@ def _tune(shared: nn.Module, scan: _Scan, sizes: tuple[int, ...]) -> tune.Choice
     (``LocalRunner``), so only the batch size is theirs to choose; full passes also try NCHW
     against channels_last inputs.
     """
-    batches = scan.batches
-    n = batches.p.rows * batches.p.cols
+    batches, n = scan.batches, scan.n
     useful = tuple(sorted({b for b in sizes if b < n} | {min(n, sizes[-1])}))
     layouts = (True,) if batches.runner is not None or batches.prec == "bf16" else (False, True)
     candidates, positions = [], 0
@@ -413,7 +412,8 @@ def _tune(shared: nn.Module, scan: _Scan, sizes: tuple[int, ...]) -> tune.Choice
             return run
 
         try:
-            return tune.measure(candidates, make_run, device=batches.x.device)
+            return tune.measure(candidates, make_run, repeats=tune.REPEATS,
+                                device=batches.x.device)
         finally:
             batches.nhwc = nhwc
 

@@ -13,7 +13,6 @@ import streamlit as st
 from dashboard import errors, texts
 
 if TYPE_CHECKING:
-    import numpy as np
     import torch
     from streamlit.delta_generator import DeltaGenerator
 
@@ -151,14 +150,13 @@ def pick_image(T: dict, loaded: LoadedModel, key: str, test: Dataset | None,
 
 
 def model_input(T: dict, loaded: LoadedModel, picked: PickedImage, test: Dataset | None,
-                column: DeltaGenerator, *, show: bool = False
-                ) -> tuple[np.ndarray, torch.Tensor, int | None]:
+                column: DeltaGenerator, *, show: bool = False) -> tuple[torch.Tensor, int | None]:
     """The picked image as ``loaded``'s input, with the sentence saying how it was made so in
     ``column`` (and, with ``show``, the image as the model sees it above it).
 
     Returns:
-        The display pixels, the (1, C, H, W) normalised input, and the picked image's true
-        class when it is one of the model's classes (a target then; else None).
+        The (1, C, H, W) normalised input, and the picked image's true class when it is one
+        of the model's classes (a target then; else None).
     """
     from core.data import images
 
@@ -171,4 +169,4 @@ def model_input(T: dict, loaded: LoadedModel, picked: PickedImage, test: Dataset
         note = image_fit_note(T, picked, card)
         if note:
             st.caption(note)
-    return pixels, x, picked.label if same_classes(card, test) else None
+    return x, picked.label if same_classes(card, test) else None
