@@ -4,9 +4,11 @@ Run from the repository root: ``python benchmarks/pages.py`` (in the venv; needs
 Chromium, or CNNLAB_CHROMIUM=/path). It trains the default digits model into a temporary
 CNNLAB_HOME, starts the real server as ``make run`` does (``python -m streamlit run
 dashboard/app.py``) and opens each page in Chromium. A page is *idle* when the script run has
-finished (``stApp`` data-test-script-state=notRunning), the page's heading is there, every
-Plotly chart has drawn its SVG and every image has loaded, and all of that has held for
-``STABLE`` seconds (the time reported is when it first held).
+finished (``stApp`` data-test-script-state=notRunning), the page's heading is there, no
+element is still a placeholder while its code loads (Streamlit draws each kind of element by
+code it fetches on first use, showing a grey ``stSkeleton`` until then), every Plotly chart
+has drawn its SVG and every image has loaded, and all of that has held for ``STABLE`` seconds
+(the time reported is when it first held).
 
 Printed per page, in seconds:
 
@@ -26,6 +28,11 @@ Printed per page, in seconds:
   and wait until the server says the run has finished (everything the page shows has been
   sent; the images the page links are not fetched). This is what the server can do for a
   class whose browsers run on their own machines.
+
+The floor: the same rounds, in a new browser, on a bare Streamlit app (its home page, a page
+with a heading and a line, and the same with one 128x128 Plotly heatmap), printed below the
+pages as ``floor:home``, ``floor:bare`` and ``floor:plotly``. What a page of ours costs the 8
+browsers beyond these is ours to cut; the floor itself is not.
 
 Targets (issue 19), on a 2-core machine: each page's default view idle within **2 s** after
 warm-up (``later``), and within **5 s** at the median with 8 concurrent sessions. The timings
@@ -77,6 +84,34 @@ POLL_MS = 50  # how often the page checks it
 TIMEOUT = 180.0  # s before a page counts as never idle
 PAGES = ("home", "layers", "pooling", "train", "embeddings", "occlusion", "saliency", "trust",
          "style_transfer")
+# The floor: a bare Streamlit app measured the same way, so that the figures of 8 browsers on
+# these cores can be read against what any Streamlit page costs them. Its pages: a heading and
+# a line, and the same with one Plotly heatmap of Layers' input size (Plotly's code is the
+# largest that a page of ours loads).
+FLOOR_APP = """
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="Floor", layout="wide")
+
+
+def page(title, chart):
+    def run():
+        st.title(title)
+        st.markdown("A bare page: a heading and this line.")
+        if chart:
+            z = np.random.default_rng(0).random((128, 128))
+            st.plotly_chart(go.Figure(go.Heatmap(z=z)).update_layout(height=300))
+    return run
+
+
+st.navigation([st.Page(page("Floor", False), title="Floor", default=True),
+               st.Page(page("Bare", False), title="Bare", url_path="bare"),
+               st.Page(page("Bare plotly", True), title="Bare plotly",
+                       url_path="bare_plotly")]).run()
+"""
+FLOOR_PAGES = ("home", "bare", "bare_plotly")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic",
                  "--no-first-run"]
@@ -95,6 +130,10 @@ IDLE_JS = """([heading, stable]) => {
     if (!h1 || (heading && h1.textContent.trim() !== heading)) return false;
     const status = "[data-testid='stStatusWidget'] [data-testid='stStatusWidgetRunningIcon']";
     if (document.querySelector(status)) return false;
+    // an element whose code is still loading is a placeholder (Streamlit's Suspense fallback)
+    if (app.querySelector("[data-testid='stSkeleton'], [data-testid='stAppSkeleton']")) {
+      return false;
+    }
     for (const c of main.querySelectorAll("[data-testid='stPlotlyChart']")) {
       if (!c.querySelector('.main-svg')) return false;
     }
@@ -132,13 +171,14 @@ def _stop(proc: subprocess.Popen, timeout: float) -> None:
         proc.kill()
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    """The real server, as tests/e2e/conftest.py starts it; returns (process, url)."""
+def start_server(home: Path, script: str = "dashboard/app.py") -> tuple[subprocess.Popen, str]:
+    """The real server, as tests/e2e/conftest.py starts it (or another Streamlit ``script``,
+    such as the floor's bare app); returns (process, url)."""
     port = _free_port()
     env = dict(os.environ, CNNLAB_HOME=str(home), PYTHONUNBUFFERED="1")
     log = (home / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        [sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
@@ -213,11 +253,12 @@ def cpu_seconds(pids: set[int] | None = None, command: str | None = None) -> flo
     return total
 
 
-async def measure(url: str, server_pid: int
+async def measure(url: str, server_pid: int, pages: tuple[str, ...]
                   ) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """Every one of ``pages`` (the first the home page) as described above, in Chromium."""
     from playwright.async_api import async_playwright
 
-    results: dict[str, dict[str, float]] = {p: {} for p in PAGES}
+    results: dict[str, dict[str, float]] = {p: {} for p in pages}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=_chromium(), headless=True,
                                            args=CHROMIUM_ARGS)
@@ -228,12 +269,12 @@ async def measure(url: str, server_pid: int
 
         ctx, page = await new_page()  # warm-up: every page once, in its own session
         headings = {}
-        for name in PAGES:
+        for name in pages:
             await visit(page, f"{url}/{path(name)}")
             headings[name] = await heading(page)
         await ctx.close()
 
-        for name in PAGES:
+        for name in pages:
             page_url = f"{url}/{path(name)}"
             ctx, page = await new_page()
             results[name]["first"] = await visit(page, page_url)
@@ -264,13 +305,13 @@ async def measure(url: str, server_pid: int
                   f"max {r[key + 'max8']:6.2f}  CPU s: server {r[key + 'server_cpu']:5.2f}, "
                   f"Chromium {r[key + 'browser_cpu']:5.2f}", flush=True)
 
-        for name in PAGES:
+        for name in pages:
             page_url = f"{url}/{path(name)}"
             await at_once(name, "", "", lambda p, u=page_url: visit(p, u))
         # the same sessions, as a class works: each has the app open and moves on to the next
         # page by the sidebar, all at the same moment (no new page load)
         await asyncio.gather(*(visit(p, url) for _, p in pairs))
-        for name in PAGES[1:]:
+        for name in pages[1:]:
             await at_once(name, "nav_", " by the sidebar",
                           lambda p, n=name: navigate(p, n, headings[n]))
         for ctx, _ in pairs:
@@ -500,8 +541,15 @@ def main() -> None:
         training.train_default_model(home / "models" / cards.DEFAULT_MODEL_DIR)
         proc, url = start_server(home)
         try:
-            results, headings = asyncio.run(measure(url, proc.pid))
+            results, headings = asyncio.run(measure(url, proc.pid, PAGES))
             alone = asyncio.run(measure_protocol(url, proc.pid, headings))
+        finally:
+            _stop(proc, 10)
+        print("  the floor: a bare Streamlit app, measured the same way", flush=True)
+        (Path(tmp) / "floor.py").write_text(FLOOR_APP)
+        proc, url = start_server(home, str(Path(tmp) / "floor.py"))
+        try:
+            floor, _ = asyncio.run(measure(url, proc.pid, FLOOR_PAGES))
         finally:
             _stop(proc, 10)
 
@@ -514,8 +562,13 @@ def main() -> None:
     print(f"{'page':15s} {'first':>7s} {'later':>7s} {'sidebar':>7s} | {'load med':>8s} "
           f"{'max':>6s} {'sidebar med':>11s} {'max':>6s} {'server':>7s} {'Chromium':>8s} | "
           f"{'median':>6s} {'max':>6s} {'server':>7s}")
-    for name, r in results.items():
+    rows = list(results.items()) + [(f"floor:{n.replace('bare_', '')}", r)
+                                    for n, r in floor.items()]
+    for name, r in rows:
         a = alone.get(name, {})
+        if name == "floor:home":
+            print("the floor (a bare Streamlit app; 'bare': a heading and a line, 'bare_plotly': "
+                  "the same and one Plotly heatmap):")
         print(f"{name:15s} {r['first']:7.2f} {r['later']:7.2f} {r.get('nav', nan):7.2f} | "
               f"{r['median8']:8.2f} {r['max8']:6.2f} {r.get('nav_median8', nan):11.2f} "
               f"{r.get('nav_max8', nan):6.2f} {r.get('nav_server_cpu', nan):7.2f} "
