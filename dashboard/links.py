@@ -248,39 +248,10 @@ def _equal(item, text: str) -> bool:
     return str(item) == text
 
 
-_COPY = st.components.v2.component(
-    "cnnlab.copy_link",
-    html='<div class="copy-link"><button type="button"></button><span></span></div>',
-    css="""
-.copy-link { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
-.copy-link button { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.75rem;
-  border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: white;
-  cursor: pointer; }
-.copy-link button:hover { border-color: #1f6feb; color: #1f6feb; }
-.copy-link span { font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); word-break: break-all; }
-""",
-    js="""
-export default function ({ parentElement, data }) {
-  const button = parentElement.querySelector("button");
-  const note = parentElement.querySelector("span");
-  button.textContent = data.label;
-  button.onclick = async () => {
-    const url = window.location.href;
-    button.dataset.url = url;
-    try {
-      await navigator.clipboard.writeText(url);
-      note.textContent = data.copied;
-    } catch (err) {
-      note.textContent = url;  // no clipboard here (a page not served over https): copy by hand
-    }
-  };
-}
-""",
-)
-
-
 def copy_button() -> None:
     """A button that copies the address of the view (the browser's, as it is now)."""
+    from dashboard import widgets
+
     words = texts.get("common")
-    _COPY(data={"label": words["copy_link"], "copied": words["link_copied"]},
-          key="copy_link", width="stretch", height="content")
+    widgets.copy_block(None, label=words["copy_link"], copied=words["link_copied"],
+                       key="copy_link")

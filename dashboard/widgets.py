@@ -30,6 +30,65 @@ SESSION = "session"
 Progress = Callable[[float, str], Any]  # st.progress(...).progress: (fraction, text)
 
 
+_COPY = st.components.v2.component(
+    "cnnlab.copy",
+    html='<div class="cnnlab-copy"><pre hidden></pre><div class="row"><button type="button">'
+         '</button><span></span></div></div>',
+    css="""
+.cnnlab-copy pre { margin: 0 0 0.5rem; padding: 0.75rem 1rem; border-radius: 0.5rem;
+  background: rgba(240, 242, 246, 1); font-size: 0.875rem; line-height: 1.4; overflow-x: auto; }
+.cnnlab-copy .row { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
+.cnnlab-copy button { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.75rem;
+  border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.2); background: white;
+  cursor: pointer; }
+.cnnlab-copy button:hover { border-color: #1f6feb; color: #1f6feb; }
+.cnnlab-copy span { font-size: 0.8rem; color: rgba(49, 51, 63, 0.6); word-break: break-all; }
+""",
+    js="""
+export default function ({ parentElement, data }) {
+  const pre = parentElement.querySelector("pre");
+  const button = parentElement.querySelector("button");
+  const note = parentElement.querySelector("span");
+  const shown = data.text !== null && data.text !== undefined;
+  pre.hidden = !shown;
+  pre.textContent = shown ? data.text : "";
+  button.textContent = data.label;
+  note.textContent = "";
+  button.onclick = async () => {
+    const text = shown ? data.text : window.location.href;  // no text: the view's address
+    button.dataset.copied = text;
+    try {
+      await navigator.clipboard.writeText(text);
+      note.textContent = data.copied;
+    } catch (err) {  // no clipboard here (a page not served over https): copy by hand
+      if (shown) {
+        window.getSelection().selectAllChildren(pre);
+        note.textContent = data.select;
+      } else {
+        note.textContent = text;
+      }
+    }
+  };
+}
+""",
+)
+
+
+def copy_block(text: str | None, *, key: str, label: str | None = None,
+               copied: str | None = None) -> None:
+    """``text`` in a monospace block with a button that copies it; with ``text`` None, only
+    the button, copying the address of the view (the browser's, as it is now).
+
+    A light stand-in for ``st.code``: the browser draws it with code it already has (the
+    sidebar's copy-link button is one), where the first code block of a page loads and
+    compiles Streamlit's syntax highlighter, 1.5 MB of script.
+    """
+    words = texts.get("common")
+    _COPY(data={"text": text, "label": label or words["copy"], "copied": copied or words["copied"],
+                "select": words["copy_select"]},
+          key=key, width="stretch", height="content")
+
+
 def page_header(T: dict[str, str]) -> None:
     """The page's title and caption, then its theory panel (an expander) when it has one."""
     st.title(T["title"])

@@ -139,11 +139,11 @@ out = result.output
 m1, m2, m3 = st.columns([1, 1, 4])
 m1.metric(T["input_shape"], f"{matrix.shape[0]} × {matrix.shape[1]}")
 m2.metric(T["output_shape"], f"{out.shape[0]} × {out.shape[1]}")
-with m3:
-    st.markdown(f"**{T['formula']}**")
-    st.code("\n".join(_formula(a) for a in range(2)), language=None)
+# inline code and a copy block, not st.code: the browser's first code block of a page loads a
+# syntax highlighter (1.5 MB of script), which cost 8 browsers at once 4-5 s on 2 cores
+m3.markdown(f"**{T['formula']}**  \n" + "  \n".join(f"`{_formula(a)}`" for a in range(2)))
 st.markdown(f"**{T['copy']}**")
-st.code(matrices.format_matrix(out, brackets=True), language=None)
+widgets.copy_block(matrices.format_matrix(out, brackets=True), key=f"{KEY}_result")
 
 # ---- 4. Walk-through --------------------------------------------------------------------
 st.subheader(T["walk_header"])

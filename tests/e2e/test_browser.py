@@ -6,8 +6,12 @@ from __future__ import annotations
 from tests.e2e.conftest import wait_charts, wait_idle
 
 
-def _code_blocks(page) -> list[str]:
-    return page.locator("[data-testid='stCode'] code").all_inner_texts()
+def _result(page, containing: str):
+    """The Pooling Calculator's result block (``widgets.copy_block``) once it shows
+    ``containing``."""
+    block = page.locator(".st-key-pooling_result pre").filter(has_text=containing)
+    block.wait_for()
+    return block
 
 
 def test_home_then_pooling_calculator(page, app_url):
@@ -21,22 +25,19 @@ def test_home_then_pooling_calculator(page, app_url):
     page.locator("[data-testid='stSidebarNav']").get_by_text("Pooling Calculator").click()
     page.get_by_role("heading", name="Pooling Calculator").wait_for()
     wait_idle(page)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
-        ".some(e => e.innerText.includes('[[4, 8],'))"
-    )
-    assert any("[[4, 8],\n [6, 9]]" in t for t in _code_blocks(page))
+    assert _result(page, "[[4, 8],").inner_text() == "[[4, 8],\n [6, 9]]"
+    # its button copies the text (to the clipboard, or selected for Ctrl+C where there is none)
+    copy = page.locator(".st-key-pooling_result button")
+    copy.click()
+    assert copy.get_attribute("data-copied") == "[[4, 8],\n [6, 9]]"
 
     # change a parameter: stride 2 -> 1 gives a 3x3 result
     stride = page.get_by_label("Stride")
     stride.fill("1")
     stride.press("Enter")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
-        ".some(e => e.innerText.includes('[[4, 5, 8],'))"
-    )
+    block = _result(page, "[[4, 5, 8],")
     wait_idle(page)
-    assert any("[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]" in t for t in _code_blocks(page))
+    assert block.inner_text() == "[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]"
     assert page.get_by_text("3 × 3").first.is_visible()
     wait_charts(page, at_least=2)  # input and output heatmaps drawn
 
@@ -58,12 +59,9 @@ def test_pooling_grid_editor_cell_edit(page, app_url):
     page.keyboard.press("Control+a")
     page.keyboard.type("42", delay=50)
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
-        ".some(e => e.innerText.includes('[6, 42]]'))"
-    )
+    block = _result(page, "[6, 42]]")
     wait_idle(page)
-    assert any("[[4, 8],\n [6, 42]]" in t for t in _code_blocks(page))
+    assert block.inner_text() == "[[4, 8],\n [6, 42]]"
 
 
 def test_layers_feature_maps(page, app_url):
@@ -72,7 +70,8 @@ def test_layers_feature_maps(page, app_url):
     page.get_by_role("heading", name="Layers").first.wait_for()
     # convolution by hand: four default kernels -> a grid of four feature maps
     page.get_by_text("Sobel x").first.wait_for()
-    wait_charts(page, at_least=2)
+    wait_charts(page, at_least=1)
+    assert page.locator("[data-testid='stMain'] [data-testid='stImage'] img").first.is_visible()
     # inside the network: the default model (trained on first use) predicts test image 0
     page.get_by_role("tab", name="Inside the network").click()
     page.get_by_text("Predicted").first.wait_for(timeout=120_000)

@@ -92,6 +92,16 @@ def chart_spec(at, key: str) -> dict:
     return json.loads(chart.proto.spec)
 
 
+def copy_block(at, key: str) -> dict:
+    """The data of the copy block (``widgets.copy_block``) whose widget key contains ``key``:
+    ``text`` (None for the view's address), ``label``, ``copied``, ``select``."""
+    import json
+
+    block = next(c for c in at.get("bidi_component")
+                 if c.proto.component_name == "cnnlab.copy" and key in c.proto.id)
+    return json.loads(block.proto.json)
+
+
 def advance(at, until, limit: int = 60):
     """Rerun (each run advances a live fragment — training, style transfer — by one chunk)
     until ``until(at)``; fails on an exception or after ``limit`` runs."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import links
+from dashboard.texts import common as common_texts
 from dashboard.texts import embeddings as emb_texts
 from dashboard.texts import layers as layers_texts
 from dashboard.texts import occlusion as occ_texts
@@ -16,7 +17,7 @@ from dashboard.texts import pooling as pool_texts
 from dashboard.texts import saliency as sal_texts
 from dashboard.texts import train as train_texts
 from dashboard.texts import trust as trust_texts
-from tests.pages.conftest import open_tab
+from tests.pages.conftest import copy_block, open_tab
 
 NOTICE = "could not be used here"
 
@@ -240,3 +241,12 @@ def test_the_convolution_tab_keeps_its_own_image(app):
     at.session_state["layers_tab"] = layers_texts.EN["tab_network"]
     at.run()
     assert at.number_input(key="layers_net_img_index").value == 9
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_sidebar_copies_the_address_of_the_view(app, lang):
+    words = common_texts.EN if lang == "en" else common_texts.ES
+    block = copy_block(app("pooling", lang=lang), "copy_link")
+    # no text of its own: the browser copies its address as it is at the click
+    assert block["text"] is None
+    assert (block["label"], block["copied"]) == (words["copy_link"], words["link_copied"])

@@ -10,12 +10,19 @@ import torch.nn.functional as F
 from core.teach import matrices, pooling
 from dashboard.texts import pooling as pooling_texts
 from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import plotly_array
+from tests.pages.conftest import copy_block, plotly_array
 
 
 def _result(at) -> str:
-    """The result matrix as the page prints it ("Result as text")."""
-    return at.code[1].value
+    """The result matrix as the page prints it ("Result as text"), the text its button copies."""
+    return copy_block(at, "pooling_result")["text"]
+
+
+def _formula(at) -> str:
+    """The output-size formula's lines (inline code under its heading), one per line."""
+    heads = {t["formula"] for t in (pooling_texts.EN, pooling_texts.ES)}
+    body = next(m.value for m in at.markdown if m.value.split("  \n")[0].strip("*") in heads)
+    return "\n".join(line.strip("`") for line in body.split("  \n")[1:])
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def test_notes_example_gives_the_notes_values(app):
     assert not at.error
     assert _result(at) == "[[4, 8],\n [6, 9]]"
     assert [m.value for m in at.metric] == ["4 × 4", "2 × 2"]
-    assert "⌊(4 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 2" in at.code[0].value
+    assert "⌊(4 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1 = 2" in _formula(at)
 
     at.selectbox(key="pooling_op").set_value("global_avg").run()
     assert _result(at) == "[[4.3125]]"  # 69 / 16
@@ -140,14 +147,14 @@ def test_english_formulas_say_what_core_says(app):
     m = np.array([[1.0, 2, 3, 4, 5]])
     dropping = pooling.PoolParams(op="max", kernel=(2, 2), stride=(2, 2), padding=(1, 1),
                                   ceil_mode=True)  # both axes: ceil_mode drops the last window
-    assert "ceil_mode drops" in at.code[0].value
-    assert at.code[0].value == "\n".join(pooling.pool(m, dropping).formula)
+    assert "ceil_mode drops" in _formula(at)
+    assert _formula(at) == "\n".join(pooling.pool(m, dropping).formula)
     at.selectbox(key="pooling_op").set_value("adaptive_avg").run()
     at.number_input(key="pooling_output_size").set_value(3).run()
     expected = pooling.pool(m, pooling.PoolParams(op="adaptive_avg", output_size=(3, 3)))
-    assert at.code[0].value == "\n".join(expected.formula)
+    assert _formula(at) == "\n".join(expected.formula)
     at.selectbox(key="pooling_op").set_value("global_max").run()
-    assert at.code[0].value == "\n".join(pooling.pool(m, pooling.PoolParams("global_max")).formula)
+    assert _formula(at) == "\n".join(pooling.pool(m, pooling.PoolParams("global_max")).formula)
 
 
 def test_spanish_page_text_numbers_charts_and_errors(app_es):
@@ -170,7 +177,7 @@ def test_spanish_page_text_numbers_charts_and_errors(app_es):
     assert not mean.is_integer()
     walk = next(m.value for m in at.markdown if m.value.startswith("La celda de salida"))
     assert f"**{matrices.format_number(mean).replace('.', ',')}**" in walk
-    assert "una sola ventana abarca las 4 filas" in at.code[0].value
+    assert "una sola ventana abarca las 4 filas" in _formula(at)
     assert _result(at) == f"[[{matrices.format_number(mean)}]]"  # copyable: Python's point
 
     # a kernel larger than the padded input: the rule in Spanish, not core's English sentence
