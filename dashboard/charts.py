@@ -614,10 +614,22 @@ def saliency_overlay(picture: np.ndarray, heat: np.ndarray, *, signed: bool,
     where, stops = _rgba_stops(_SIGNED_OVERLAY if signed else _UNSIGNED_OVERLAY)
     colour = np.stack([np.interp(t, where, stops[:, i]) for i in range(4)], axis=-1)
     alpha = colour[..., 3:] * float(opacity)  # (H, W, 1)
-    out = np.clip(rgb, 0.0, 1.0) * (1 - alpha) + colour[..., :3] * alpha
-    k = max(1, side // max(h.shape))
-    out = np.repeat(np.repeat(out, k, axis=0), k, axis=1)  # (H*k, W*k, 3)
-    return np.round(out * 255).astype(np.uint8)
+    return sharp(np.clip(rgb, 0.0, 1.0) * (1 - alpha) + colour[..., :3] * alpha, side=side)
+
+
+def sharp(picture: np.ndarray, *, side: int = 260) -> np.ndarray:
+    """A picture for ``st.image``, enlarged by a whole factor (nearest pixel) towards ``side``
+    pixels a side, so that a small one stays sharp where the browser would blur it.
+
+    Args:
+        picture: (H, W) grey or (H, W, 3) RGB, in [0, 1] (clipped) or uint8.
+    Returns:
+        (H*k, W*k) or (H*k, W*k, 3) uint8.
+    """
+    a = np.clip(_unit(picture), 0.0, 1.0)
+    k = max(1, side // max(a.shape[:2]))
+    a = np.repeat(np.repeat(a, k, axis=0), k, axis=1)
+    return np.round(a * 255).astype(np.uint8)
 
 
 def rank_correlations(steps: list[str], corr: dict[str, list[float]], *, title: str = "",

@@ -70,3 +70,14 @@ def test_figures_in_spanish_have_spanish_words_and_a_decimal_comma(spanish):
     for figure in (charts.image(np.zeros((2, 2))), charts.bars([0.25], ["a"]),
                    charts.line([1.5, 2.5]), charts.saliency_map(np.ones((2, 2)), signed=False)):
         assert figure.layout.separators == ",."
+
+
+def test_sharp_enlarges_by_whole_pixels_towards_the_side_asked():
+    grey = np.array([[0, 255], [128, 64]], np.uint8)
+    big = charts.sharp(grey, side=5)  # 5 // 2: each pixel becomes 2 x 2
+    assert big.dtype == np.uint8
+    np.testing.assert_array_equal(big, np.kron(grey, np.ones((2, 2), np.uint8)))
+    rgb = charts.sharp(np.array([[[1.5, 0.5, -0.2]]]), side=3)  # floats: clipped to [0, 1]
+    assert rgb.shape == (3, 3, 3)
+    np.testing.assert_array_equal(rgb[2, 2], [255, 128, 0])
+    assert charts.sharp(np.zeros((300, 200)), side=260).shape == (300, 200)  # never shrunk

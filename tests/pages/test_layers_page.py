@@ -87,7 +87,9 @@ def test_only_the_open_tab_does_its_work(app, trained_default, monkeypatch):
     at = app("layers")
     assert not at.error
     assert not calls  # the network tab is closed: no forward pass
-    assert chart_ids(at) == ["layers_conv_input", "layers_conv_maps_conv"]  # one stage shown
+    assert chart_ids(at) == ["layers_conv_maps_conv"]  # one stage shown
+    [picture] = at.get("image")  # the input, as a picture (the maps carry the hover values)
+    assert picture.proto.imgs[0].caption
     _tab(at, "tab_network")
     assert calls and all(k.startswith("layers_net") for k in chart_ids(at))
     at.selectbox(key="layers_net_layer").set_value("conv2").run()  # bound to the address
