@@ -96,6 +96,7 @@ no weight updates), also for torchvision's in-place ReLUs.
     "computed when you press the button.",
     "progress": "Computing {title}…",
     "opacity": "Overlay opacity",
+    "raw_maps": "Each map alone, with its values (hover over a pixel)",
     "method_header": "**{title}** — [{paper}]({url})",
     "seconds": "{seconds} s, {precision}",
     "ig_completeness": "Completeness: sum of attributions {attr_sum} vs S(x) − S(x′) "
@@ -238,6 +239,7 @@ de torchvision.
     "modelo importado grande) se calculan cuando pulsas el botón.",
     "progress": "Calculando: {title}…",
     "opacity": "Opacidad de la superposición",
+    "raw_maps": "Cada mapa solo, con sus valores (pasa el ratón sobre un píxel)",
     "method_header": "**{title}** — [{paper}]({url})",
     "seconds": "{seconds} s en {precision}",
     "ig_completeness": "Completitud: suma de las atribuciones {attr_sum} frente a "

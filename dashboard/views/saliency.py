@@ -194,6 +194,17 @@ def grid(T: dict, loaded: LoadedModel, x: torch.Tensor, results: dict[str, Attri
         for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
             with col:
                 _method_card(T, k, results[k], picture, opacity)
+    # the raw maps, with their values on hover, when asked for: a Plotly chart each cost every
+    # browser about 0.2 CPU s a visit, six of them more than the rest of the page
+    with st.expander(T["raw_maps"], key=f"{KEY}_raw_maps", on_change="rerun") as raw:
+        if raw.open:
+            for first in range(0, len(keys), COLS):
+                for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
+                    with col:
+                        r = results[k]
+                        st.markdown(f"**{_title(T, k)}**")
+                        st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
+                                        key=f"{KEY}_map_{k}")
 
 
 def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
@@ -204,8 +215,6 @@ def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
     st.markdown(T["method_header"].format(title=_title(T, key), paper=m.paper, url=m.url))
     with st.container(key=f"{KEY}_overlay_{key}"):
         st.image(charts.saliency_overlay(picture, r.heat, signed=r.signed, opacity=opacity))
-    st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
-                    key=f"{KEY}_map_{key}")
     notes = [T["seconds"].format(seconds=i18n.number(r.seconds, 2), precision=r.precision),
              T["signed_note"] if r.signed else T["unsigned_note"]]
     if "layer" in r.info:

@@ -160,14 +160,18 @@ def test_saliency_grid(page, app_url):
     page.goto(f"{app_url}/saliency")
     wait_idle(page)
     page.get_by_role("heading", name="Saliency").first.wait_for()
-    page.locator(".st-key-sal_map_ig .js-plotly-plot").wait_for(timeout=120_000)
+    page.locator(".st-key-sal_overlay_ig img").wait_for(timeout=120_000)
     wait_idle(page)
-    for key in ("vanilla", "guided", "smoothgrad", "ig", "gradcam", "guided_gradcam"):
-        # the map over the image (an image), and the raw map (a heatmap chart)
+    keys = ("vanilla", "guided", "smoothgrad", "ig", "gradcam", "guided_gradcam")
+    for key in keys:  # the map over the image (an image)
         overlay = page.locator(f".st-key-sal_overlay_{key} img")
         overlay.wait_for()
         page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
                                arg=overlay.element_handle())
+    # the raw maps (heatmap charts with hover values) once their expander is opened
+    assert not page.locator("[class*='st-key-sal_map_']").count()
+    page.get_by_text("Each map alone, with its values").click()
+    for key in keys:
         chart = page.locator(f".st-key-sal_map_{key} .js-plotly-plot")
         chart.wait_for()
         chart.locator("g.hm image").first.wait_for()  # a heatmap was drawn

@@ -8,6 +8,7 @@ import pytest
 from core.data import datasets, images
 from core.interpret import layers, saliency, sanity
 from core.models import checkpoints
+from dashboard.texts import saliency as sal_texts
 from tests.pages.conftest import chart_spec as _chart
 from tests.pages.conftest import plotly_array
 
@@ -42,6 +43,15 @@ def _image_keys(at, prefix: str) -> set[str]:
     return found
 
 
+def _open_raw_maps(at):
+    """Open "each map alone" (an expander that tracks whether it is open: closed, its charts
+    are not made) and rerun."""
+    at.session_state["sal_raw_maps"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     at = app("saliency")
     assert not at.error and not at.exception
@@ -53,7 +63,11 @@ def test_renders_every_method_with_values_equal_to_core(app, trained_default):
     bars = _chart(at, "sal_top5")["data"][0]
     np.testing.assert_allclose(plotly_array(bars["y"]), probs[top], atol=1e-6)
     assert list(bars["x"]) == [card.classes[i] for i in top]
-    # every method is drawn (overlay + raw map), and the raw maps equal core's
+    # every method is drawn as an overlay; the raw maps only once asked for, then equal core's
+    assert _image_keys(at, "sal_overlay_") == set(saliency.METHODS)
+    assert not _keys(at, "sal_map_")
+    assert [c.proto.id.split("-")[-1] for c in at.get("plotly_chart")] == ["sal_top5"]
+    _open_raw_maps(at)
     assert _keys(at, "sal_map_") == set(saliency.METHODS) == _image_keys(at, "sal_overlay_")
     target = int(np.argmax(probs))
     for key in ("vanilla", "guided", "gradcam"):
@@ -74,12 +88,12 @@ def test_toggling_methods_changes_the_grid(app):
     at = app("saliency")
     at.multiselect(key="sal_methods").set_value(["vanilla", "ig"]).run()
     assert not at.exception and not at.error
-    assert _keys(at, "sal_map_") == {"vanilla", "ig"}
+    assert _image_keys(at, "sal_overlay_") == {"vanilla", "ig"}
     assert any("**52** forward + backward passes" in m.value for m in at.markdown)
     at.multiselect(key="sal_methods").set_value(["gradcam"]).run()
-    assert _keys(at, "sal_map_") == {"gradcam"}
+    assert _image_keys(at, "sal_overlay_") == {"gradcam"}
     at.multiselect(key="sal_methods").set_value([]).run()
-    assert not _keys(at, "sal_map_")
+    assert not _image_keys(at, "sal_overlay_")
     assert any("at least one method" in i.value for i in at.info)
 
 
@@ -89,6 +103,7 @@ def test_settings_change_the_maps(app, trained_default):
     at.radio(key="sal_target").set_value("chosen").run()
     at.selectbox(key="sal_chosen").set_value(3).run()
     assert not at.exception and not at.error
+    _open_raw_maps(at)
     model, _, x, _ = _default_input(trained_default)
     expected = saliency.gradcam(model, x, 3, layer="relu1").heat
     np.testing.assert_allclose(plotly_array(_chart(at, "sal_map_gradcam")["data"][0]["z"]),
@@ -109,6 +124,9 @@ def test_a_second_session_reuses_the_maps_the_first_computed(app, monkeypatch):
     second = app("saliency")  # another student's session: the same image and model
     assert not second.exception and not second.error
     assert sorted(computed) == sorted(saliency.METHODS)  # nothing computed again
+    for at in (first, second):
+        _open_raw_maps(at)
+    assert sorted(computed) == sorted(saliency.METHODS)  # opening them computes nothing
     for key in saliency.METHODS:
         z = [plotly_array(_chart(at, f"sal_map_{key}")["data"][0]["z"]) for at in (first, second)]
         np.testing.assert_array_equal(*z)
@@ -163,10 +181,12 @@ def test_imagenet_model_waits_for_the_button(app, resnet18_weights):
     at.run()
     at.multiselect(key="sal_methods").set_value(["vanilla", "gradcam"]).run()
     assert not at.exception and not at.error
-    assert not _keys(at, "sal_map_")  # nothing computed before the button
+    assert not _image_keys(at, "sal_overlay_")  # nothing computed before the button
     assert any("**2** forward + backward passes" in m.value for m in at.markdown)
     at.button(key="sal_run").click().run()
     assert not at.exception and not at.error
+    assert _image_keys(at, "sal_overlay_") == {"vanilla", "gradcam"}
+    _open_raw_maps(at)
     assert _keys(at, "sal_map_") == {"vanilla", "gradcam"}
     assert plotly_array(_chart(at, "sal_map_vanilla")["data"][0]["z"]).shape == (224, 224)
     assert any("Layer layer4.1.conv2" in c.value for c in at.caption)
@@ -184,7 +204,7 @@ def test_embeddings_hands_the_selected_image_to_saliency(app, trained_default):
     bars = _chart(at, "sal_top5")["data"][0]
     np.testing.assert_allclose(plotly_array(bars["y"]), np.sort(probs)[::-1][:5], atol=1e-6)
     assert at.radio(key="sal_target").options[:2] == ["predicted", "true"]
-    assert _keys(at, "sal_map_") == set(saliency.METHODS)
+    assert _image_keys(at, "sal_overlay_") == set(saliency.METHODS)
 
 
 def test_chart_builders():
@@ -234,7 +254,8 @@ def test_spanish_page_with_decimal_commas(app, trained_default):
     assert "Gradientes integrados" in methods.options
     methods.set_value(["vanilla", "ig"]).run()
     assert not at.exception and not at.error
-    assert _keys(at, "sal_map_") == {"vanilla", "ig"}
+    assert _image_keys(at, "sal_overlay_") == {"vanilla", "ig"}
+    assert sal_texts.ES["raw_maps"] in [e.label for e in at.expander]
     assert any(m.value.startswith("Coste: **52** pasadas hacia delante y hacia atrás")
                and "Gradientes integrados" in m.value for m in at.markdown)
     # the prediction's probability as Spanish writes a percentage: "(97,3 %)"
