@@ -101,6 +101,81 @@ def matrix_heatmap(
     return _localised(fig, lang)
 
 
+def matrix_table(
+    matrix: np.ndarray,
+    *,
+    title: str = "",
+    padding: tuple[int, int] = (0, 0),
+    cells: Iterable[tuple[int, int]] = (),
+    chosen: tuple[int, int] | None = None,
+    colorscale: str = "Blues",
+) -> str:
+    """A small matrix as an HTML table for ``st.html``: each value on its colour (``colorscale``
+    from the matrix's minimum to its maximum), rows and columns headed by the input's own
+    indices, ``padding`` rings as grey "pad" cells.
+
+    A table, not a chart (``matrix_heatmap``): the numbers are the point, and a page whose only
+    charts these were no longer makes the browser load Plotly (4.7 MB of script) at all.
+
+    Args:
+        cells: (row, col) input coordinates to outline (negative or >= size: padding cells),
+            as ``data-mark="window"``.
+        chosen: one cell to outline more strongly (the max of a window), ``data-mark="chosen"``.
+    Returns:
+        The HTML: a title line and a table whose cells carry ``data-r`` and ``data-c`` (their
+        coordinates) and a tooltip with both and the value.
+    """
+    from html import escape
+
+    from plotly.colors import sample_colorscale
+
+    words = _words()
+    lang = i18n.current()
+    m = np.asarray(matrix, dtype=float)
+    ph, pw = padding
+    h, w = m.shape
+    finite = m[np.isfinite(m)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    outlined = {(int(r), int(c)) for r, c in cells}
+    small = h + 2 * ph > 8 or w + 2 * pw > 12
+    size = "min-width:2.2em;height:1.8em;font-size:0.75rem;" if small else \
+        "min-width:3.4em;height:3em;font-size:1rem;"
+    head = "color:rgba(49,51,63,0.6);font-weight:400;font-size:0.75rem;padding:0 0.3em;"
+    rows = ["<tr><th></th>" + "".join(f'<th style="{head}">{c}</th>' for c in range(-pw, w + pw))
+            + "</tr>"]
+    for r in range(-ph, h + ph):
+        tds = []
+        for c in range(-pw, w + pw):
+            inside = 0 <= r < h and 0 <= c < w
+            v = m[r, c] if inside else float("nan")
+            if np.isfinite(v):
+                t = (v - lo) / (hi - lo) if hi > lo else 0.0
+                bg = sample_colorscale(colorscale, [t])[0]  # "rgb(r, g, b)"
+                red, green, blue = (float(x) for x in bg[bg.index("(") + 1:-1].split(","))
+                dark = 0.299 * red + 0.587 * green + 0.114 * blue < 140
+                style, text = f"background:{bg};color:{'white' if dark else '#262730'};", \
+                    _fmt(v, lang)
+            else:
+                style, text = "background:#eeeeee;color:rgba(49,51,63,0.5);", words["pad"]
+            mark = ""
+            if chosen is not None and (r, c) == tuple(chosen):
+                style += f"box-shadow:inset 0 0 0 4px {CHOSEN};"
+                mark = ' data-mark="chosen"'
+            elif (r, c) in outlined:
+                style += f"box-shadow:inset 0 0 0 3px {HIGHLIGHT};"
+                mark = ' data-mark="window"'
+            tip = escape(words["cell_tip"].format(r=r, c=c, value=text), quote=True)
+            tds.append(f'<td data-r="{r}" data-c="{c}"{mark} title="{tip}" '
+                       f'style="{style}{size}text-align:center;padding:0 0.3em;">'
+                       f"{escape(text)}</td>")
+        rows.append(f'<tr><th style="{head}">{r}</th>{"".join(tds)}</tr>')
+    caption = f'<div style="font-weight:600;margin-bottom:0.3rem">{escape(title)}</div>' \
+        if title else ""
+    return (f'<div style="overflow-x:auto">{caption}<table style="border-collapse:separate;'
+            f'border-spacing:1px;font-variant-numeric:tabular-nums;border:none;">'
+            f'{"".join(rows)}</table></div>')
+
+
 def _cell_rect(r: int, c: int, color: str, width: int) -> dict:
     return dict(
         type="rect",

@@ -185,21 +185,17 @@ if n > 1:
 win = result.windows[st.session_state[state_key] - 1]
 st.markdown(_describe(win))
 left, right = st.columns(2)
-left.plotly_chart(
-    charts.matrix_heatmap(matrix, title=T["input_heatmap"], padding=result.params.padding,
-                          cells=pooling.window_cells(result, win), chosen=win.argmax),
-    key=f"{KEY}_input_chart",
-)
-right.plotly_chart(
-    charts.matrix_heatmap(out, title=T["output_heatmap"], cells=[win.out_index],
-                          colorscale="Oranges"),
-    key=f"{KEY}_output_chart",
-)
+# tables, not charts: the numbers are what a student reads, and without a chart the page
+# spares every browser Plotly's code
+with left.container(key=f"{KEY}_input_table"):
+    st.html(charts.matrix_table(matrix, title=T["input_heatmap"], padding=result.params.padding,
+                                cells=pooling.window_cells(result, win), chosen=win.argmax))
+with right.container(key=f"{KEY}_output_table"):
+    st.html(charts.matrix_table(out, title=T["output_heatmap"], cells=[win.out_index],
+                                colorscale="Oranges"))
 
 if op in ("max", "global_max") and st.checkbox(T["routing"], key=f"{KEY}_routing"):
     st.caption(T["routing_caption"])
-    st.plotly_chart(
-        charts.matrix_heatmap(pooling.max_pool_routing(result), title=T["routing_title"],
-                              colorscale="Greens"),
-        key=f"{KEY}_routing_chart",
-    )
+    with st.container(key=f"{KEY}_routing_table"):
+        st.html(charts.matrix_table(pooling.max_pool_routing(result), title=T["routing_title"],
+                                    colorscale="Greens"))

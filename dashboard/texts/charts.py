@@ -6,6 +6,7 @@ EN = {
     # matrix heatmaps
     "pad": "pad",
     "hover_cell": "row %{y}, col %{x}: %{text}",
+    "cell_tip": "row {r}, col {c}: {value}",
     "hover_tile_value": "row %{customdata[0]}, col %{customdata[1]}: %{z:.3f}",
     "hover_class_cell": "row %{y}, col %{x}",
     # images and maps over images
@@ -39,6 +40,7 @@ EN = {
 ES = {
     "pad": "relleno",
     "hover_cell": "fila %{y}, columna %{x}: %{text}",
+    "cell_tip": "fila {r}, columna {c}: {value}",
     "hover_tile_value": "fila %{customdata[0]}, columna %{customdata[1]}: %{z:.3f}",
     "hover_class_cell": "fila %{y}, columna %{x}",
     "hover_xy": "x %{x}; y %{y}",

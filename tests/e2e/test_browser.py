@@ -39,7 +39,10 @@ def test_home_then_pooling_calculator(page, app_url):
     wait_idle(page)
     assert block.inner_text() == "[[4, 5, 8],\n [6, 9, 9],\n [6, 9, 9]]"
     assert page.get_by_text("3 × 3").first.is_visible()
-    wait_charts(page, at_least=2)  # input and output heatmaps drawn
+    # the input and output tables (HTML): the first window outlined, its max marked
+    page.locator(".st-key-pooling_output_table td[data-mark='window']").wait_for()
+    chosen = page.locator(".st-key-pooling_input_table td[data-mark='chosen']")
+    assert chosen.inner_text() == "4"
 
 
 def test_pooling_grid_editor_cell_edit(page, app_url):

@@ -102,6 +102,42 @@ def copy_block(at, key: str) -> dict:
     return json.loads(block.proto.json)
 
 
+def matrix_table(at, title: str) -> dict[tuple[int, int], dict[str, str]]:
+    """The cells of the matrix table (``charts.matrix_table``, drawn by ``st.html``) headed
+    ``title`` (see ``table_cells``)."""
+    return table_cells(next(h.proto.body for h in at.get("html")
+                            if f">{title}</div>" in h.proto.body))
+
+
+def table_cells(body: str) -> dict[tuple[int, int], dict[str, str]]:
+    """The cells of ``charts.matrix_table``'s HTML: (row, col) -> {"text", "mark" ("window",
+    "chosen" or ""), "tip", "style"}."""
+    from html.parser import HTMLParser
+
+    cells: dict[tuple[int, int], dict[str, str]] = {}
+
+    class Cells(HTMLParser):
+        where = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "td":
+                self.where = (int(a["data-r"]), int(a["data-c"]))
+                cells[self.where] = {"text": "", "mark": a.get("data-mark", ""),
+                                     "tip": a["title"], "style": a["style"]}
+
+        def handle_endtag(self, tag):
+            if tag == "td":
+                self.where = None
+
+        def handle_data(self, data):
+            if self.where is not None:
+                cells[self.where]["text"] += data
+
+    Cells().feed(body)
+    return cells
+
+
 def advance(at, until, limit: int = 60):
     """Rerun (each run advances a live fragment — training, style transfer — by one chunk)
     until ``until(at)``; fails on an exception or after ``limit`` runs."""

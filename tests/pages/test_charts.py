@@ -81,3 +81,37 @@ def test_sharp_enlarges_by_whole_pixels_towards_the_side_asked():
     assert rgb.shape == (3, 3, 3)
     np.testing.assert_array_equal(rgb[2, 2], [255, 128, 0])
     assert charts.sharp(np.zeros((300, 200)), side=260).shape == (300, 200)  # never shrunk
+
+
+def test_matrix_table_shows_values_padding_and_marks():
+    from plotly.colors import sample_colorscale
+
+    from tests.pages.conftest import table_cells
+
+    html = charts.matrix_table(np.array([[0.5, 2.0], [1.0, 1.25]]), title="In", padding=(0, 1),
+                               cells=[(0, 0), (1, 0)], chosen=(0, 1), colorscale="Blues")
+    assert ">In</div>" in html
+    cells = table_cells(html)
+    assert set(cells) == {(r, c) for r in range(2) for c in range(-1, 3)}
+    assert [cells[(0, c)]["text"] for c in range(-1, 3)] == ["pad", "0.5", "2", "pad"]
+    assert cells[(1, 1)]["tip"] == "row 1, col 1: 1.25"
+    assert {rc: cell["mark"] for rc, cell in cells.items() if cell["mark"]} == {
+        (0, 0): "window", (1, 0): "window", (0, 1): "chosen"}
+    # colours run from the minimum (0.5) to the maximum (2.0) of the scale
+    low, high = sample_colorscale("Blues", [0.0, 1.0])
+    assert f"background:{low};" in cells[(0, 0)]["style"]
+    assert f"background:{high};" in cells[(0, 1)]["style"]
+    assert "background:#eeeeee;" in cells[(0, -1)]["style"]
+    # a constant matrix still gets colours (the scale's start), and text is escaped
+    flat = table_cells(charts.matrix_table(np.ones((1, 1)), title="<b>"))
+    assert f"background:{low};" in flat[(0, 0)]["style"]
+    assert "&lt;b&gt;" in charts.matrix_table(np.ones((1, 1)), title="<b>")
+
+
+def test_matrix_table_in_spanish(spanish):
+    from tests.pages.conftest import table_cells
+
+    es = chart_texts.ES
+    cells = table_cells(charts.matrix_table(np.array([[0.5, 2.0]]), padding=(0, 1)))
+    assert [cells[(0, c)]["text"] for c in range(-1, 3)] == [es["pad"], "0,5", "2", es["pad"]]
+    assert cells[(0, 0)]["tip"] == "fila 0, columna 0: 0,5"

@@ -9,8 +9,7 @@ import torch.nn.functional as F
 
 from core.teach import matrices, pooling
 from dashboard.texts import pooling as pooling_texts
-from tests.pages.conftest import chart_spec as _chart
-from tests.pages.conftest import copy_block, plotly_array
+from tests.pages.conftest import copy_block, matrix_table
 
 
 def _result(at) -> str:
@@ -117,9 +116,13 @@ def test_step_through_windows(app):
     assert at.slider(key="pooling_window").value == 2
     text = next(m.value for m in at.markdown if "Output cell" in m.value)
     assert "**(0, 1)**" in text and "Max = **8**" in text and "(0, 3)" in text
-    spec = _chart(at, "pooling_input_chart")
-    outlined = {(round(s["y0"] + 0.5), round(s["x0"] + 0.5)) for s in spec["layout"]["shapes"]}
-    assert outlined == {(0, 2), (0, 3), (1, 2), (1, 3)}
+    cells = matrix_table(at, pooling_texts.EN["input_heatmap"])
+    assert {rc for rc, cell in cells.items() if cell["mark"] == "window"} == {(0, 2), (1, 2),
+                                                                             (1, 3)}
+    assert {rc for rc, cell in cells.items() if cell["mark"] == "chosen"} == {(0, 3)}  # the 8
+    assert cells[(0, 3)]["text"] == "8" and cells[(0, 3)]["tip"] == "row 0, col 3: 8"
+    out = matrix_table(at, pooling_texts.EN["output_heatmap"])
+    assert [rc for rc, cell in out.items() if cell["mark"]] == [(0, 1)]
     at.slider(key="pooling_window").set_value(4).run()
     text = next(m.value for m in at.markdown if "Output cell" in m.value)
     assert "Max = **9**" in text and "(2, 2)" in text
@@ -129,10 +132,13 @@ def test_gradient_routing(app):
     at = app("pooling")
     at.number_input(key="pooling_stride").set_value(1).run()
     at.checkbox(key="pooling_routing").check().run()
-    z = plotly_array(_chart(at, "pooling_routing_chart")["data"][0]["z"])
+    cells = matrix_table(at, pooling_texts.EN["routing_title"])
     x = torch.from_numpy(matrices.NOTES_EXAMPLE.copy())[None, None].requires_grad_(True)
     F.max_pool2d(x, 2, 1).sum().backward()
-    np.testing.assert_array_equal(z, x.grad[0, 0].numpy())
+    expected = x.grad[0, 0].numpy()
+    assert set(cells) == {(r, c) for r in range(4) for c in range(4)}
+    for (r, c), cell in cells.items():
+        assert float(cell["text"]) == expected[r, c]
 
 
 def test_english_formulas_say_what_core_says(app):
@@ -165,10 +171,9 @@ def test_spanish_page_text_numbers_charts_and_errors(app_es):
     # core's operations and presets, named in Spanish
     assert es["op_max"] in at.selectbox(key="pooling_op").options
     assert es["preset_notes"] in at.selectbox(key="pooling_preset").options
-    # the input heatmap: Spanish hover text and the decimal comma in Plotly's numbers
-    spec = _chart(at, "pooling_input_chart")
-    assert spec["layout"]["separators"] == ",."
-    assert spec["data"][0]["hovertemplate"].startswith("fila ")
+    # the input table: Spanish tooltips
+    cells = matrix_table(at, es["input_heatmap"])
+    assert cells[(0, 1)]["tip"] == "fila 0, columna 1: 4"
 
     # global average of the notes' matrix: a decimal comma in the walk-through's prose
     at.selectbox(key="pooling_op").set_value("global_avg").run()
@@ -178,6 +183,8 @@ def test_spanish_page_text_numbers_charts_and_errors(app_es):
     walk = next(m.value for m in at.markdown if m.value.startswith("La celda de salida"))
     assert f"**{matrices.format_number(mean).replace('.', ',')}**" in walk
     assert "una sola ventana abarca las 4 filas" in _formula(at)
+    shown = matrix_table(at, es["output_heatmap"])[(0, 0)]["text"]
+    assert shown == format(mean, ".4g").replace(".", ",")  # the table: a decimal comma
     assert _result(at) == f"[[{matrices.format_number(mean)}]]"  # copyable: Python's point
 
     # a kernel larger than the padded input: the rule in Spanish, not core's English sentence
