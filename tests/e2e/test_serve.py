@@ -152,9 +152,7 @@ def test_sessions_stick_to_one_replica_and_share_the_library(served, browser, tm
             stride = page.get_by_label("Stride")
             stride.fill("1")
             stride.press("Enter")
-            page.wait_for_function(
-                "() => [...document.querySelectorAll(\"[data-testid='stCode'] code\")]"
-                ".some(e => e.innerText.includes('[[4, 5, 8],'))")
+            page.locator(".st-key-pooling_result pre").filter(has_text="[[4, 5, 8],").wait_for()
             wait_idle(page)
             assert _replica(page) == replica
             page.reload()  # a new session over a new WebSocket: the cookie keeps the replica

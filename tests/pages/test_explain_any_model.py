@@ -165,6 +165,8 @@ def test_saliency_with_any_model(app, active, untouched, kind):
             assert "large model" in _captions(at)
             at.button(key="sal_run").click().run()
             assert not at.exception and not at.error
+        at.session_state["sal_raw_maps"] = True  # open "each map alone": the raw maps
+        at.run()
         for key in ("vanilla", "guided", "gradcam"):
             heat = plotly_array(_chart(at, f"sal_map_{key}")["data"][0]["z"])
             assert heat.shape == (size, size), key
@@ -263,5 +265,8 @@ def test_saliency_with_an_imported_mlp_of_the_datasets_classes(app, untouched):
         assert "Grad-CAM" not in offered and "Vanilla gradient" in offered
         assert "Grad-CAM" not in at.multiselect(key="sal_sanity_methods").options
         assert "this model has no convolution" in _captions(at)
+        at.session_state["sal_raw_maps"] = True  # open "each map alone": the raw maps
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
         heat = plotly_array(_chart(at, "sal_map_vanilla")["data"][0]["z"])
         assert heat.shape == (28, 28) and np.abs(heat).max() > 0
