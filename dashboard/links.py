@@ -24,7 +24,7 @@ import math
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from dashboard import i18n, navigation, texts
+from dashboard import i18n, navigation, texts, widgets
 
 PENDING_KEY = "link_parameters"  # the first run's parameters, until a run completes
 NOTICE_KEY = "link_notice"  # (page, names) of the parameters a link could not use
@@ -250,8 +250,6 @@ def _equal(item, text: str) -> bool:
 
 def copy_button() -> None:
     """A button that copies the address of the view (the browser's, as it is now)."""
-    from dashboard import widgets
-
     words = texts.get("common")
     widgets.copy_block(None, label=words["copy_link"], copied=words["link_copied"],
                        key="copy_link")

@@ -194,8 +194,9 @@ def grid(T: dict, loaded: LoadedModel, x: torch.Tensor, results: dict[str, Attri
         for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
             with col:
                 _method_card(T, k, results[k], picture, opacity)
-    # the raw maps, with their values on hover, when asked for: a Plotly chart each cost every
-    # browser about 0.2 CPU s a visit, six of them more than the rest of the page
+    # the raw maps, with their values on hover, only when asked for: a Plotly chart costs
+    # every browser about 0.2 CPU s a visit (8 at once by the sidebar: 7.4-7.6 s with the six
+    # drawn on every visit, 5.5-6.4 s with them in here)
     with st.expander(T["raw_maps"], key=f"{KEY}_raw_maps", on_change="rerun") as raw:
         if raw.open:
             for first in range(0, len(keys), COLS):
