@@ -59,16 +59,8 @@ def matrix_heatmap(
     Returns:
         A figure whose axes are labelled with the input's own indices (padding: -1, n, ...).
     """
-    words = _words()
-    m = np.asarray(matrix, dtype=float)
-    ph, pw = padding
-    h, w = m.shape
-    shown = np.full((h + 2 * ph, w + 2 * pw), np.nan)  # (H + 2ph, W + 2pw), NaN = padding
-    shown[ph : ph + h, pw : pw + w] = m
-    rows = list(range(-ph, h + ph))
-    cols = list(range(-pw, w + pw))
     lang = i18n.current()
-    text = [[_fmt(v, lang) if np.isfinite(v) else words["pad"] for v in row] for row in shown]
+    shown, rows, cols, text = _padded(matrix, padding, lang)
     fig = go.Figure(
         go.Heatmap(
             z=shown,
@@ -79,7 +71,7 @@ def matrix_heatmap(
             colorscale=colorscale,
             zmid=zmid,
             showscale=False,
-            hovertemplate=words["hover_cell"] + "<extra></extra>",
+            hovertemplate=_words()["hover_cell"] + "<extra></extra>",
             xgap=1,
             ygap=1,
         )
@@ -99,6 +91,21 @@ def matrix_heatmap(
     fig.update_yaxes(autorange="reversed", dtick=1, showgrid=False, zeroline=False,
                      scaleanchor="x", constrain="domain")
     return _localised(fig, lang)
+
+
+def _padded(matrix: np.ndarray, padding: tuple[int, int], lang: str
+            ) -> tuple[np.ndarray, list[int], list[int], list[list[str]]]:
+    """A matrix with its padding rings, as ``matrix_heatmap`` and ``matrix_table`` show it:
+    (values (H + 2ph, W + 2pw) with NaN for padding, the row and column indices of the input
+    (padding: -1, n, ...), each cell's text: its value, or "pad" in the page's language)."""
+    m = np.asarray(matrix, dtype=float)
+    ph, pw = padding
+    h, w = m.shape
+    shown = np.full((h + 2 * ph, w + 2 * pw), np.nan)
+    shown[ph : ph + h, pw : pw + w] = m
+    pad = _words()["pad"]
+    text = [[_fmt(v, lang) if np.isfinite(v) else pad for v in row] for row in shown]
+    return shown, list(range(-ph, h + ph)), list(range(-pw, w + pw)), text
 
 
 def matrix_table(
@@ -130,33 +137,28 @@ def matrix_table(
     from plotly.colors import sample_colorscale
 
     words = _words()
-    lang = i18n.current()
-    m = np.asarray(matrix, dtype=float)
-    ph, pw = padding
-    h, w = m.shape
-    finite = m[np.isfinite(m)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    shown, row_ids, col_ids, cell_text = _padded(matrix, padding, i18n.current())
+    finite = np.isfinite(shown)
+    lo, hi = (float(shown[finite].min()), float(shown[finite].max())) if finite.any() else (0, 1)
+    t = (shown[finite] - lo) / (hi - lo) if hi > lo else np.zeros(int(finite.sum()))
+    colours = iter(sample_colorscale(colorscale, list(t)))  # "rgb(r, g, b)", row by row
     outlined = {(int(r), int(c)) for r, c in cells}
-    small = h + 2 * ph > 8 or w + 2 * pw > 12
+    small = len(row_ids) > 8 or len(col_ids) > 12
     size = "min-width:2.2em;height:1.8em;font-size:0.75rem;" if small else \
         "min-width:3.4em;height:3em;font-size:1rem;"
     head = "color:rgba(49,51,63,0.6);font-weight:400;font-size:0.75rem;padding:0 0.3em;"
-    rows = ["<tr><th></th>" + "".join(f'<th style="{head}">{c}</th>' for c in range(-pw, w + pw))
-            + "</tr>"]
-    for r in range(-ph, h + ph):
+    rows = ["<tr><th></th>" + "".join(f'<th style="{head}">{c}</th>' for c in col_ids) + "</tr>"]
+    for i, r in enumerate(row_ids):
         tds = []
-        for c in range(-pw, w + pw):
-            inside = 0 <= r < h and 0 <= c < w
-            v = m[r, c] if inside else float("nan")
-            if np.isfinite(v):
-                t = (v - lo) / (hi - lo) if hi > lo else 0.0
-                bg = sample_colorscale(colorscale, [t])[0]  # "rgb(r, g, b)"
+        for j, c in enumerate(col_ids):
+            text = cell_text[i][j]
+            if finite[i, j]:
+                bg = next(colours)
                 red, green, blue = (float(x) for x in bg[bg.index("(") + 1:-1].split(","))
                 dark = 0.299 * red + 0.587 * green + 0.114 * blue < 140
-                style, text = f"background:{bg};color:{'white' if dark else '#262730'};", \
-                    _fmt(v, lang)
+                style = f"background:{bg};color:{'white' if dark else '#262730'};"
             else:
-                style, text = "background:#eeeeee;color:rgba(49,51,63,0.5);", words["pad"]
+                style = "background:#eeeeee;color:rgba(49,51,63,0.5);"
             mark = ""
             if chosen is not None and (r, c) == tuple(chosen):
                 style += f"box-shadow:inset 0 0 0 4px {CHOSEN};"

@@ -353,7 +353,7 @@ def occlusion(model: nn.Module, x: Tensor, *, window: int | tuple[int, int],
         if len(sizes) > 1:
             tuned = _tune(shared, scan, sizes)
             if tuned is None:  # too few positions to time two candidates
-                size = min(sizes[-1], p.rows * p.cols)
+                size = min(sizes[-1], scan.n)
             else:
                 batches.nhwc, size = tuned.best.channels_last, tuned.best.batch_size
         measured = scan.done

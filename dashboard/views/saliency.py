@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -189,23 +189,27 @@ def grid(T: dict, loaded: LoadedModel, x: torch.Tensor, results: dict[str, Attri
     picture = images.to_display(images.denormalize(x, card.mean, card.std))
     opacity = float(st.slider(T["opacity"], 0.0, 1.0, 0.7, 0.05, key=f"{KEY}_opacity",
                               bind="query-params"))
-    keys = list(results)
-    for first in range(0, len(keys), COLS):
-        for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
-            with col:
-                _method_card(T, k, results[k], picture, opacity)
+    for k in _in_columns(list(results)):
+        _method_card(T, k, results[k], picture, opacity)
     # the raw maps, with their values on hover, only when asked for: a Plotly chart costs
     # every browser about 0.2 CPU s a visit (8 at once by the sidebar: 7.4-7.6 s with the six
     # drawn on every visit, 5.5-6.4 s with them in here)
     with st.expander(T["raw_maps"], key=f"{KEY}_raw_maps", on_change="rerun") as raw:
         if raw.open:
-            for first in range(0, len(keys), COLS):
-                for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
-                    with col:
-                        r = results[k]
-                        st.markdown(f"**{_title(T, k)}**")
-                        st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
-                                        key=f"{KEY}_map_{k}")
+            for k in _in_columns(list(results)):
+                r = results[k]
+                st.markdown(f"**{_title(T, k)}**")
+                st.plotly_chart(charts.saliency_map(r.heat, signed=r.signed, height=260),
+                                key=f"{KEY}_map_{k}")
+
+
+def _in_columns(keys: list[str]) -> Iterator[str]:
+    """Each of ``keys`` inside its column of a grid, ``COLS`` a row: what the caller draws for
+    a key, until it takes the next one, goes in that key's column."""
+    for first in range(0, len(keys), COLS):
+        for col, k in zip(st.columns(COLS), keys[first:first + COLS], strict=False):
+            with col:
+                yield k
 
 
 def _method_card(T: dict, key: str, r: Attribution, picture: np.ndarray,
